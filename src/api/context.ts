@@ -1,0 +1,8 @@
+import type { Scope } from "../model/index.js";
+
+/** What every handler knows about the request it serves. */
+export interface RequestContext {
+  requestId: string;
+  scope: Scope;
+  accessKeyId?: string;
+}

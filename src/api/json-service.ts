@@ -1,0 +1,35 @@
+// An AWS JSON 1.1 service: a model plus one handler per operation. Validation against the
+// model's input shape happens before a handler runs; the handler's result is shaped by the
+// model's output shape after it returns.
+import { EcsError } from "../model/index.js";
+import type { RequestContext } from "./context.js";
+import { serializeOutput } from "./protocol/serialize.js";
+import type { ApiModel } from "./protocol/shape.js";
+import { validateInput } from "./protocol/validate.js";
+
+// Handlers receive input already checked against the model; each narrows it with its SDK type.
+// biome-ignore lint: the input type is per operation
+export type Handler = (ctx: RequestContext, input: any) => unknown | Promise<unknown>;
+
+export interface JsonService {
+  /** The SigV4 signing name, e.g. "ecs". */
+  signingName: string;
+  targetPrefix: string;
+  model: ApiModel;
+  handlers: Record<string, Handler>;
+}
+
+export async function dispatch(service: JsonService, operation: string, body: unknown, ctx: RequestContext): Promise<unknown> {
+  const spec = Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
+  if (!spec) {
+    throw new EcsError("UnknownOperationException", `Operation ${operation} is not part of ${service.targetPrefix}.`);
+  }
+  const checked = validateInput(service.model, spec.input, body);
+  if (!checked.ok) throw new EcsError(checked.problem.type, checked.problem.message);
+  const handler = Object.hasOwn(service.handlers, operation) ? service.handlers[operation] : undefined;
+  if (!handler) {
+    throw new EcsError("UnsupportedFeatureException", `berth does not support ${operation} yet.`);
+  }
+  const result = await handler(ctx, checked.value);
+  return serializeOutput(service.model, spec.output, result);
+}

@@ -1,0 +1,44 @@
+// Shapes a handler's result into exactly what the model's output shape allows: unknown and
+// internal fields never leak, absent members are omitted (never null), and timestamps, kept
+// as epoch milliseconds inside berth, go out as the JSON protocols' epoch seconds.
+import type { ApiModel } from "./shape.js";
+
+export function serializeOutput(model: ApiModel, shapeName: string | null, value: unknown): unknown {
+  if (shapeName === null) return {};
+  return emit(model, shapeName, value) ?? {};
+}
+
+function emit(model: ApiModel, shapeName: string, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  const shape = model.shapes[shapeName];
+  if (!shape) throw new Error(`model has no shape ${shapeName}`);
+  if (shape.document) return value;
+  switch (shape.type) {
+    case "structure": {
+      if (typeof value !== "object") return undefined;
+      const src = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [member, target] of Object.entries(shape.members ?? {})) {
+        const v = emit(model, target, src[member]);
+        if (v !== undefined) out[member] = v;
+      }
+      return out;
+    }
+    case "list":
+      if (!Array.isArray(value)) return undefined;
+      return value.map((item) => emit(model, shape.member!, item)).filter((v) => v !== undefined);
+    case "map": {
+      if (typeof value !== "object") return undefined;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const e = emit(model, shape.value!, v);
+        if (e !== undefined) out[k] = e;
+      }
+      return out;
+    }
+    case "timestamp":
+      return typeof value === "number" ? value / 1000 : undefined;
+    default:
+      return value;
+  }
+}
