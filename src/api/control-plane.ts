@@ -1,0 +1,74 @@
+// Assembles the control plane: the store on its data directory, the cache over it, the
+// domain services, and the HTTP API. `berth server`, `berth up` and the tests all start here.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { indexes, STORE_ROOT, type Deps } from "../domain/index.js";
+import { systemClock, type Clock } from "../model/index.js";
+import { createCache, openSqliteStore, type Store } from "../store/index.js";
+import { ecsModel } from "./ecs/model.generated.js";
+import { ecsHandlers } from "./ecs/handlers.js";
+import { startApiServer, type ApiServer } from "./http-server.js";
+
+export interface ControlPlaneOptions {
+  host?: string;
+  port?: number;
+  /** Where the SQLite file lives; ":memory:" keeps everything in memory (tests only). */
+  dataDir: string;
+  accountId?: string;
+  region?: string;
+  allowReset?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  /** A store to use instead of opening SQLite under dataDir (the etcd backend plugs in here). */
+  store?: Store;
+}
+
+export interface ControlPlane {
+  readonly url: string;
+  readonly port: number;
+  readonly deps: Deps;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4666;
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const logger = options.logger ?? pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
+  let store = options.store;
+  if (!store) {
+    const path = options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "berth.db");
+    if (options.dataDir !== ":memory:") mkdirSync(options.dataDir, { recursive: true });
+    store = openSqliteStore({ path });
+  }
+  const cache = createCache(store, { prefix: STORE_ROOT, indexes });
+  await cache.start();
+  const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
+  const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
+  const api: ApiServer = await startApiServer({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? DEFAULT_PORT,
+    accountId: options.accountId ?? "000000000000",
+    defaultRegion: options.region ?? "us-east-1",
+    services: [ecs],
+    logger,
+    ...(options.allowReset
+      ? {
+          reset: async () => {
+            const res = await store.txn({ success: [{ kind: "deletePrefix", prefix: STORE_ROOT }] });
+            await cache.waitFor(res.revision);
+          },
+        }
+      : {}),
+  });
+  return {
+    url: api.url,
+    port: api.port,
+    deps,
+    async close() {
+      await api.close();
+      cache.stop();
+      await store.close();
+    },
+  };
+}

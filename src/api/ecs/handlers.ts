@@ -1,0 +1,62 @@
+// The ECS operations berth answers, each a thin call into the domain layer with the caller's
+// account and region. Input arrives already checked against the ECS model.
+import {
+  accountSettings,
+  attributes,
+  capacityProviders,
+  clusters,
+  containerInstances,
+  tagging,
+  taskDefinitions,
+  type Deps,
+} from "../../domain/index.js";
+import type { Handler } from "../json-service.js";
+
+export function ecsHandlers(deps: Deps): Record<string, Handler> {
+  return {
+    // Clusters
+    CreateCluster: async (ctx, input) => ({ cluster: await clusters.createCluster(deps, ctx.scope, input) }),
+    DescribeClusters: (ctx, input) => clusters.describeClusters(deps, ctx.scope, input),
+    ListClusters: (ctx, input) => clusters.listClusters(deps, ctx.scope, input),
+    UpdateCluster: (ctx, input) => clusters.updateCluster(deps, ctx.scope, input),
+    UpdateClusterSettings: (ctx, input) => clusters.updateClusterSettings(deps, ctx.scope, input),
+    DeleteCluster: (ctx, input) => clusters.deleteCluster(deps, ctx.scope, input),
+    PutClusterCapacityProviders: async (ctx, input) => {
+      const rec = await capacityProviders.putClusterCapacityProviders(deps, ctx.scope, input);
+      return { cluster: clusters.view(deps, rec, []) };
+    },
+
+    // Task definitions
+    RegisterTaskDefinition: (ctx, input) => taskDefinitions.registerTaskDefinition(deps, ctx.scope, input),
+    DescribeTaskDefinition: (ctx, input) => taskDefinitions.describeTaskDefinition(deps, ctx.scope, input),
+    ListTaskDefinitions: (ctx, input) => taskDefinitions.listTaskDefinitions(deps, ctx.scope, input),
+    ListTaskDefinitionFamilies: (ctx, input) => taskDefinitions.listTaskDefinitionFamilies(deps, ctx.scope, input),
+    DeregisterTaskDefinition: (ctx, input) => taskDefinitions.deregisterTaskDefinition(deps, ctx.scope, input),
+    DeleteTaskDefinitions: (ctx, input) => taskDefinitions.deleteTaskDefinitions(deps, ctx.scope, input),
+
+    // Container instances and their attributes
+    RegisterContainerInstance: (ctx, input) => containerInstances.registerContainerInstance(deps, ctx.scope, input),
+    DeregisterContainerInstance: (ctx, input) => containerInstances.deregisterContainerInstance(deps, ctx.scope, input),
+    DescribeContainerInstances: (ctx, input) => containerInstances.describeContainerInstances(deps, ctx.scope, input),
+    ListContainerInstances: (ctx, input) => containerInstances.listContainerInstances(deps, ctx.scope, input),
+    UpdateContainerInstancesState: (ctx, input) => containerInstances.updateContainerInstancesState(deps, ctx.scope, input),
+    PutAttributes: (ctx, input) => attributes.putAttributes(deps, ctx.scope, input),
+    DeleteAttributes: (ctx, input) => attributes.deleteAttributes(deps, ctx.scope, input),
+    ListAttributes: (ctx, input) => attributes.listAttributes(deps, ctx.scope, input),
+
+    // Capacity providers
+    CreateCapacityProvider: (ctx, input) => capacityProviders.createCapacityProvider(deps, ctx.scope, input),
+    DescribeCapacityProviders: (ctx, input) => capacityProviders.describeCapacityProviders(deps, ctx.scope, input),
+    UpdateCapacityProvider: (ctx, input) => capacityProviders.updateCapacityProvider(deps, ctx.scope, input),
+    DeleteCapacityProvider: (ctx, input) => capacityProviders.deleteCapacityProvider(deps, ctx.scope, input),
+
+    // Tags and account settings
+    TagResource: (ctx, input) => tagging.tagResource(deps, ctx.scope, input),
+    UntagResource: (ctx, input) => tagging.untagResource(deps, ctx.scope, input),
+    ListTagsForResource: (ctx, input) => tagging.listTagsForResource(deps, ctx.scope, input),
+    ListAccountSettings: (ctx, input) => accountSettings.listAccountSettings(deps, ctx.scope, input),
+    PutAccountSetting: (ctx, input) => accountSettings.putAccountSetting(deps, ctx.scope, input),
+    PutAccountSettingDefault: (ctx, input) => accountSettings.putAccountSettingDefault(deps, ctx.scope, input),
+    DeleteAccountSetting: (ctx, input) => accountSettings.deleteAccountSetting(deps, ctx.scope, input),
+  };
+}

@@ -1,0 +1,91 @@
+// `berth server` (the control plane alone) and `berth up` (the embedded default: control plane
+// on a local data directory plus the `default` cluster).
+import { Command, InvalidArgumentError, Option } from "commander";
+import { resolve } from "node:path";
+import pino from "pino";
+import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/control-plane.js";
+
+interface ServerFlags {
+  host: string;
+  port: number;
+  dataDir: string;
+  accountId: string;
+  region: string;
+  allowReset?: boolean;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("a port is a whole number from 0 to 65535");
+  return n;
+}
+
+function withServerFlags(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--host <address>", "address to listen on").default("127.0.0.1"))
+    .addOption(new Option("--port <port>", "port for the API").default(DEFAULT_PORT).argParser(parsePort))
+    .addOption(new Option("--data-dir <dir>", "where state is kept").default("./.berth"))
+    .addOption(new Option("--account-id <id>", "the account id in ARNs").default("000000000000"))
+    .addOption(new Option("--region <region>", "region when a request names none").default("us-east-1"))
+    .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"));
+}
+
+async function start(flags: ServerFlags): Promise<ControlPlane> {
+  const logger = pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
+  const cp = await startControlPlane({
+    host: flags.host,
+    port: flags.port,
+    dataDir: resolve(flags.dataDir),
+    accountId: flags.accountId,
+    region: flags.region,
+    allowReset: !!flags.allowReset,
+    logger,
+  });
+  const stop = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    await cp.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  return cp;
+}
+
+export function serverCommand(): Command {
+  return withServerFlags(new Command("server"))
+    .description("Run the control plane: the ECS API on one port, state in --data-dir.")
+    .addHelpText("after", "\nExample:\n  berth server --port 4666 --data-dir /var/lib/berth\n")
+    .action(async (flags: ServerFlags) => {
+      const cp = await start(flags);
+      process.stdout.write(`berth server listening on ${cp.url} (data in ${resolve(flags.dataDir)})\n`);
+    });
+}
+
+export function upCommand(): Command {
+  return withServerFlags(new Command("up"))
+    .description("Run berth on this machine: the control plane and the default cluster.")
+    .addHelpText("after", "\nExample:\n  berth up --port 4666\n")
+    .action(async (flags: ServerFlags) => {
+      const cp = await start(flags);
+      const res = await fetch(cp.url, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-amz-json-1.1",
+          "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.CreateCluster",
+        },
+        body: JSON.stringify({ clusterName: "default" }),
+      });
+      if (!res.ok) throw new Error(`could not create the default cluster: ${await res.text()}`);
+      process.stdout.write(
+        [
+          `berth is up.`,
+          `  endpoint:  ${cp.url}`,
+          `  data:      ${resolve(flags.dataDir)}`,
+          `  cluster:   default`,
+          `  try:       aws ecs list-clusters --endpoint-url ${cp.url} --region ${flags.region}`,
+          `  stop:      Ctrl-C`,
+          "",
+        ].join("\n"),
+      );
+    });
+}

@@ -1,0 +1,11 @@
+// The domain layer's public surface: one function per ECS operation, grouped by resource.
+export * as clusters from "./clusters.js";
+export * as taskDefinitions from "./task-definitions.js";
+export * as containerInstances from "./container-instances.js";
+export * as attributes from "./attributes.js";
+export * as capacityProviders from "./capacity-providers.js";
+export * as accountSettings from "./account-settings.js";
+export * as tagging from "./tagging.js";
+export { indexes } from "./indexes.js";
+export { ROOT as STORE_ROOT } from "./keys.js";
+export type { Deps } from "./deps.js";
