@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolve } from "node:path";
 import pino from "pino";
-import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/control-plane.js";
+import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/index.js";
 
 interface ServerFlags {
   host: string;

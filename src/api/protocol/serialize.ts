@@ -8,8 +8,24 @@ export function serializeOutput(model: ApiModel, shapeName: string | null, value
   return emit(model, shapeName, value) ?? {};
 }
 
+// Records read from the cache are frozen, so their serialized form can be remembered: repeated
+// describes of the same revision then cost a lookup instead of a walk over the whole shape.
+const memo = new WeakMap<object, Map<string, unknown>>();
+
 function emit(model: ApiModel, shapeName: string, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
+  if (typeof value === "object" && Object.isFrozen(value)) {
+    let byShape = memo.get(value);
+    if (!byShape) memo.set(value, (byShape = new Map()));
+    if (byShape.has(shapeName)) return byShape.get(shapeName);
+    const out = emitShape(model, shapeName, value);
+    byShape.set(shapeName, out);
+    return out;
+  }
+  return emitShape(model, shapeName, value);
+}
+
+function emitShape(model: ApiModel, shapeName: string, value: unknown): unknown {
   const shape = model.shapes[shapeName];
   if (!shape) throw new Error(`model has no shape ${shapeName}`);
   if (shape.document) return value;

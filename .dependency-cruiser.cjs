@@ -1,0 +1,48 @@
+// The layers of docs/design.md as data: each may import only the layers listed below it.
+// `npm run lint` fails on an upward import, on a cycle, and on reaching into another layer's
+// internals instead of its index.ts.
+const layers = {
+  cli: ["api", "domain", "controllers", "placement", "store", "model", "agent", "runtime", "network", "k8s"],
+  api: ["domain", "controllers", "placement", "store", "model"],
+  domain: ["controllers", "placement", "store", "model"],
+  controllers: ["placement", "store", "model"],
+  placement: ["model"],
+  store: ["model"],
+  model: [],
+  agent: ["runtime", "network", "model"],
+  runtime: ["network", "model"],
+  network: ["model"],
+  k8s: ["model", "placement"],
+};
+
+const forbidden = Object.entries(layers).map(([layer, allowed]) => ({
+  name: `${layer}-imports-downward-only`,
+  comment: `src/${layer} may import only: ${allowed.join(", ") || "nothing else in src"}`,
+  severity: "error",
+  from: { path: `^src/${layer}/` },
+  to: {
+    path: "^src/([^/]+)/",
+    pathNot: [`^src/${layer}/`, ...allowed.map((a) => `^src/${a}/`)],
+  },
+}));
+
+module.exports = {
+  forbidden: [
+    ...forbidden,
+    { name: "no-cycles", severity: "error", from: {}, to: { circular: true } },
+    {
+      name: "through-the-index",
+      comment: "another layer is used through its index.ts, never its internals",
+      severity: "error",
+      from: { path: "^src/([^/]+)/" },
+      to: { path: "^src/([^/]+)/.+", pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "\\.generated\\.ts$"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "\\.test\\.ts$" },
+    // TypeScript 7 ships no compiler API for dependency-cruiser to parse with; swc parses instead.
+    parser: "swc",
+    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+  },
+};

@@ -1,0 +1,48 @@
+// Runs benchmarks by name and writes their tables into docs/benchmarks.md, each in its own
+// section stamped with the machine and the date. Usage: npm run bench -- api store placement
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const BENCHES: Record<string, { file: string; title: string }> = {
+  api: { file: "api.ts", title: "API throughput" },
+  store: { file: "store.ts", title: "Store transactions" },
+  placement: { file: "placement.ts", title: "Placement" },
+};
+
+const DOC = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
+}
+
+function replaceSection(doc: string, name: string, body: string): string {
+  const begin = `<!-- bench:${name}:begin -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const block = `${begin}\n${body}\n${end}`;
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  if (i >= 0 && j > i) return doc.slice(0, i) + block + doc.slice(j + end.length);
+  return `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+const names = process.argv.slice(2);
+if (names.length === 0 || names.some((n) => !BENCHES[n])) {
+  process.stderr.write(`usage: npm run bench -- ${Object.keys(BENCHES).join("|")} [...]\n`);
+  process.exit(2);
+}
+let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n\nFigures written by `npm run bench`; each section names its machine and date.\n";
+for (const name of names) {
+  const bench = BENCHES[name]!;
+  process.stderr.write(`running ${name}...\n`);
+  const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(bench.file, import.meta.url))], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1" },
+  }).toString();
+  process.stdout.write(out);
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`;
+  doc = replaceSection(doc, name, `## ${bench.title}\n\n${stamp}\n\n${out.trim()}`);
+}
+writeFileSync(DOC, doc);
