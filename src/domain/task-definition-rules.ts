@@ -3,7 +3,7 @@
 // it, with its defaults filled in and its derived fields (compatibilities, requiresAttributes).
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sdk/client-ecs";
 import { clientError, invalidParameter, NAME_PATTERN } from "../model/index.js";
-import { validFargateSize } from "../placement/fargate-sizes.js"; // TODO(lead): via index once placement lands
+import { validFargateSize } from "../placement/index.js";
 
 const MAX_CONTAINERS = 10;
 const MAX_DEFINITION_BYTES = 64 * 1024;
