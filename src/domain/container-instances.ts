@@ -3,7 +3,9 @@
 import type { Attribute, Resource, Tag, VersionInfo } from "@aws-sdk/client-ecs";
 import { randomBytes } from "node:crypto";
 import { arns, hexId, invalidParameter, type Scope } from "../model/index.js";
+import { compileQuery, QueryParseError } from "../placement/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
+import { instanceView } from "./instance-view.js";
 import { indexKey } from "./indexes.js";
 import { keys } from "./keys.js";
 import { paginate, type PageRequest } from "./pagination.js";
@@ -171,15 +173,25 @@ export function listContainerInstances(
   deps: Deps,
   scope: Scope,
   input: PageRequest & { cluster?: string; status?: string; filter?: string },
-  matches?: (rec: ContainerInstanceRecord) => boolean,
 ) {
   const cluster = activeCluster(deps, scope, input.cluster);
+  const query = input.filter === undefined ? undefined : compileFilter(input.filter);
+  const matches = query && ((rec: ContainerInstanceRecord) => query(instanceView(deps, rec)));
   const all = deps.cache.list<ContainerInstanceRecord>(keys.instances(scope, cluster.clusterName));
   const selected = all
     .filter((r) => (input.status ? r.status === input.status : r.status !== "INACTIVE"))
     .filter((r) => !matches || matches(r));
   const page = paginate(selected, (r) => r.id, input, { default: 100, max: 100 });
   return { containerInstanceArns: page.items.map((r) => r.containerInstanceArn), nextToken: page.nextToken };
+}
+
+function compileFilter(text: string) {
+  try {
+    return compileQuery(text);
+  } catch (err) {
+    if (err instanceof QueryParseError) throw invalidParameter(`Invalid parameter 'filter': ${err.message}`);
+    throw err;
+  }
 }
 
 export async function updateContainerInstancesState(

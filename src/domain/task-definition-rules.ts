@@ -3,7 +3,7 @@
 // it, with its defaults filled in and its derived fields (compatibilities, requiresAttributes).
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sdk/client-ecs";
 import { clientError, invalidParameter, NAME_PATTERN } from "../model/index.js";
-import { validFargateSize } from "../placement/index.js";
+import { parseQuery, QueryParseError, validFargateSize } from "../placement/index.js";
 
 const MAX_CONTAINERS = 10;
 const MAX_DEFINITION_BYTES = 64 * 1024;
@@ -90,6 +90,12 @@ export function normalizeDefinition(input: Definition): Definition & { compatibi
   for (const [i, pc] of constraints.entries()) {
     if (pc.type !== "memberOf") throw clientError(`Invalid 'placementConstraints[${i}].type': task definitions only allow memberOf constraints, found '${pc.type}'.`);
     if (!pc.expression) throw clientError(`Invalid 'placementConstraints[${i}].expression': a memberOf constraint needs an expression.`);
+    try {
+      parseQuery(pc.expression);
+    } catch (err) {
+      if (err instanceof QueryParseError) throw clientError(`Invalid 'placementConstraints[${i}].expression': ${err.message}`);
+      throw err;
+    }
   }
   if (input.ephemeralStorage && (input.ephemeralStorage.sizeInGiB! < 21 || input.ephemeralStorage.sizeInGiB! > 200)) {
     throw clientError(`Invalid 'ephemeralStorage.sizeInGiB' ${input.ephemeralStorage.sizeInGiB}: it must be between 21 and 200.`);

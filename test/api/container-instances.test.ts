@@ -145,6 +145,31 @@ describe("container instances through the AWS SDK", () => {
     assert.deepEqual([...seen].sort(), [...arns].sort());
   });
 
+  it("filters the list with the cluster query language, refusing bad expressions with their position", async () => {
+    await s.ecs.send(new CreateClusterCommand({ clusterName: "query" }));
+    const reg = (type: string, zone: string) =>
+      s.ecs.send(
+        new RegisterContainerInstanceCommand({
+          cluster: "query",
+          totalResources: resources(1024, 2048),
+          attributes: [{ name: "ecs.instance-type", value: type }, { name: "ecs.availability-zone", value: zone }],
+        }),
+      );
+    const a = (await reg("t2.micro", "us-east-1a")).containerInstance!.containerInstanceArn!;
+    const b = (await reg("m5.large", "us-east-1b")).containerInstance!.containerInstanceArn!;
+    await reg("m5.xlarge", "us-east-1a");
+    const list = (filter: string) => s.ecs.send(new ListContainerInstancesCommand({ cluster: "query", filter }));
+    assert.deepEqual((await list("attribute:ecs.instance-type == t2.*")).containerInstanceArns, [a]);
+    assert.deepEqual(
+      (await list("attribute:ecs.instance-type =~ m5.* and attribute:ecs.availability-zone in [us-east-1b, us-east-1c]")).containerInstanceArns,
+      [b],
+    );
+    assert.equal((await list("not(attribute:ecs.instance-type == t2.micro)")).containerInstanceArns?.length, 2);
+    const bad = await errorOf(() => list("attribute:ecs.instance-type =="));
+    assert.equal(bad.name, "InvalidParameterException");
+    assert.match(bad.message, /filter.*position \d+/);
+  });
+
   it("deregisters to INACTIVE, which leaves the list", async () => {
     const res = await s.ecs.send(new DeregisterContainerInstanceCommand({ cluster: "hosts", containerInstance: arn }));
     assert.equal(res.containerInstance?.status, "INACTIVE");
