@@ -34,6 +34,13 @@ export type Op =
   /** Deletes every key starting with the prefix. */
   | { kind: "deletePrefix"; prefix: string };
 
+/**
+ * Compares are all evaluated first, against the state before the transaction; then either
+ * `success` or `failure` is applied, in order, as if one op ran after the other: a later op sees
+ * what an earlier one wrote. Everything commits atomically at one new revision, or, when no op
+ * changed anything (no ops, or only deletes of absent keys), nothing commits and the revision
+ * stays where it was.
+ */
 export interface TxnRequest {
   compare?: Compare[];
   success: Op[];
@@ -55,7 +62,7 @@ export interface RangeOptions {
 }
 
 export interface RangeResponse {
-  /** Keys in ascending byte order. */
+  /** Keys in ascending byte order of their UTF-8 text, which is Unicode code point order. */
   kvs: KeyValue[];
   /** The store revision the read was served at. */
   revision: number;
@@ -63,6 +70,7 @@ export interface RangeResponse {
   more: boolean;
 }
 
+/** `prevKv` is the key's value just before this change; absent when the key did not exist. */
 export type WatchEvent =
   | { type: "put"; kv: KeyValue; prevKv?: KeyValue }
   | { type: "delete"; key: string; modRevision: number; prevKv?: KeyValue };
@@ -83,7 +91,19 @@ export interface WatchOptions {
    * point cannot be replayed: the watch then fails with CompactedError via onError.
    */
   afterRevision: number;
+  /**
+   * Gets a CompactedError, after which the watch is over, and anything `onBatch` throws, after
+   * which it goes on. Without it, such errors are rethrown outside the store (uncaught).
+   */
   onError?: (err: Error) => void;
+  /**
+   * Also deliver batches with no events, for transactions that changed nothing under the
+   * prefix (and once when a replay ends), so the watcher learns how far the store has got even
+   * when its keys are quiet. A caller that waits for "my write's revision" needs this: the write
+   * may have touched no key it watches, or a failed compare-and-swap may return a revision made
+   * by someone else's unrelated write. etcd offers the same as progress notifications.
+   */
+  progress?: boolean;
 }
 
 export interface Store {

@@ -1,0 +1,20 @@
+// The store layer's public surface: the etcd-shaped Store contract, its SQLite backend, and
+// the informer cache that the API and controllers read from.
+export type {
+  Compare,
+  Disposable,
+  KeyValue,
+  Op,
+  RangeOptions,
+  RangeResponse,
+  Store,
+  TxnRequest,
+  TxnResponse,
+  WatchBatch,
+  WatchEvent,
+  WatchOptions,
+} from "./types.js";
+export { CompactedError } from "./types.js";
+export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
+export { createCache, type Cache, type CacheChange, type CacheEntry, type CacheOptions, type IndexFunction } from "./cache.js";
+export { compareKeys, prefixEnd } from "./key-order.js";
