@@ -5,4 +5,6 @@ export interface RequestContext {
   requestId: string;
   scope: Scope;
   accessKeyId?: string;
+  /** The URL the client reached the API at (from the Host header), for endpoints handed out. */
+  baseUrl: string;
 }

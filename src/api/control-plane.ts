@@ -3,7 +3,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { indexes, STORE_ROOT, type Deps } from "../domain/index.js";
+import { indexes, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
+import { createAgentChannel } from "./agent-channel.js";
 import { systemClock, type Clock } from "../model/index.js";
 import { createCache, openSqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
@@ -20,6 +21,10 @@ export interface ControlPlaneOptions {
   allowReset?: boolean;
   clock?: Clock;
   logger?: Logger;
+  /** How often the agent channel sends heartbeats (tests shorten it). */
+  heartbeatMs?: number;
+  /** How long STOPPED tasks stay describable (default one hour). */
+  taskRetentionMs?: number;
   /** A store to use instead of opening SQLite under dataDir (the etcd backend plugs in here). */
   store?: Store;
 }
@@ -39,11 +44,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   if (!store) {
     const path = options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "berth.db");
     if (options.dataDir !== ":memory:") mkdirSync(options.dataDir, { recursive: true });
-    store = openSqliteStore({ path });
+    // Keep enough history for watchers that fall behind; older revisions are compacted away.
+    store = openSqliteStore({ path, autoCompact: { keepRevisions: 100_000, intervalMs: 60_000 } });
   }
   const cache = createCache(store, { prefix: STORE_ROOT, indexes });
   await cache.start();
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
+  const channel = createAgentChannel(deps, logger, options.heartbeatMs);
+  const sweeper = setInterval(() => {
+    taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
+  }, 60_000);
+  sweeper.unref();
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const api: ApiServer = await startApiServer({
     host: options.host ?? "127.0.0.1",
@@ -51,6 +62,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs],
+    onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
     ...(options.allowReset
       ? {
@@ -66,6 +78,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     port: api.port,
     deps,
     async close() {
+      clearInterval(sweeper);
+      channel.close();
       await api.close();
       cache.stop();
       await store.close();

@@ -3,6 +3,7 @@
 // x-amzn-RequestId, every error is `{__type, message}` so AWS SDKs raise the matching class.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { EcsError, uuid } from "../model/index.js";
 import { readCredential } from "./auth.js";
@@ -18,6 +19,8 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Largest accepted request body; ECS's largest inputs (task definitions) are 64 KiB. */
   maxBodyBytes?: number;
+  /** Offered each HTTP upgrade (websockets); returns true when it took the connection. */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Present only when the server was started with --allow-reset. */
   reset?: () => Promise<void>;
 }
@@ -46,6 +49,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.on("upgrade", (req, socket, head) => {
+    if (!options.onUpgrade?.(req, socket, head)) socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? "/";
@@ -71,6 +77,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const credential = readCredential(header(req, "authorization"));
       const ctx: RequestContext = {
         requestId,
+        baseUrl: `http://${header(req, "host") ?? `${options.host}:${(server.address() as AddressInfo).port}`}`,
         scope: { accountId: options.accountId, region: credential?.region ?? options.defaultRegion },
         ...(credential ? { accessKeyId: credential.accessKeyId } : {}),
       };

@@ -5,7 +5,9 @@ import { randomBytes } from "node:crypto";
 import { arns, hexId, invalidParameter, type Scope } from "../model/index.js";
 import { compileQuery, QueryParseError } from "../placement/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
+import { reserve } from "./instance-resources.js";
 import { instanceView } from "./instance-view.js";
+import type { TaskRecord } from "./task-records.js";
 import { indexKey } from "./indexes.js";
 import { keys } from "./keys.js";
 import { paginate, type PageRequest } from "./pagination.js";
@@ -48,7 +50,11 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
       version: (existing?.version ?? 0) + 1,
       versionInfo: input.versionInfo ?? existing?.versionInfo ?? {},
       registeredResources: resources,
-      remainingResources: resources,
+      // A re-registering agent (after a restart) still hosts its tasks: they keep their share.
+      remainingResources: heldBy(deps, scope, cluster.clusterName, arns.containerInstance(scope, cluster.clusterName, id)).reduce(
+        (acc, t) => reserve(acc, t.reserved),
+        { remainingResources: resources } as ContainerInstanceRecord,
+      ).remainingResources,
       status: "ACTIVE",
       agentConnected: existing?.agentConnected ?? false,
       agentUpdateStatus: existing?.agentUpdateStatus,
@@ -60,6 +66,11 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
     return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
   });
   return { containerInstance: view(deps, rec, ["TAGS"]) };
+}
+
+/** Tasks on the instance whose reservation has not been given back. */
+function heldBy(deps: Deps, scope: Scope, clusterName: string, instanceArn: string): TaskRecord[] {
+  return deps.cache.list<TaskRecord>(keys.tasks(scope, clusterName)).filter((t) => t.containerInstanceArn === instanceArn && !t.released);
 }
 
 function findForReregistration(

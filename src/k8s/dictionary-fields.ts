@@ -1,6 +1,6 @@
 // Dictionary entries for the fields the translator maps, field by field.
 
-import type { DictionaryEntry } from "./dictionary-entries.js";
+import type { DictionaryEntry } from "./dictionary-types.js";
 
 export const FIELD_ENTRIES: readonly DictionaryEntry[] = [
   {

@@ -14,6 +14,7 @@ export type EcsErrorType =
   | "ConflictException"
   | "InvalidParameterException"
   | "LimitExceededException"
+  | "NoUpdateAvailableException"
   | "ResourceInUseException"
   | "ResourceNotFoundException"
   | "ServerException"

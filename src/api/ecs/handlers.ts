@@ -2,14 +2,19 @@
 // account and region. Input arrives already checked against the ECS model.
 import {
   accountSettings,
+  agentSessions,
   attributes,
   capacityProviders,
   clusters,
   containerInstances,
   tagging,
   taskDefinitions,
+  taskLaunch,
+  tasks,
+  taskStateChanges,
   type Deps,
 } from "../../domain/index.js";
+import { EcsError } from "../../model/index.js";
 import type { Handler } from "../json-service.js";
 
 export function ecsHandlers(deps: Deps): Record<string, Handler> {
@@ -43,6 +48,22 @@ export function ecsHandlers(deps: Deps): Record<string, Handler> {
     PutAttributes: (ctx, input) => attributes.putAttributes(deps, ctx.scope, input),
     DeleteAttributes: (ctx, input) => attributes.deleteAttributes(deps, ctx.scope, input),
     ListAttributes: (ctx, input) => attributes.listAttributes(deps, ctx.scope, input),
+
+    // Tasks, and what agents report about them
+    RunTask: (ctx, input) => taskLaunch.runTask(deps, ctx.scope, input),
+    StartTask: (ctx, input) => taskLaunch.startTask(deps, ctx.scope, input),
+    StopTask: (ctx, input) => tasks.stopTask(deps, ctx.scope, input),
+    DescribeTasks: (ctx, input) => tasks.describeTasks(deps, ctx.scope, input),
+    ListTasks: (ctx, input) => tasks.listTasks(deps, ctx.scope, input),
+    SubmitTaskStateChange: (ctx, input) => taskStateChanges.submitTaskStateChange(deps, ctx.scope, input),
+    SubmitContainerStateChange: (ctx, input) => taskStateChanges.submitContainerStateChange(deps, ctx.scope, input),
+    // berth's tasks have no ENI attachments to report yet; the agent's report is acknowledged.
+    SubmitAttachmentStateChanges: () => ({ acknowledgment: "ACK" }),
+    DiscoverPollEndpoint: (ctx, input) => agentSessions.discoverPollEndpoint(deps, ctx.scope, ctx.baseUrl, input),
+    // berth's agent is updated with berth itself, as on instances ECS does not manage.
+    UpdateContainerAgent: () => {
+      throw new EcsError("NoUpdateAvailableException", "There is no update available for your container agent.");
+    },
 
     // Capacity providers
     CreateCapacityProvider: (ctx, input) => capacityProviders.createCapacityProvider(deps, ctx.scope, input),

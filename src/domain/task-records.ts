@@ -1,0 +1,231 @@
+// A task as berth stores it: ECS's Task shape plus what the agent needs to run it (the task
+// definition with the overrides applied, frozen at launch) and what it holds on its instance.
+import type { ContainerDefinition, TaskOverride, Tag } from "@aws-sdk/client-ecs";
+import { arns, invalidParameter, type AssignedTask, type Scope, uuid } from "../model/index.js";
+import type { Stored, TaskDefinitionRecord } from "./records.js";
+
+/** lastStatus in ECS's order; a report never moves a task backwards (ecs-behavior.md §2.1). */
+export const TASK_STATUS_ORDER = [
+  "PROVISIONING",
+  "PENDING",
+  "ACTIVATING",
+  "RUNNING",
+  "DEACTIVATING",
+  "STOPPING",
+  "DEPROVISIONING",
+  "STOPPED",
+] as const;
+
+export const statusRank = (s: string) => TASK_STATUS_ORDER.indexOf(s as (typeof TASK_STATUS_ORDER)[number]);
+
+export interface Reservation {
+  cpu: number;
+  memory: number;
+  ports: number[];
+  portsUdp: number[];
+}
+
+export interface ContainerRecord {
+  containerArn: string;
+  taskArn: string;
+  name: string;
+  image: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+  runtimeId?: string;
+  imageDigest?: string;
+  networkBindings: { bindIP?: string; containerPort?: number; hostPort?: number; protocol?: string }[];
+  networkInterfaces: unknown[];
+  healthStatus?: string;
+  cpu: string;
+  memory?: string;
+  memoryReservation?: string;
+}
+
+export interface TaskRecord {
+  taskArn: string;
+  id: string;
+  clusterArn: string;
+  clusterName: string;
+  taskDefinitionArn: string;
+  containerInstanceArn?: string;
+  launchType: string;
+  availabilityZone?: string;
+  group: string;
+  startedBy?: string;
+  serviceName?: string;
+  lastStatus: string;
+  desiredStatus: string;
+  healthStatus: string;
+  connectivity?: string;
+  connectivityAt?: number;
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  executionStoppedAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  cpu?: string;
+  memory?: string;
+  overrides: Stored<TaskOverride>;
+  attachments: unknown[];
+  attributes: unknown[];
+  containers: ContainerRecord[];
+  tags: Tag[];
+  version: number;
+  enableExecuteCommand: boolean;
+  /** What the task holds on its instance until it stops. */
+  reserved: Reservation;
+  /** True once the reservation was given back (the task reached STOPPED). */
+  released: boolean;
+  /** The definition as the agent runs it. */
+  assignment: Omit<AssignedTask, "desiredStatus" | "lastStatus" | "version" | "stoppedReason">;
+}
+
+/** Applies RunTask's containerOverrides to the task definition's containers. */
+export function applyOverrides(td: TaskDefinitionRecord, overrides: Stored<TaskOverride> | undefined): ContainerDefinition[] {
+  const byName = new Map((overrides?.containerOverrides ?? []).map((o) => [o.name, o]));
+  const names = new Set((td.containerDefinitions ?? []).map((c) => c.name));
+  for (const [i, o] of (overrides?.containerOverrides ?? []).entries()) {
+    if (!o.name || !names.has(o.name)) {
+      throw invalidParameter(`Invalid parameter 'overrides.containerOverrides[${i}].name': '${o.name ?? ""}' is not a container of ${td.family}:${td.revision}.`);
+    }
+  }
+  return (td.containerDefinitions ?? []).map((c) => {
+    const o = byName.get(c.name);
+    if (!o) return c as ContainerDefinition;
+    const env = new Map((c.environment ?? []).map((e) => [e.name, e.value]));
+    for (const e of o.environment ?? []) env.set(e.name, e.value);
+    return {
+      ...(c as ContainerDefinition),
+      ...(o.command ? { command: o.command } : {}),
+      ...(o.cpu !== undefined ? { cpu: o.cpu } : {}),
+      ...(o.memory !== undefined ? { memory: o.memory } : {}),
+      ...(o.memoryReservation !== undefined ? { memoryReservation: o.memoryReservation } : {}),
+      ...(o.environmentFiles ? { environmentFiles: o.environmentFiles } : {}),
+      environment: [...env].map(([name, value]) => ({ name, value })),
+    } as ContainerDefinition;
+  });
+}
+
+/** What a task reserves on its instance (ecs-behavior.md §6.7). */
+export function reservationOf(td: TaskDefinitionRecord, containers: ContainerDefinition[], overrides?: Stored<TaskOverride>): Reservation {
+  const taskCpu = overrides?.cpu ?? td.cpu;
+  const taskMemory = overrides?.memory ?? td.memory;
+  const cpu = taskCpu ? Number(taskCpu) : containers.reduce((s, c) => s + (c.cpu ?? 0), 0);
+  const memory = taskMemory ? Number(taskMemory) : containers.reduce((s, c) => s + (c.memoryReservation ?? c.memory ?? 0), 0);
+  const ports: number[] = [];
+  const portsUdp: number[] = [];
+  // awsvpc tasks get their own network interface: their ports take nothing from the host.
+  if (td.networkMode !== "awsvpc") {
+    for (const c of containers) {
+      for (const pm of c.portMappings ?? []) {
+        const host = td.networkMode === "host" ? pm.containerPort : pm.hostPort;
+        if (!host) continue;
+        (pm.protocol === "udp" ? portsUdp : ports).push(host);
+      }
+    }
+  }
+  return { cpu, memory, ports, portsUdp };
+}
+
+export interface NewTaskInput {
+  scope: Scope;
+  clusterName: string;
+  clusterArn: string;
+  td: TaskDefinitionRecord;
+  containers: ContainerDefinition[];
+  overrides: Stored<TaskOverride>;
+  reservation: Reservation;
+  containerInstanceArn: string;
+  availabilityZone?: string;
+  group: string;
+  startedBy?: string;
+  serviceName?: string;
+  tags: Tag[];
+  enableExecuteCommand: boolean;
+  now: number;
+  id: string;
+}
+
+export function newTask(i: NewTaskInput): TaskRecord {
+  const taskArn = arns.task(i.scope, i.clusterName, i.id);
+  const containers: ContainerRecord[] = i.containers.map((c) => ({
+    containerArn: arns.container(i.scope, i.clusterName, i.id, uuid()),
+    taskArn,
+    name: c.name!,
+    image: c.image!,
+    lastStatus: "PENDING",
+    networkBindings: [],
+    networkInterfaces: [],
+    ...(c.healthCheck ? { healthStatus: "UNKNOWN" } : {}),
+    cpu: String(c.cpu ?? 0),
+    ...(c.memory !== undefined ? { memory: String(c.memory) } : {}),
+    ...(c.memoryReservation !== undefined ? { memoryReservation: String(c.memoryReservation) } : {}),
+  }));
+  const taskCpu = i.overrides.cpu ?? i.td.cpu;
+  const taskMemory = i.overrides.memory ?? i.td.memory;
+  return {
+    taskArn,
+    id: i.id,
+    clusterArn: i.clusterArn,
+    clusterName: i.clusterName,
+    taskDefinitionArn: i.td.taskDefinitionArn,
+    containerInstanceArn: i.containerInstanceArn,
+    launchType: "EC2",
+    ...(i.availabilityZone ? { availabilityZone: i.availabilityZone } : {}),
+    group: i.group,
+    ...(i.startedBy ? { startedBy: i.startedBy } : {}),
+    ...(i.serviceName ? { serviceName: i.serviceName } : {}),
+    lastStatus: "PROVISIONING",
+    desiredStatus: "RUNNING",
+    healthStatus: "UNKNOWN",
+    createdAt: i.now,
+    cpu: taskCpu ?? String(i.reservation.cpu),
+    memory: taskMemory ?? String(i.reservation.memory),
+    overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...i.overrides },
+    attachments: [],
+    attributes: [],
+    containers,
+    tags: i.tags,
+    version: 1,
+    enableExecuteCommand: i.enableExecuteCommand,
+    reserved: i.reservation,
+    released: false,
+    assignment: {
+      taskArn,
+      clusterArn: i.clusterArn,
+      taskDefinitionArn: i.td.taskDefinitionArn,
+      family: i.td.family,
+      revision: i.td.revision,
+      networkMode: i.td.networkMode ?? "bridge",
+      ...(taskCpu ? { cpu: taskCpu } : {}),
+      ...(taskMemory ? { memory: taskMemory } : {}),
+      ...((i.overrides.taskRoleArn ?? i.td.taskRoleArn) ? { taskRoleArn: i.overrides.taskRoleArn ?? i.td.taskRoleArn } : {}),
+      ...((i.overrides.executionRoleArn ?? i.td.executionRoleArn) ? { executionRoleArn: i.overrides.executionRoleArn ?? i.td.executionRoleArn } : {}),
+      containers: i.containers.map((c, n) => ({ name: c.name!, containerArn: containers[n]!.containerArn, definition: c as Record<string, unknown> })),
+      volumes: (i.td.volumes ?? []) as Record<string, unknown>[],
+    },
+  };
+}
+
+/** The message the agent receives for a task. */
+export function assignedTask(t: TaskRecord): AssignedTask {
+  return {
+    ...t.assignment,
+    desiredStatus: t.desiredStatus,
+    lastStatus: t.lastStatus,
+    version: t.version,
+    ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+  };
+}
+
+/** The task as DescribeTasks shows it: internal fields stay inside (the serializer drops them too). */
+export function taskView(t: TaskRecord, include: string[] = []): Record<string, unknown> {
+  const { reserved: _r, released: _l, assignment: _a, id: _i, clusterName: _c, serviceName: _s, tags, ...rest } = t;
+  return include.includes("TAGS") ? { ...rest, tags } : rest;
+}
