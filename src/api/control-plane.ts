@@ -21,6 +21,8 @@ export interface ControlPlaneOptions {
   allowReset?: boolean;
   clock?: Clock;
   logger?: Logger;
+  /** Run the service scheduler (default true); API-only tests turn it off. */
+  scheduler?: boolean;
   /** How often the agent channel sends heartbeats (tests shorten it). */
   heartbeatMs?: number;
   /** How long STOPPED tasks stay describable (default one hour). */

@@ -15,3 +15,5 @@ export * as taskRecords from "./task-records.js";
 export * as taskStateChanges from "./task-state-changes.js";
 export * as taskRetention from "./task-retention.js";
 export * as agentSessions from "./agent-sessions.js";
+export * as services from "./services.js";
+export * as serviceRecords from "./service-records.js";

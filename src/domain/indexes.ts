@@ -21,6 +21,12 @@ export const indexes: Record<string, (key: string, value: unknown) => string[]> 
     if (!v.containerInstanceArn) return [];
     return [`${v.containerInstanceArn}|desired:${v.desiredStatus}`, `${v.containerInstanceArn}|last:${v.lastStatus}`];
   },
+  /** Tasks of a service: `clusterArn|serviceName`. */
+  serviceTasks(key, value) {
+    if (kindOf(key) !== "tasks") return [];
+    const v = value as Rec;
+    return v.serviceName ? [`${v.clusterArn}|${v.serviceName}`] : [];
+  },
   /** Task definitions by status across families: `account/region|status`, in family:revision order. */
   taskDefinitionStatus(key, value) {
     if (kindOf(key) !== "taskdefs") return [];
@@ -37,6 +43,7 @@ export const indexes: Record<string, (key: string, value: unknown) => string[]> 
 export const indexKey = {
   clusterStatus: (kind: "instances" | "services" | "tasks", clusterArn: string, status: string) => `${kind}|${clusterArn}|${status}`,
   instanceTasks: (instanceArn: string, which: "desired" | "last", status: string) => `${instanceArn}|${which}:${status}`,
+  serviceTasks: (clusterArn: string, serviceName: string) => `${clusterArn}|${serviceName}`,
   taskDefinitionStatus: (scope: { accountId: string; region: string }, status: string) => `${scope.accountId}/${scope.region}|${status}`,
   familyStatus: (scope: { accountId: string; region: string }, family: string, status: string) =>
     `${scope.accountId}/${scope.region}|${family}|${status}`,

@@ -40,7 +40,7 @@ async function fakeAgent(s: TestServer, instance: string) {
   return { ws, messages };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+async function until(what: string, check: () => Promise<boolean | undefined> | boolean): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 10));

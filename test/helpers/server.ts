@@ -25,9 +25,15 @@ export function ecsClient(url: string, region = "us-east-1"): ECSClient {
   });
 }
 
-export async function startTestServer(options: { allowReset?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { allowReset?: boolean; scheduler?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-test-"));
-  const cp = await startControlPlane({ dataDir, port: 0, logger: pino({ level: "silent" }), allowReset: !!options.allowReset });
+  const cp = await startControlPlane({
+    dataDir,
+    port: 0,
+    logger: pino({ level: "silent" }),
+    allowReset: !!options.allowReset,
+    scheduler: options.scheduler ?? true,
+  });
   const clients: ECSClient[] = [];
   const client = (region: string) => {
     const c = ecsClient(cp.url, region);

@@ -4,6 +4,7 @@ import {
   accountSettings,
   agentSessions,
   attributes,
+  services,
   capacityProviders,
   clusters,
   containerInstances,
@@ -48,6 +49,13 @@ export function ecsHandlers(deps: Deps): Record<string, Handler> {
     PutAttributes: (ctx, input) => attributes.putAttributes(deps, ctx.scope, input),
     DeleteAttributes: (ctx, input) => attributes.deleteAttributes(deps, ctx.scope, input),
     ListAttributes: (ctx, input) => attributes.listAttributes(deps, ctx.scope, input),
+
+    // Services
+    CreateService: (ctx, input) => services.createService(deps, ctx.scope, input),
+    UpdateService: (ctx, input) => services.updateService(deps, ctx.scope, input),
+    DeleteService: (ctx, input) => services.deleteService(deps, ctx.scope, input),
+    DescribeServices: (ctx, input) => services.describeServices(deps, ctx.scope, input),
+    ListServices: (ctx, input) => services.listServices(deps, ctx.scope, input),
 
     // Tasks, and what agents report about them
     RunTask: (ctx, input) => taskLaunch.runTask(deps, ctx.scope, input),

@@ -1,0 +1,101 @@
+// A service as berth stores it: ECS's Service shape with its deployments and events inside, as
+// DescribeServices shows them, plus the scheduler's own bookkeeping.
+import type { DeploymentConfiguration, Tag } from "@aws-sdk/client-ecs";
+import { invalidParameter } from "../model/index.js";
+
+export interface DeploymentRecord {
+  id: string;
+  status: "PRIMARY" | "ACTIVE" | "INACTIVE";
+  taskDefinition: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  rolloutState: "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  rolloutStateReason: string;
+  networkConfiguration?: unknown;
+  /** berth: a task of this deployment has been healthy (the circuit breaker's stage 2). */
+  hadHealthyTask?: boolean;
+  /** berth: for a rollback, the deployment it returns to. */
+  rollbackTargetId?: string;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface ServiceRecord {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  clusterName: string;
+  status: "ACTIVE" | "DRAINING" | "INACTIVE";
+  desiredCount: number;
+  taskDefinition: string;
+  launchType?: string;
+  schedulingStrategy: "REPLICA" | "DAEMON";
+  deploymentController: { type: string };
+  deploymentConfiguration: Required<Pick<DeploymentConfiguration, "minimumHealthyPercent" | "maximumPercent">> & DeploymentConfiguration;
+  placementConstraints: { type?: string; expression?: string }[];
+  placementStrategy: { type?: string; field?: string }[];
+  loadBalancers: unknown[];
+  serviceRegistries: unknown[];
+  networkConfiguration?: unknown;
+  healthCheckGracePeriodSeconds?: number;
+  propagateTags: string;
+  enableECSManagedTags: boolean;
+  enableExecuteCommand: boolean;
+  tags: Tag[];
+  createdAt: number;
+  createdBy: string;
+  roleArn?: string;
+  deployments: DeploymentRecord[];
+  /** Newest first, at most MAX_EVENTS. */
+  events: ServiceEvent[];
+  /** The scheduler's failure accounting and launch throttling, kept between passes. */
+  failureTracking?: unknown;
+  /** Deployments that ended (INACTIVE), newest first, for ListServiceDeployments. */
+  pastDeployments?: DeploymentRecord[];
+}
+
+export const MAX_EVENTS = 100;
+export const MAX_PAST_DEPLOYMENTS = 20;
+
+/** Fills and checks deploymentConfiguration as ECS does (ecs-behavior.md §4.2). */
+export function normalizeDeploymentConfiguration(
+  input: DeploymentConfiguration | undefined,
+  strategy: "REPLICA" | "DAEMON",
+  current?: ServiceRecord["deploymentConfiguration"],
+): ServiceRecord["deploymentConfiguration"] {
+  const min = input?.minimumHealthyPercent ?? current?.minimumHealthyPercent ?? (strategy === "DAEMON" ? 0 : 100);
+  const max = input?.maximumPercent ?? current?.maximumPercent ?? (strategy === "DAEMON" ? 100 : 200);
+  if (min < 0 || min > 100) {
+    throw invalidParameter(`Invalid parameter 'deploymentConfiguration.minimumHealthyPercent': ${min} must be between 0 and 100.`);
+  }
+  if (strategy === "DAEMON" && max !== 100) {
+    throw invalidParameter(`Invalid parameter 'deploymentConfiguration.maximumPercent': DAEMON services need 100, found ${max}.`);
+  }
+  if (max < 100) {
+    throw invalidParameter(`Invalid parameter 'deploymentConfiguration.maximumPercent': ${max} must be at least 100.`);
+  }
+  if (max < min) {
+    throw invalidParameter(`Invalid parameter 'deploymentConfiguration.maximumPercent': ${max} is below minimumHealthyPercent ${min}.`);
+  }
+  const breaker = input?.deploymentCircuitBreaker ?? current?.deploymentCircuitBreaker ?? { enable: false, rollback: false };
+  return {
+    ...(current ?? {}),
+    ...(input ?? {}),
+    minimumHealthyPercent: min,
+    maximumPercent: max,
+    deploymentCircuitBreaker: { enable: !!breaker.enable, rollback: !!breaker.rollback },
+  };
+}
+
+export function inProgressReason(id: string): string {
+  return `ECS deployment ${id} in progress.`;
+}

@@ -1,0 +1,256 @@
+// Services: CreateService, UpdateService, DescribeServices, ListServices, DeleteService
+// (ecs-behavior.md §1.4, §4.3). The API writes desired state only; the service reconciler
+// (service-reconciler.ts) makes the tasks follow.
+import type { CreateServiceRequest, UpdateServiceRequest } from "@aws-sdk/client-ecs";
+import { arns, deploymentId, EcsError, invalidParameter, NAME_PATTERN, type Scope } from "../model/index.js";
+import { validatePlacementConstraints, validatePlacementStrategy } from "../placement/index.js";
+import { rootPrincipal } from "./account-settings.js";
+import { commit, guardOf, put, type Deps } from "./deps.js";
+import { indexKey } from "./indexes.js";
+import { keys } from "./keys.js";
+import { paginate, type PageRequest } from "./pagination.js";
+import { activeCluster } from "./resolve.js";
+import {
+  inProgressReason,
+  normalizeDeploymentConfiguration,
+  type DeploymentRecord,
+  type ServiceRecord,
+} from "./service-records.js";
+import type { TaskRecord } from "./task-records.js";
+import { usableTaskDefinition } from "./task-definitions.js";
+import { validateTags } from "./tags.js";
+
+const serviceNotFound = () => new EcsError("ServiceNotFoundException", "Service not found.");
+
+function nameOf(ref: string): string {
+  return ref.startsWith("arn:") ? ref.slice(ref.lastIndexOf("/") + 1) : ref;
+}
+
+export function findService(deps: Deps, scope: Scope, clusterName: string, ref: string): ServiceRecord | undefined {
+  return deps.cache.get<ServiceRecord>(keys.service(scope, clusterName, nameOf(ref)));
+}
+
+function checkPlacement(input: { placementConstraints?: unknown[]; placementStrategy?: unknown[] }, tdConstraints: unknown[]): void {
+  const errors = [
+    ...validatePlacementConstraints((input.placementConstraints ?? []) as never, tdConstraints as never),
+    ...validatePlacementStrategy((input.placementStrategy ?? []) as never),
+  ];
+  const first = errors[0];
+  if (first) throw invalidParameter(`Invalid parameter '${first.field}': ${first.message}.`);
+}
+
+function newDeployment(td: string, desiredCount: number, now: number, extra: Partial<DeploymentRecord> = {}): DeploymentRecord {
+  const id = deploymentId();
+  return {
+    id,
+    status: "PRIMARY",
+    taskDefinition: td,
+    desiredCount,
+    pendingCount: 0,
+    runningCount: 0,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    launchType: "EC2",
+    rolloutState: "IN_PROGRESS",
+    rolloutStateReason: inProgressReason(id),
+    ...extra,
+  };
+}
+
+export async function createService(deps: Deps, scope: Scope, input: CreateServiceRequest) {
+  const cluster = activeCluster(deps, scope, input.cluster);
+  const name = input.serviceName ?? "";
+  if (!NAME_PATTERN.test(name)) {
+    throw invalidParameter(`Invalid parameter 'serviceName': '${name.slice(0, 300)}' must be 1-255 letters, numbers, hyphens and underscores.`);
+  }
+  const strategy = (input.schedulingStrategy ?? "REPLICA") as "REPLICA" | "DAEMON";
+  if (input.deploymentController?.type && input.deploymentController.type !== "ECS") {
+    throw new EcsError("UnsupportedFeatureException", `berth supports the ECS deployment controller only, not ${input.deploymentController.type}.`);
+  }
+  if (input.launchType && input.capacityProviderStrategy?.length) {
+    throw invalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
+  }
+  if (input.launchType === "FARGATE" || input.capacityProviderStrategy?.length) {
+    throw new EcsError("UnsupportedFeatureException", "berth runs services on registered container instances (EC2 and EXTERNAL launch types) only, for now.");
+  }
+  if (strategy === "REPLICA" && input.desiredCount === undefined) {
+    throw invalidParameter("Invalid parameter 'desiredCount': REPLICA services need a desiredCount.");
+  }
+  if (strategy === "DAEMON" && input.placementStrategy?.length) {
+    throw invalidParameter("Invalid parameter 'placementStrategy': DAEMON services do not take placement strategies.");
+  }
+  if ((input.desiredCount ?? 0) < 0) throw invalidParameter(`Invalid parameter 'desiredCount': ${input.desiredCount} must not be negative.`);
+  if (input.propagateTags !== undefined && !["TASK_DEFINITION", "SERVICE", "NONE"].includes(input.propagateTags)) {
+    throw invalidParameter(`Invalid parameter 'propagateTags': '${input.propagateTags}'.`);
+  }
+  const td = usableTaskDefinition(deps, scope, input.taskDefinition ?? "");
+  checkPlacement(input, td.placementConstraints ?? []);
+  const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, strategy);
+  const tags = validateTags(input.tags);
+  const key = keys.service(scope, cluster.clusterName, name);
+  const desired = strategy === "DAEMON" ? 0 : (input.desiredCount ?? 0);
+  const rec = await commit(deps, () => {
+    const existing = deps.cache.get<ServiceRecord>(key);
+    if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
+    const now = deps.clock.now();
+    const service: ServiceRecord = {
+      serviceArn: arns.service(scope, cluster.clusterName, name),
+      serviceName: name,
+      clusterArn: cluster.clusterArn,
+      clusterName: cluster.clusterName,
+      status: "ACTIVE",
+      desiredCount: desired,
+      taskDefinition: td.taskDefinitionArn,
+      launchType: "EC2",
+      schedulingStrategy: strategy,
+      deploymentController: { type: "ECS" },
+      deploymentConfiguration,
+      placementConstraints: input.placementConstraints ?? [],
+      placementStrategy: input.placementStrategy ?? [],
+      loadBalancers: input.loadBalancers ?? [],
+      serviceRegistries: input.serviceRegistries ?? [],
+      ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? 0,
+      propagateTags: input.propagateTags ?? "NONE",
+      enableECSManagedTags: !!input.enableECSManagedTags,
+      enableExecuteCommand: !!input.enableExecuteCommand,
+      tags,
+      createdAt: now,
+      createdBy: rootPrincipal(scope),
+      ...(input.role ? { roleArn: input.role } : {}),
+      deployments: [newDeployment(td.taskDefinitionArn, desired, now)],
+      events: [],
+    };
+    return { guards: [guardOf(deps, key)], ops: [put(key, service)], result: service };
+  });
+  return { service: serviceView(deps, rec, ["TAGS"]) };
+}
+
+export async function updateService(deps: Deps, scope: Scope, input: UpdateServiceRequest) {
+  const cluster = activeCluster(deps, scope, input.cluster);
+  const found = findService(deps, scope, cluster.clusterName, input.service ?? "");
+  if (!found || found.status === "INACTIVE") throw serviceNotFound();
+  if (found.status !== "ACTIVE") throw new EcsError("ServiceNotActiveException", "Service was not ACTIVE.");
+  if (input.desiredCount !== undefined && input.desiredCount < 0) {
+    throw invalidParameter(`Invalid parameter 'desiredCount': ${input.desiredCount} must not be negative.`);
+  }
+  if (input.capacityProviderStrategy?.length) {
+    throw new EcsError("UnsupportedFeatureException", "berth runs services on registered container instances only, for now.");
+  }
+  const td = input.taskDefinition ? usableTaskDefinition(deps, scope, input.taskDefinition) : undefined;
+  checkPlacement(input, td?.placementConstraints ?? []);
+  const key = keys.service(scope, cluster.clusterName, found.serviceName);
+  const rec = await commit(deps, () => {
+    const current = deps.cache.get<ServiceRecord>(key)!;
+    const now = deps.clock.now();
+    const deploymentConfiguration = normalizeDeploymentConfiguration(
+      input.deploymentConfiguration,
+      current.schedulingStrategy,
+      current.deploymentConfiguration,
+    );
+    const desired = current.schedulingStrategy === "DAEMON" ? current.desiredCount : (input.desiredCount ?? current.desiredCount);
+    const taskDefinition = td?.taskDefinitionArn ?? current.taskDefinition;
+    // What starts a deployment (ecs-behavior.md §4.3): a new task definition, network or load
+    // balancer change, or forceNewDeployment. Anything else is stored and applies to new tasks.
+    const redeploy =
+      taskDefinition !== current.taskDefinition ||
+      !!input.forceNewDeployment ||
+      (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(current.networkConfiguration)) ||
+      (input.loadBalancers !== undefined && JSON.stringify(input.loadBalancers) !== JSON.stringify(current.loadBalancers));
+    let deployments = current.deployments.map((d) => (d.status === "PRIMARY" && !redeploy ? { ...d, desiredCount: desired, updatedAt: now } : d));
+    if (redeploy) {
+      deployments = [
+        newDeployment(taskDefinition, desired, now),
+        ...deployments.map((d) => (d.status === "PRIMARY" ? { ...d, status: "ACTIVE" as const, updatedAt: now } : d)),
+      ];
+    }
+    const next: ServiceRecord = {
+      ...current,
+      desiredCount: desired,
+      taskDefinition,
+      deploymentConfiguration,
+      deployments,
+      ...(input.placementConstraints ? { placementConstraints: input.placementConstraints } : {}),
+      ...(input.placementStrategy ? { placementStrategy: input.placementStrategy } : {}),
+      ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      ...(input.loadBalancers ? { loadBalancers: input.loadBalancers } : {}),
+      ...(input.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds } : {}),
+      ...(input.enableExecuteCommand !== undefined ? { enableExecuteCommand: input.enableExecuteCommand } : {}),
+      ...(input.enableECSManagedTags !== undefined ? { enableECSManagedTags: input.enableECSManagedTags } : {}),
+      ...(input.propagateTags ? { propagateTags: input.propagateTags } : {}),
+      // A new deployment starts with fresh launch throttling (ecs-behavior.md §4.7).
+      ...(redeploy ? { failureTracking: undefined } : {}),
+    };
+    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
+  });
+  return { service: serviceView(deps, rec, []) };
+}
+
+export async function deleteService(deps: Deps, scope: Scope, input: { cluster?: string; service: string; force?: boolean }) {
+  const cluster = activeCluster(deps, scope, input.cluster);
+  const found = findService(deps, scope, cluster.clusterName, input.service);
+  if (!found || found.status === "INACTIVE") throw serviceNotFound();
+  if (found.status === "DRAINING") return { service: serviceView(deps, found, []) };
+  if (found.schedulingStrategy === "REPLICA" && found.desiredCount > 0 && !input.force) {
+    throw invalidParameter("The service cannot be stopped while it is scaled above 0.");
+  }
+  const key = keys.service(scope, cluster.clusterName, found.serviceName);
+  const rec = await commit(deps, () => {
+    const current = deps.cache.get<ServiceRecord>(key)!;
+    const next: ServiceRecord = {
+      ...current,
+      status: "DRAINING",
+      desiredCount: 0,
+      deployments: current.deployments.map((d) => ({ ...d, desiredCount: 0 })),
+    };
+    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
+  });
+  return { service: serviceView(deps, rec, []) };
+}
+
+export function describeServices(deps: Deps, scope: Scope, input: { cluster?: string; services: string[]; include?: string[] }) {
+  const cluster = activeCluster(deps, scope, input.cluster);
+  if (input.services.length === 0 || input.services.length > 10) {
+    throw invalidParameter(`Invalid parameter 'services': give 1 to 10 services, found ${input.services.length}.`);
+  }
+  const services: Record<string, unknown>[] = [];
+  const failures: { arn: string; reason: string }[] = [];
+  for (const ref of input.services) {
+    const rec = findService(deps, scope, cluster.clusterName, ref);
+    if (rec) services.push(serviceView(deps, rec, input.include ?? []));
+    else failures.push({ arn: ref.startsWith("arn:") ? ref : arns.service(scope, cluster.clusterName, ref), reason: "MISSING" });
+  }
+  return { services, failures };
+}
+
+export function listServices(deps: Deps, scope: Scope, input: PageRequest & { cluster?: string; launchType?: string; schedulingStrategy?: string }) {
+  const cluster = activeCluster(deps, scope, input.cluster);
+  const services = deps.cache
+    .list<ServiceRecord>(keys.services(scope, cluster.clusterName))
+    .filter((s) => s.status === "ACTIVE")
+    .filter((s) => !input.launchType || s.launchType === input.launchType)
+    .filter((s) => !input.schedulingStrategy || s.schedulingStrategy === input.schedulingStrategy);
+  const page = paginate(services, (s) => s.serviceName, input, { default: 10, max: 100 });
+  return { serviceArns: page.items.map((s) => s.serviceArn), nextToken: page.nextToken };
+}
+
+/** The service as DescribeServices shows it: counts computed from its tasks now. */
+export function serviceView(deps: Deps, rec: ServiceRecord, include: string[]): Record<string, unknown> {
+  const tasks = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(rec.clusterArn, rec.serviceName));
+  const pending = (t: TaskRecord) => ["PROVISIONING", "PENDING", "ACTIVATING"].includes(t.lastStatus);
+  const { clusterName: _c, failureTracking: _f, pastDeployments: _p, tags, ...rest } = rec;
+  return {
+    ...rest,
+    runningCount: tasks.filter((t) => t.lastStatus === "RUNNING").length,
+    pendingCount: tasks.filter(pending).length,
+    deployments: rec.deployments
+      .filter((d) => d.status !== "INACTIVE")
+      .map((d) => {
+        const { hadHealthyTask: _h, rollbackTargetId: _r, ...shown } = d;
+        const mine = tasks.filter((t) => t.startedBy === d.id && t.desiredStatus === "RUNNING");
+        return { ...shown, runningCount: mine.filter((t) => t.lastStatus === "RUNNING").length, pendingCount: mine.filter(pending).length };
+      }),
+    ...(include.includes("TAGS") ? { tags } : {}),
+  };
+}
