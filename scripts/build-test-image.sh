@@ -23,6 +23,8 @@ fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp makes the directory 0700: as the image's / it would lock out every non-root user.
+chmod 755 "$root"
 mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/proc" "$root/sys" "$root/dev" "$root/root"
 chmod 1777 "$root/tmp"
 cp "$busybox" "$root/bin/busybox"

@@ -3,7 +3,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { indexes, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
+import { indexes, serviceReconciler, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
+import { berthHandlers } from "./berth/handlers.js";
+import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
 import { systemClock, type Clock } from "../model/index.js";
 import { createCache, openSqliteStore, type Store } from "../store/index.js";
@@ -57,13 +59,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
   }, 60_000);
   sweeper.unref();
+  const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
+  const berth = { signingName: "berth", targetPrefix: berthModel.targetPrefix, model: berthModel, handlers: berthHandlers(deps) };
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const api: ApiServer = await startApiServer({
     host: options.host ?? "127.0.0.1",
     port: options.port ?? DEFAULT_PORT,
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
-    services: [ecs],
+    services: [ecs, berth],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
     ...(options.allowReset
@@ -81,6 +85,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     deps,
     async close() {
       clearInterval(sweeper);
+      reconciler?.stop();
       channel.close();
       await api.close();
       cache.stop();

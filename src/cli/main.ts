@@ -1,5 +1,6 @@
 // The `berth` command. Each sub-command lives in its own module; this file only wires them.
 import { Command } from "commander";
+import { agentCommand } from "./agent-command.js";
 import { serverCommand, upCommand } from "./server-commands.js";
 
 const program = new Command()
@@ -10,5 +11,6 @@ const program = new Command()
 
 program.addCommand(serverCommand());
 program.addCommand(upCommand());
+program.addCommand(agentCommand());
 
 await program.parseAsync(process.argv);

@@ -3,7 +3,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolve } from "node:path";
 import pino from "pino";
+import { startAgent, type Agent } from "../agent/index.js";
 import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/index.js";
+import { detectRuntime } from "../runtime/index.js";
+
+interface UpFlags extends ServerFlags {
+  runtime?: "docker" | "process" | "simulated";
+}
 
 interface ServerFlags {
   host: string;
@@ -30,7 +36,7 @@ function withServerFlags(cmd: Command): Command {
     .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"));
 }
 
-async function start(flags: ServerFlags): Promise<ControlPlane> {
+async function start(flags: ServerFlags, beforeClose: () => Promise<void> = async () => {}): Promise<ControlPlane> {
   const logger = pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
   const cp = await startControlPlane({
     host: flags.host,
@@ -43,6 +49,7 @@ async function start(flags: ServerFlags): Promise<ControlPlane> {
   });
   const stop = async (signal: string) => {
     logger.info({ signal }, "shutting down");
+    await beforeClose();
     await cp.close();
     process.exit(0);
   };
@@ -63,10 +70,14 @@ export function serverCommand(): Command {
 
 export function upCommand(): Command {
   return withServerFlags(new Command("up"))
-    .description("Run berth on this machine: the control plane and the default cluster.")
-    .addHelpText("after", "\nExample:\n  berth up --port 4666\n")
-    .action(async (flags: ServerFlags) => {
-      const cp = await start(flags);
+    .description("Run berth on this machine: the control plane, the default cluster and a local agent.")
+    .addOption(new Option("--runtime <name>", "how the local agent runs containers (default: docker if an engine answers, else process)").choices(["docker", "process", "simulated"]))
+    .addHelpText("after", "\nExample:\n  berth up --port 4666 --runtime process\n")
+    .action(async (flags: UpFlags) => {
+      let agent: Agent | undefined;
+      const cp = await start(flags, async () => {
+        await agent?.stop();
+      });
       const res = await fetch(cp.url, {
         method: "POST",
         headers: {
@@ -76,14 +87,31 @@ export function upCommand(): Command {
         body: JSON.stringify({ clusterName: "default" }),
       });
       if (!res.ok) throw new Error(`could not create the default cluster: ${await res.text()}`);
+      const detected = flags.runtime ? undefined : await detectRuntime({ timeoutMs: 1500 });
+      const runtime = flags.runtime ?? detected!.recommended;
+      const why = flags.runtime
+        ? "chosen with --runtime"
+        : runtime === "docker"
+          ? "a Docker engine answered"
+          : `no Docker engine answered${detected!.docker.available ? "" : ` (${detected!.docker.reason})`}`;
+      agent = await startAgent({
+        endpoint: cp.url,
+        cluster: "default",
+        runtime,
+        stateDir: resolve(flags.dataDir, "agent"),
+        region: flags.region,
+        metadataPort: 0,
+        logger: pino({ level: process.env.BERTH_LOG_LEVEL ?? "warn" }),
+      });
       process.stdout.write(
         [
-          `berth is up.`,
+          "berth is up.",
           `  endpoint:  ${cp.url}`,
           `  data:      ${resolve(flags.dataDir)}`,
-          `  cluster:   default`,
-          `  try:       aws ecs list-clusters --endpoint-url ${cp.url} --region ${flags.region}`,
-          `  stop:      Ctrl-C`,
+          `  cluster:   default, with this machine as container instance ${agent.containerInstanceArn.split("/").pop()}`,
+          `  runtime:   ${runtime} (${why})`,
+          `  try:       aws ecs list-container-instances --endpoint-url ${cp.url} --region ${flags.region}`,
+          "  stop:      Ctrl-C",
           "",
         ].join("\n"),
       );

@@ -17,3 +17,5 @@ export * as taskRetention from "./task-retention.js";
 export * as agentSessions from "./agent-sessions.js";
 export * as services from "./services.js";
 export * as serviceRecords from "./service-records.js";
+export * as serviceReconciler from "./service-reconciler.js";
+export * as serviceDeployments from "./service-deployments.js";

@@ -165,11 +165,16 @@ export async function runTask(deps: Deps, scope: Scope, input: LaunchInput) {
 }
 
 /** StartTask: one task on each named instance, no placement strategy (ecs-behavior.md §6). */
-export async function startTask(deps: Deps, scope: Scope, input: LaunchInput & { containerInstances: string[] }) {
+export async function startTask(
+  deps: Deps,
+  scope: Scope,
+  input: LaunchInput & { containerInstances: string[] },
+  extra: { serviceName?: string } = {},
+) {
   if (input.containerInstances.length < 1 || input.containerInstances.length > 10) {
     throw invalidParameter(`Invalid parameter 'containerInstances': give 1 to 10 container instances, found ${input.containerInstances.length}.`);
   }
-  const prepared = prepare(deps, scope, { ...input, count: 1 }, 1);
+  const prepared = prepare(deps, scope, { ...input, count: 1 }, 1, extra);
   const { tasks, failures } = await commit(deps, () => {
     const chosen: string[] = [];
     const failures: { arn: string; reason: string; detail?: string }[] = [];

@@ -4,6 +4,7 @@ import {
   accountSettings,
   agentSessions,
   attributes,
+  serviceDeployments,
   services,
   capacityProviders,
   clusters,
@@ -56,6 +57,8 @@ export function ecsHandlers(deps: Deps): Record<string, Handler> {
     DeleteService: (ctx, input) => services.deleteService(deps, ctx.scope, input),
     DescribeServices: (ctx, input) => services.describeServices(deps, ctx.scope, input),
     ListServices: (ctx, input) => services.listServices(deps, ctx.scope, input),
+    ListServiceDeployments: (ctx, input) => serviceDeployments.listServiceDeployments(deps, ctx.scope, input),
+    DescribeServiceDeployments: (ctx, input) => serviceDeployments.describeServiceDeployments(deps, ctx.scope, input),
 
     // Tasks, and what agents report about them
     RunTask: (ctx, input) => taskLaunch.runTask(deps, ctx.scope, input),

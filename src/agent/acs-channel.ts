@@ -1,0 +1,211 @@
+// The agent's end of the control plane's websocket (ECS's ACS, ecs-behavior.md §11.2): ask
+// DiscoverPollEndpoint where to connect, open `<endpoint>ws?clusterArn=..&containerInstanceArn=..`,
+// hand each TaskManifest to the engine and acknowledge it once its tasks are on disk, acknowledge
+// heartbeats, and send container health. When the socket closes, or three heartbeats go missing,
+// reconnect after a jittered, capped exponential backoff. This object owns the socket and its
+// timers; close() releases them.
+import type { Logger } from "pino";
+import WebSocket from "ws";
+import { type AgentMessage, type AssignedTask, DEFAULT_HEARTBEAT_MS, type ServerMessage } from "../model/index.js";
+import type { Timers } from "../runtime/index.js";
+import { backoffDelay, RECONNECT_BACKOFF } from "./backoff.js";
+
+export interface AcsChannelOptions {
+  /** DiscoverPollEndpoint: the channel's base URL, e.g. `http://host:4666/_berth/acs/`. */
+  discover(): Promise<string>;
+  clusterArn: string;
+  containerInstanceArn: string;
+  /** Resolves when the tasks are safely recorded; only then is the message acknowledged. */
+  onManifest(tasks: AssignedTask[], full: boolean): Promise<void>;
+  /** A connection opened (resend what the control plane may have missed). */
+  onConnected(): void;
+  /** A connection closed; the channel is reconnecting. */
+  onDisconnected?(): void;
+  /** Silence after which the connection counts as dead; default three heartbeats. */
+  heartbeatTimeoutMs?: number;
+  /** A connection that lived this long resets the backoff (the ECS agent: about a minute). */
+  stableAfterMs?: number;
+  timers: Timers;
+  rng: () => number;
+  log: Logger;
+}
+
+export class AcsChannel {
+  #ws: WebSocket | undefined;
+  #attempt = 0;
+  #reconnect: object | undefined;
+  #watchdog: object | undefined;
+  #openedAt = 0;
+  #closed = false;
+  #connects = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(private readonly options: AcsChannelOptions) {}
+
+  get connected(): boolean {
+    return this.#ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** How many connections have opened so far. */
+  get connectCount(): number {
+    return this.#connects;
+  }
+
+  start(): void {
+    void this.#connect();
+  }
+
+  /** Resolves true once connected, or false after timeoutMs. */
+  waitConnected(timeoutMs: number): Promise<boolean> {
+    if (this.connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Sends when connected; false when the message was dropped (no connection). */
+  send(msg: AgentMessage): boolean {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Drops the current connection as if the network failed; the channel reconnects. */
+  drop(): void {
+    this.#ws?.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#clearTimers();
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      ws.once("close", () => resolve());
+      ws.close(1000, "agent stopping");
+      // A peer that never answers the close handshake must not hold the shutdown.
+      const t = setTimeout(() => ws.terminate(), 1000);
+      t.unref();
+    });
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#closed) return;
+    const { log } = this.options;
+    let url: string;
+    try {
+      url = wsUrl(await this.options.discover(), this.options.clusterArn, this.options.containerInstanceArn);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "DiscoverPollEndpoint failed");
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#closed) return;
+    const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
+    this.#ws = ws;
+    ws.on("open", () => {
+      this.#openedAt = this.options.timers.now();
+      this.#connects++;
+      log.info({ url }, "connected to the control plane");
+      this.#armWatchdog();
+      this.options.onConnected();
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const w of waiters) w();
+    });
+    ws.on("message", (data) => {
+      this.#armWatchdog();
+      this.#receive(data.toString());
+    });
+    ws.on("ping", () => this.#armWatchdog());
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => log.error({ status: res.statusCode, body: body.trim() }, "the control plane refused the agent channel"));
+      ws.terminate();
+    });
+    ws.on("error", (err) => log.warn({ err: err.message }, "agent channel error"));
+    ws.on("close", (code, reason) => {
+      if (this.#ws !== ws) return;
+      this.#ws = undefined;
+      if (this.#watchdog) this.options.timers.clearTimeout(this.#watchdog);
+      this.#watchdog = undefined;
+      if (this.#closed) return;
+      const lived = this.#openedAt ? this.options.timers.now() - this.#openedAt : 0;
+      if (lived >= (this.options.stableAfterMs ?? 60_000)) this.#attempt = 0;
+      this.#openedAt = 0;
+      log.warn({ code, reason: reason.toString() }, "agent channel closed; reconnecting");
+      this.options.onDisconnected?.();
+      this.#scheduleReconnect();
+    });
+  }
+
+  #receive(text: string): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(text) as ServerMessage;
+    } catch {
+      this.options.log.warn({ text: text.slice(0, 200) }, "the control plane sent a message that is not JSON");
+      return;
+    }
+    if (msg.type === "Heartbeat") {
+      this.send({ type: "Ack", messageId: msg.messageId });
+      return;
+    }
+    if (msg.type === "TaskManifest") {
+      this.options.onManifest(msg.tasks ?? [], !!msg.full).then(
+        () => this.send({ type: "Ack", messageId: msg.messageId }),
+        // Not acknowledged: the control plane sends the task again on the next connection.
+        (err: unknown) => this.options.log.error({ err }, "could not record a task manifest"),
+      );
+      return;
+    }
+    const other = msg as { type?: unknown; messageId?: unknown };
+    this.options.log.warn({ type: other.type }, "unknown message from the control plane");
+    if (typeof other.messageId === "string") this.send({ type: "Ack", messageId: other.messageId });
+  }
+
+  #armWatchdog(): void {
+    const { timers } = this.options;
+    if (this.#watchdog) timers.clearTimeout(this.#watchdog);
+    const ws = this.#ws;
+    this.#watchdog = timers.setTimeout(() => {
+      this.#watchdog = undefined;
+      if (this.#ws !== ws) return;
+      this.options.log.warn("no heartbeat from the control plane; reconnecting");
+      ws?.terminate();
+    }, this.options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_MS * 3);
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnect) return;
+    const delay = backoffDelay(RECONNECT_BACKOFF, this.#attempt++, this.options.rng);
+    this.#reconnect = this.options.timers.setTimeout(() => {
+      this.#reconnect = undefined;
+      void this.#connect();
+    }, delay);
+  }
+
+  #clearTimers(): void {
+    const { timers } = this.options;
+    if (this.#reconnect) timers.clearTimeout(this.#reconnect);
+    if (this.#watchdog) timers.clearTimeout(this.#watchdog);
+    this.#reconnect = undefined;
+    this.#watchdog = undefined;
+  }
+}
+
+/** `http://h:p/_berth/acs/` → `ws://h:p/_berth/acs/ws?clusterArn=..&containerInstanceArn=..`. */
+export function wsUrl(endpoint: string, clusterArn: string, containerInstanceArn: string): string {
+  const u = new URL("ws", endpoint.endsWith("/") ? endpoint : `${endpoint}/`);
+  u.protocol = u.protocol === "https:" ? "wss:" : u.protocol === "http:" ? "ws:" : u.protocol;
+  u.searchParams.set("clusterArn", clusterArn);
+  u.searchParams.set("containerInstanceArn", containerInstanceArn);
+  return u.toString();
+}

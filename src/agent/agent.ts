@@ -1,0 +1,254 @@
+// startAgent: the node agent's assembly, in the ECS agent's order. Load (or create) the
+// instance identity in the state dir, open the runtime, start the metadata endpoint (its port is
+// reserved at registration), restore and re-attach the recorded tasks, register the container
+// instance, then hold the channel to the control plane. stop() releases all of it in reverse;
+// containers keep running, as they do when the ECS agent stops.
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { randomBytes } from "node:crypto";
+import { networkInterfaces } from "node:os";
+import pino, { type Logger } from "pino";
+import type { Attribute, RuntimeDriver, RuntimeName, Timers } from "../runtime/index.js";
+import { systemTimers } from "../runtime/index.js";
+import { AcsChannel } from "./acs-channel.js";
+import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./container-spec.js";
+import { createDriver, type RuntimeChoice } from "./driver-factory.js";
+import { discoverEndpoint, submitReport } from "./ecs-calls.js";
+import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
+import { type HostFacts, registerInstance } from "./registration.js";
+import { type AgentIdentity, StateStore } from "./state-store.js";
+import { TaskEngine } from "./task-engine.js";
+
+export interface AgentOptions {
+  /** The control plane's API, e.g. http://127.0.0.1:4666. */
+  endpoint: string;
+  cluster?: string;
+  /**
+   * A runtime name ("auto": docker when an engine answers, else process), or a driver to use
+   * (tests; `berth up` with a shared simulated host).
+   */
+  runtime: RuntimeChoice | RuntimeDriver;
+  stateDir: string;
+  /** Custom container-instance attributes. */
+  attributes?: Attribute[];
+  /** Overrides of the registered CPU units and MEMORY MiB. */
+  cpu?: number;
+  memory?: number;
+  availabilityZone?: string;
+  instanceType?: string;
+  /** Default 51679, the ECS agent's; 0 picks a free port. */
+  metadataPort?: number;
+  /** The address containers reach the metadata endpoint at (default: see metadata-server.ts). */
+  metadataHost?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  logger?: Logger;
+  /** ECS_CONTAINER_STOP_TIMEOUT in seconds (default 30). */
+  stopTimeoutSeconds?: number;
+  /** ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION (default 3 h). */
+  cleanupWaitMs?: number;
+  /** Silence on the channel after which the agent reconnects (default three heartbeats). */
+  heartbeatTimeoutMs?: number;
+  /** How long startAgent waits for the channel's first connection before returning anyway. */
+  connectTimeoutMs?: number;
+  timers?: Timers;
+  rng?: () => number;
+}
+
+export interface Agent {
+  readonly instanceId: string;
+  readonly containerInstanceArn: string;
+  readonly clusterArn: string;
+  readonly metadataPort: number;
+  readonly metadataBaseUrl: string;
+  readonly driver: RuntimeDriver;
+  readonly engine: TaskEngine;
+  readonly channel: AcsChannel;
+  /** Resolves when no manifest, runtime call or report is pending. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_METADATA_PORT = 51679;
+const THREE_HOURS_MS = 3 * 60 * 60 * 1000;
+
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const log = options.logger ?? pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
+  const timers = options.timers ?? systemTimers;
+  const rng = options.rng ?? Math.random;
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  const cluster = options.cluster ?? "default";
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  try {
+    const store = new StateStore(options.stateDir);
+    await store.open();
+    let identity: AgentIdentity = (await store.loadIdentity()) ?? { instanceId: newInstanceId() };
+    await store.saveIdentity(identity);
+
+    const created = typeof options.runtime === "string" ? await createDriver(options.runtime, options.stateDir) : { driver: options.runtime };
+    const driver = created.driver;
+    if (typeof options.runtime === "string") cleanups.push(() => driver.close());
+    const capabilities = await driver.capabilities();
+
+    const ecs = new ECSClient({
+      endpoint: options.endpoint,
+      region,
+      ...(options.credentials ? { credentials: options.credentials } : envHasCredentials() ? {} : { credentials: DUMMY_CREDENTIALS }),
+      maxAttempts: 1,
+    });
+    cleanups.push(() => ecs.destroy());
+
+    const hosts = metadataHosts(driver.name, options.metadataHost);
+    let engine: TaskEngine | undefined;
+    const metadata: MetadataServer = await startMetadataServer({
+      hosts,
+      port: options.metadataPort ?? DEFAULT_METADATA_PORT,
+      driver,
+      lookup: { find: (token) => findToken(engine, token) },
+      context: { availabilityZone: options.availabilityZone ?? `${region}a` },
+    });
+    cleanups.push(() => metadata.close());
+
+    let channel: AcsChannel | undefined;
+    engine = new TaskEngine({
+      driver,
+      store,
+      timers,
+      rng,
+      log,
+      instanceId: identity.instanceId,
+      metadataBaseUrl: metadata.baseUrl,
+      defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+      cleanupWaitMs: options.cleanupWaitMs ?? THREE_HOURS_MS,
+      submit: (report, rec) => submitReport(ecs, rec.task.clusterArn, rec.task.taskArn, report),
+      onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
+    });
+    const taskEngine = engine;
+    cleanups.push(() => taskEngine.close());
+    await engine.restore();
+
+    const host: HostFacts = { cpu: capabilities.resources.cpu, memoryMiB: capabilities.resources.memoryMiB, platform: process.platform, arch: process.arch };
+    const registered = await registerWithRetry(() =>
+      registerInstance(
+        ecs,
+        {
+          cluster,
+          instanceId: identity.instanceId,
+          region,
+          availabilityZone: options.availabilityZone ?? `${region}a`,
+          instanceType: options.instanceType ?? "berth.local",
+          ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
+          ...(options.memory !== undefined ? { memoryMiB: options.memory } : {}),
+          metadataPort: metadata.port,
+          runtimeAttributes: capabilities.attributes,
+          customAttributes: options.attributes ?? [],
+          runtimeName: driver.name,
+          ...(created.dockerVersion ? { dockerVersion: created.dockerVersion } : {}),
+          ...(identity.containerInstanceArn ? { containerInstanceArn: identity.containerInstanceArn } : {}),
+        },
+        host,
+        log,
+      ),
+      timers,
+      rng,
+      log,
+    );
+    identity = { ...identity, containerInstanceArn: registered.containerInstanceArn, clusterArn: registered.clusterArn };
+    await store.saveIdentity(identity);
+    log.info({ containerInstanceArn: registered.containerInstanceArn, runtime: driver.name, metadata: metadata.baseUrl }, "registered");
+
+    channel = new AcsChannel({
+      discover: () => discoverEndpoint(ecs, cluster, registered.containerInstanceArn),
+      clusterArn: registered.clusterArn,
+      containerInstanceArn: registered.containerInstanceArn,
+      onManifest: (tasks, full) => taskEngine.handleManifest(tasks, full),
+      onConnected: () => {
+        const reports = taskEngine.allHealth();
+        if (reports.length) channel?.send({ type: "ContainerHealth", reports });
+      },
+      ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
+      timers,
+      rng,
+      log,
+    });
+    const acs = channel;
+    cleanups.push(() => acs.close());
+    acs.start();
+    // Placement skips instances whose agent is not connected: return once it is, so a RunTask
+    // right after startAgent finds this instance (a slow control plane only delays it).
+    if (!(await acs.waitConnected(options.connectTimeoutMs ?? 10_000))) {
+      log.warn("not connected to the control plane yet; still trying");
+    }
+
+    let stopped = false;
+    return {
+      instanceId: identity.instanceId,
+      containerInstanceArn: registered.containerInstanceArn,
+      clusterArn: registered.clusterArn,
+      metadataPort: metadata.port,
+      metadataBaseUrl: metadata.baseUrl,
+      driver,
+      engine: taskEngine,
+      channel: acs,
+      settled: () => taskEngine.settled(),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+        await store.flush();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+const DUMMY_CREDENTIALS = { accessKeyId: "berth-agent", secretAccessKey: "berth-agent" };
+
+function envHasCredentials(): boolean {
+  return !!(process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY) || !!process.env.AWS_PROFILE;
+}
+
+/** An EC2-shaped instance id (i- and 17 hex digits), made once per state dir. */
+function newInstanceId(): string {
+  return `i-${randomBytes(9).toString("hex").slice(0, 17)}`;
+}
+
+/**
+ * Where the metadata endpoint listens. Process and simulated containers share the host's
+ * network: loopback. Docker bridge containers reach the host through docker0's address, so
+ * the docker runtime listens there too and tells containers that address.
+ */
+export function metadataHosts(runtime: RuntimeName, explicit?: string): string[] {
+  if (explicit) return [explicit];
+  if (runtime !== "docker") return ["127.0.0.1"];
+  const bridge = (networkInterfaces().docker0 ?? []).find((a) => a.family === "IPv4");
+  return bridge ? [bridge.address, "127.0.0.1"] : ["127.0.0.1"];
+}
+
+function findToken(engine: TaskEngine | undefined, token: string) {
+  if (!engine) return undefined;
+  for (const t of engine.tasks.values()) {
+    const container = t.record.containers.find((c) => c.metadataToken === token);
+    if (container) return { rec: t.record, container };
+  }
+  return undefined;
+}
+
+/** The control plane may not be up yet: retry network failures; a refusal is final. */
+async function registerWithRetry<T>(fn: () => Promise<T>, timers: Timers, rng: () => number, log: Logger): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status < 500) throw err;
+      const delay = Math.min(30_000, 250 * 1.5 ** attempt) * (0.8 + 0.4 * rng());
+      log.warn({ err: (err as Error).message, delayMs: Math.round(delay) }, "cannot reach the control plane to register; retrying");
+      await new Promise<void>((resolve) => timers.setTimeout(resolve, delay));
+    }
+  }
+}

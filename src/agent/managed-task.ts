@@ -1,0 +1,423 @@
+// One task on this agent, and the only writer of its record: it takes the control plane's
+// assignments and the runtime's events, asks task-transitions.ts what comes next, makes the
+// runtime calls (create, start, stop), persists the record, and lets its reporter tell the
+// control plane. Nothing else mutates a task's state, so no two calls for one container race.
+import type { Logger } from "pino";
+import type { AssignedTask } from "../model/index.js";
+import type { ExitInfo, RuntimeDriver, RuntimeEvent, Timers } from "../runtime/index.js";
+import { buildContainerSpec, taskIdOf } from "./container-spec.js";
+import { acknowledge, type Report } from "./report-plan.js";
+import { applyExit, VANISHED_REASON } from "./runtime-reconcile.js";
+import type { StateStore } from "./state-store.js";
+import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
+import { TaskReporter } from "./task-reporter.js";
+import { type ContainerStatus, decideTask, type TaskAction } from "./task-transitions.js";
+
+export interface ManagedTaskContext {
+  driver: RuntimeDriver;
+  store: StateStore;
+  timers: Timers;
+  rng: () => number;
+  log: Logger;
+  instanceId: string;
+  /** `http://host:port` of the metadata endpoint, as containers reach it. */
+  metadataBaseUrl: string;
+  defaultStopTimeoutSeconds: number;
+  /** How long a stopped, reported task's containers are kept before removal. */
+  cleanupWaitMs: number;
+  submit(report: Report, rec: TaskRecord): Promise<void>;
+  onHealthChanged(task: ManagedTask): void;
+  onRemoved(task: ManagedTask): void;
+}
+
+const MAX_PASSES = 16;
+/** After a failed stop (CannotStopContainerError), try again this much later. */
+const STOP_RETRY_MS = 5_000;
+
+export class ManagedTask {
+  readonly taskArn: string;
+  readonly taskId: string;
+  readonly #ctx: ManagedTaskContext;
+  readonly #rec: TaskRecord;
+  readonly #reporter: TaskReporter;
+  readonly #inFlight = new Map<string, ContainerStatus>();
+  /** Exits seen while a start or stop call was in flight; applied when it returns. */
+  readonly #pendingExits = new Map<string, ExitInfo>();
+  readonly #log: Logger;
+  #scheduled = false;
+  #recheck: { at: number; handle: object } | undefined;
+  #cleanup: object | undefined;
+  #closed = false;
+  #removed = false;
+  /** The record changed since the last persist/report. */
+  #dirty = false;
+  #listeners = new Set<() => void>();
+
+  private constructor(rec: TaskRecord, ctx: ManagedTaskContext) {
+    this.#rec = rec;
+    this.#ctx = ctx;
+    this.taskArn = rec.task.taskArn;
+    this.taskId = taskIdOf(this.taskArn);
+    this.#log = ctx.log.child({ task: this.taskId });
+    this.#reporter = new TaskReporter({
+      record: () => this.#rec,
+      // A reconcile pass is queued: the record may be between a change and its consequences.
+      busy: () => this.#scheduled,
+      submit: (report, r) => ctx.submit(report, r),
+      acknowledged: (report) => this.#acknowledged(report),
+      timers: ctx.timers,
+      rng: ctx.rng,
+      log: this.#log,
+    });
+  }
+
+  /** A task new to this agent: its record is on disk before this resolves. */
+  static async create(task: AssignedTask, ctx: ManagedTaskContext): Promise<ManagedTask> {
+    const mt = new ManagedTask(newTaskRecord(task), ctx);
+    await mt.#persist();
+    mt.#log.info({ desired: task.desiredStatus, family: task.family, revision: task.revision }, "task assigned");
+    return mt;
+  }
+
+  /** A task from the state dir; call restore-side reconciliation first, then start(). */
+  static fromRecord(rec: TaskRecord, ctx: ManagedTaskContext): ManagedTask {
+    return new ManagedTask(rec, ctx);
+  }
+
+  get record(): Readonly<TaskRecord> {
+    return this.#rec;
+  }
+
+  /** The record for in-place reconciliation before start() (restore only). */
+  mutableRecordForRestore(): TaskRecord {
+    return this.#rec;
+  }
+
+  /** Begins (or resumes) driving the task. */
+  start(): void {
+    // Through a reconcile pass first: the reporter must not see a restored record before the
+    // task's own decisions (an essential exit found at restore stops the task) are made.
+    this.#dirty = true;
+    this.#kick();
+  }
+
+  /** A newer assignment from the control plane; resolves once persisted. */
+  update(task: AssignedTask): Promise<void> {
+    if (task.version < this.#rec.task.version) return Promise.resolve();
+    this.#rec.task = task;
+    if (task.desiredStatus === "STOPPED" && this.#rec.desired !== "STOPPED") {
+      this.#rec.desired = "STOPPED";
+      this.#rec.stopReason ??= task.stoppedReason ?? "Task stopped by the control plane";
+      this.#log.info({ reason: this.#rec.stopReason }, "control plane wants the task stopped");
+    }
+    this.#kick();
+    return this.#persist();
+  }
+
+  /** The control plane no longer lists this task: stop it, report nothing, remove it. */
+  disown(): void {
+    if (this.#rec.disowned) return;
+    this.#log.warn("task is not in the control plane's manifest; stopping it");
+    this.#rec.disowned = true;
+    if (this.#rec.desired !== "STOPPED") {
+      this.#rec.desired = "STOPPED";
+      this.#rec.stopReason ??= "Task is no longer assigned to this container instance";
+    }
+    this.#kick();
+    void this.#persist();
+    this.#scheduleCleanup();
+  }
+
+  onRuntimeEvent(e: RuntimeEvent): void {
+    const c = this.#rec.containers.find((x) => x.name === e.containerName);
+    if (!c || (c.runtimeId !== undefined && c.runtimeId !== e.id)) return;
+    if (e.kind === "health") {
+      if (c.health === e.status) return;
+      c.health = e.status;
+      c.healthSince = e.at;
+      if (e.output !== undefined) c.healthOutput = e.output;
+      this.#log.info({ container: c.name, health: e.status }, "container health changed");
+      this.#changed();
+      this.#ctx.onHealthChanged(this);
+      this.#kick();
+      return;
+    }
+    if (c.runtimeId === undefined || c.known === "STOPPED") return;
+    if (e.kind === "exited") {
+      const { kind: _k, id: _i, taskArn: _t, containerName: _n, ...exit } = e;
+      if (this.#inFlight.has(c.name)) this.#pendingExits.set(c.name, exit);
+      else this.#exited(c, exit);
+    } else if (e.kind === "started" && !this.#inFlight.has(c.name) && c.known === "CREATED") {
+      c.known = "RUNNING";
+      c.startedAt = e.at;
+      this.#changed();
+    }
+    this.#kick();
+  }
+
+  /** Resolves when no runtime call or report is pending and nothing more is due. */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.#reporter.whenIdle();
+      if (this.#inFlight.size === 0 && !this.#scheduled && this.#reporter.idle) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Calls back after every change (tests, the metadata server's watchers). */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Stops driving: timers cleared; the containers keep running (as when the ECS agent stops). */
+  close(): void {
+    this.#closed = true;
+    this.#reporter.close();
+    if (this.#recheck) this.#ctx.timers.clearTimeout(this.#recheck.handle);
+    if (this.#cleanup) this.#ctx.timers.clearTimeout(this.#cleanup);
+  }
+
+  #kick(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#reconcile();
+    });
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+  }
+
+  /** One level-based pass: decide, record what needs no runtime call, launch what does. */
+  #reconcile(): void {
+    if (this.#closed) return;
+    const now = this.#ctx.timers.now();
+    let recheckAt: number | undefined;
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const decision = decideTask(taskSnapshot(this.#rec, this.#inFlight), now);
+      if (decision.known !== this.#rec.known) this.#setKnown(decision.known, now);
+      recheckAt = decision.recheckAt;
+      let recorded = false;
+      for (const action of decision.actions) recorded = this.#apply(action, now) || recorded;
+      if (!recorded) break;
+    }
+    this.#scheduleRecheck(recheckAt);
+    if (this.#dirty) {
+      this.#dirty = false;
+      this.#afterChange();
+    } else {
+      this.#reporter.kick();
+    }
+  }
+
+  /** Applies one action; true when it only changed the record (the caller decides again). */
+  #apply(action: TaskAction, now: number): boolean {
+    switch (action.kind) {
+      case "stopTask":
+        this.#rec.desired = "STOPPED";
+        this.#rec.stopReason ??= action.reason;
+        this.#log.info({ reason: action.reason }, "stopping task");
+        this.#changed();
+        return true;
+      case "markStopped": {
+        const c = this.#container(action.container);
+        c.known = "STOPPED";
+        c.exitCode ??= null;
+        if (action.reason) c.reason = action.reason;
+        c.finishedAt = now;
+        this.#changed();
+        return true;
+      }
+      case "create":
+        void this.#create(this.#container(action.container));
+        return false;
+      case "start":
+        void this.#start(this.#container(action.container));
+        return false;
+      case "stop":
+        void this.#stop(this.#container(action.container));
+        return false;
+    }
+  }
+
+  #setKnown(known: TaskRecord["known"], now: number): void {
+    this.#rec.known = known;
+    if (known === "RUNNING") this.#rec.startedAt ??= now;
+    if (known === "STOPPED") {
+      const finished = this.#rec.containers.map((c) => c.finishedAt ?? now);
+      this.#rec.executionStoppedAt ??= Math.max(...finished);
+    }
+    this.#log.info({ known }, "task status");
+    this.#changed();
+  }
+
+  async #create(c: ContainerRecord): Promise<void> {
+    this.#inFlight.set(c.name, "CREATED");
+    this.#rec.pullStartedAt ??= this.#ctx.timers.now();
+    const assigned = this.#rec.task.containers.find((a) => a.name === c.name);
+    const built = assigned
+      ? buildContainerSpec(this.#rec.task, assigned, {
+          instanceId: this.#ctx.instanceId,
+          metadataBaseUrl: this.#ctx.metadataBaseUrl,
+          metadataToken: c.metadataToken,
+          defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
+        })
+      : ({ ok: false, reason: `CannotCreateContainerError: container ${c.name} is not in the assignment` } as const);
+    try {
+      if (!built.ok) throw Object.assign(new Error(built.reason), { reason: built.reason });
+      const id = await this.#ctx.driver.createContainer(built.spec);
+      c.runtimeId = id;
+      c.known = "CREATED";
+      c.createdAt = this.#ctx.timers.now();
+      this.#log.debug({ container: c.name, id }, "container created");
+    } catch (err) {
+      this.#failed(c, err, "CannotCreateContainerError");
+    }
+    this.#inFlight.delete(c.name);
+    if (this.#rec.containers.every((x) => x.known !== "NONE" && this.#inFlight.get(x.name) !== "CREATED")) {
+      this.#rec.pullStoppedAt ??= this.#ctx.timers.now();
+    }
+    this.#changed();
+    // The runtime id is on disk before the container can start: a restart finds it by id.
+    await this.#persist();
+    this.#kick();
+  }
+
+  async #start(c: ContainerRecord): Promise<void> {
+    this.#inFlight.set(c.name, "RUNNING");
+    const driver = this.#ctx.driver;
+    const id = c.runtimeId as string;
+    try {
+      await driver.start(id);
+      const st = await driver.inspect(id);
+      c.known = "RUNNING";
+      c.startedAt = st.startedAt ?? this.#ctx.timers.now();
+      c.networkBindings = st.networkBindings;
+      if (st.imageId) c.imageId = st.imageId;
+      if (st.exit && !this.#pendingExits.has(c.name)) this.#pendingExits.set(c.name, st.exit);
+      this.#log.debug({ container: c.name }, "container started");
+    } catch (err) {
+      this.#failed(c, err, "CannotStartContainerError");
+    }
+    this.#inFlight.delete(c.name);
+    this.#takePendingExit(c);
+    this.#changed();
+    this.#kick();
+  }
+
+  async #stop(c: ContainerRecord): Promise<void> {
+    this.#inFlight.set(c.name, "STOPPED");
+    const driver = this.#ctx.driver;
+    const id = c.runtimeId as string;
+    let retry = false;
+    try {
+      await driver.stop(id);
+      const exit = this.#pendingExits.get(c.name) ?? (await driver.wait(id));
+      this.#pendingExits.set(c.name, exit);
+    } catch (err) {
+      if ((err as Error).name === "ContainerNotFoundError") {
+        this.#pendingExits.set(c.name, { exitCode: null, reason: VANISHED_REASON, finishedAt: this.#ctx.timers.now() });
+      } else {
+        this.#log.error({ err, container: c.name }, "could not stop the container; trying again");
+        retry = true;
+      }
+    }
+    this.#inFlight.delete(c.name);
+    this.#takePendingExit(c);
+    this.#changed();
+    if (retry && c.known !== "STOPPED") this.#scheduleRecheck(this.#ctx.timers.now() + STOP_RETRY_MS);
+    this.#kick();
+  }
+
+  #takePendingExit(c: ContainerRecord): void {
+    const exit = this.#pendingExits.get(c.name);
+    this.#pendingExits.delete(c.name);
+    if (exit && c.known !== "STOPPED") this.#exited(c, exit);
+  }
+
+  #exited(c: ContainerRecord, exit: ExitInfo): void {
+    applyExit(c, exit);
+    this.#log.info({ container: c.name, exitCode: exit.exitCode, reason: exit.reason }, "container exited");
+    this.#changed();
+  }
+
+  /** A create or start that failed: the container never ran and carries ECS's reason. */
+  #failed(c: ContainerRecord, err: unknown, fallback: string): void {
+    const reason = reasonOf(err, fallback);
+    c.known = "STOPPED";
+    c.exitCode = null;
+    c.reason = reason;
+    c.finishedAt = this.#ctx.timers.now();
+    this.#log.warn({ container: c.name, reason }, "container failed to start");
+  }
+
+  #container(name: string): ContainerRecord {
+    const c = this.#rec.containers.find((x) => x.name === name);
+    if (!c) throw new Error(`task ${this.taskArn} has no container ${JSON.stringify(name)}`);
+    return c;
+  }
+
+  #afterChange(): void {
+    void this.#persist();
+    this.#reporter.kick();
+    this.#scheduleCleanup();
+    for (const l of [...this.#listeners]) l();
+  }
+
+  #acknowledged(report: Report): void {
+    acknowledge(this.#rec, report);
+    void this.#persist();
+    this.#scheduleCleanup();
+  }
+
+  #persist(): Promise<void> {
+    if (this.#removed) return Promise.resolve();
+    return this.#ctx.store.saveTask(this.taskId, this.#rec).catch((err: unknown) => {
+      this.#log.error({ err }, "could not write the task's state");
+    });
+  }
+
+  #scheduleRecheck(at: number | undefined): void {
+    if (at === undefined || this.#closed) return;
+    if (this.#recheck && this.#recheck.at <= at) return;
+    if (this.#recheck) this.#ctx.timers.clearTimeout(this.#recheck.handle);
+    const handle = this.#ctx.timers.setTimeout(() => {
+      this.#recheck = undefined;
+      this.#kick();
+    }, Math.max(0, at - this.#ctx.timers.now()));
+    this.#recheck = { at, handle };
+  }
+
+  /** Once stopped and acknowledged, the containers stay for cleanupWaitMs, then go. */
+  #scheduleCleanup(): void {
+    const rec = this.#rec;
+    if (this.#cleanup || this.#closed || rec.known !== "STOPPED") return;
+    if (!rec.disowned && rec.reported !== "STOPPED") return;
+    const stoppedAt = rec.executionStoppedAt ?? this.#ctx.timers.now();
+    const wait = rec.disowned ? 0 : Math.max(0, stoppedAt + this.#ctx.cleanupWaitMs - this.#ctx.timers.now());
+    this.#cleanup = this.#ctx.timers.setTimeout(() => void this.#remove(), wait);
+  }
+
+  async #remove(): Promise<void> {
+    if (this.#closed) return;
+    this.#removed = true;
+    this.close();
+    for (const c of this.#rec.containers) {
+      if (!c.runtimeId) continue;
+      await this.#ctx.driver.remove(c.runtimeId).catch((err: unknown) => this.#log.warn({ err, container: c.name }, "could not remove the container"));
+    }
+    await this.#ctx.store.deleteTask(this.taskId);
+    this.#log.info("task cleaned up");
+    this.#ctx.onRemoved(this);
+  }
+}
+
+/** ECS's `<ErrorName>: <detail>` from a driver error, or the fallback name with its message. */
+export function reasonOf(err: unknown, fallback: string): string {
+  const reason = (err as { reason?: unknown } | undefined)?.reason;
+  const text = typeof reason === "string" ? reason : `${fallback}: ${err instanceof Error ? err.message : String(err)}`;
+  return text.length <= 1024 ? text : text.slice(0, 1024);
+}

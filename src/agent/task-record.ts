@@ -1,0 +1,97 @@
+// What the agent keeps about one task, persisted as JSON in its state dir (state-store.ts) so a
+// restarted agent knows its tasks, their containers' runtime ids, what it already reported and
+// the metadata tokens its containers were started with. Only the task's ManagedTask writes it.
+import { randomBytes } from "node:crypto";
+import type { AssignedTask } from "../model/index.js";
+import type { HealthStatus, NetworkBinding } from "../runtime/index.js";
+import { containerTraits } from "./container-spec.js";
+import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, TaskSnapshot, TaskStatus } from "./task-transitions.js";
+
+export interface ContainerRecord {
+  name: string;
+  containerArn: string;
+  known: ContainerStatus;
+  runtimeId?: string;
+  /** The image id/digest when the runtime knows it. */
+  imageId?: string;
+  /** null: it never ran, or vanished. */
+  exitCode?: number | null;
+  reason?: string;
+  createdAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  health: HealthStatus;
+  healthSince?: number;
+  healthOutput?: string;
+  networkBindings: NetworkBinding[];
+  /** The path segment of this container's metadata URIs; never changes (its env holds it). */
+  metadataToken: string;
+  /** The last status the control plane acknowledged. */
+  reported?: BackendStatus;
+}
+
+export interface TaskRecord {
+  version: 1;
+  /** The latest assignment from the control plane. */
+  task: AssignedTask;
+  desired: DesiredStatus;
+  known: TaskStatus;
+  /** Why the task stops, as reported with STOPPED. */
+  stopReason?: string;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  /** When the task reached RUNNING. */
+  startedAt?: number;
+  executionStoppedAt?: number;
+  /** The last task status the control plane acknowledged. */
+  reported?: BackendStatus;
+  /** The control plane no longer lists the task: nothing is reported, it is stopped and removed. */
+  disowned?: boolean;
+  containers: ContainerRecord[];
+}
+
+export function newMetadataToken(): string {
+  return randomBytes(16).toString("hex");
+}
+
+export function newTaskRecord(task: AssignedTask): TaskRecord {
+  const stopped = task.desiredStatus === "STOPPED";
+  return {
+    version: 1,
+    task,
+    desired: stopped ? "STOPPED" : "RUNNING",
+    known: "NONE",
+    ...(stopped && task.stoppedReason ? { stopReason: task.stoppedReason } : {}),
+    containers: task.containers.map((c) => ({
+      name: c.name,
+      containerArn: c.containerArn,
+      known: "NONE",
+      health: "UNKNOWN",
+      networkBindings: [],
+      metadataToken: newMetadataToken(),
+    })),
+  };
+}
+
+/** The decision input for task-transitions.ts. */
+export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, ContainerStatus>): TaskSnapshot {
+  const containers: ContainerSnapshot[] = rec.containers.map((c) => {
+    const assigned = rec.task.containers.find((a) => a.name === c.name);
+    const traits = assigned ? containerTraits(assigned) : { essential: true, dependsOn: [], hasHealthCheck: false };
+    const applied = inFlight.get(c.name);
+    return {
+      name: c.name,
+      essential: traits.essential,
+      known: c.known,
+      ...(applied !== undefined ? { applied } : {}),
+      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+      ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}),
+      health: c.health,
+      hasHealthCheck: traits.hasHealthCheck,
+      dependsOn: traits.dependsOn,
+      ...("startTimeout" in traits && traits.startTimeout !== undefined ? { startTimeout: traits.startTimeout } : {}),
+    };
+  });
+  return { desired: rec.desired, known: rec.known, containers };
+}

@@ -1,0 +1,2 @@
+// The controllers layer: pure reconcilers (decide functions) and their types.
+export * from "./service-scheduler/index.js";

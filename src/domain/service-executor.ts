@@ -1,0 +1,186 @@
+// Execute: applies one decision of the pure scheduler. Task launches and stops go through the
+// same paths as RunTask/StartTask and StopTask; everything the decision says about the service
+// itself (deployments, rollout state, events, failure tracking) is one guarded write.
+import type { Decision, ServiceAction } from "../controllers/index.js";
+import { isRepeatSuppressed, serviceEvents, taskIdOf } from "../controllers/index.js";
+import { deploymentId, uuid, type Scope } from "../model/index.js";
+import { commit, guardOf, put, type Deps } from "./deps.js";
+import { keys } from "./keys.js";
+import { inProgressReason, MAX_EVENTS, MAX_PAST_DEPLOYMENTS, type DeploymentRecord, type ServiceEvent, type ServiceRecord } from "./service-records.js";
+import { launchTasks, startTask } from "./task-launch.js";
+import { findTask, requestStop } from "./tasks.js";
+
+/** ECS's words for what placement reported about the closest instance (ecs-behavior.md §5.2). */
+const CLOSEST_DETAIL: Record<string, string> = {
+  "RESOURCE:CPU": "has insufficient CPU units available",
+  "RESOURCE:MEMORY": "has insufficient memory available",
+  "RESOURCE:PORTS": "is already using a port required by your task",
+  "RESOURCE:PORTS_UDP": "is already using a port required by your task",
+  AGENT: "doesn't have the agent connected",
+};
+
+export interface ExecutionSummary {
+  launched: string[];
+  stopped: string[];
+  placementFailures: number;
+  events: string[];
+}
+
+export async function executeDecision(deps: Deps, scope: Scope, service: ServiceRecord, decision: Decision): Promise<ExecutionSummary> {
+  const summary: ExecutionSummary = { launched: [], stopped: [], placementFailures: 0, events: [] };
+  const messages: string[] = [];
+  const byDeployment = new Map(service.deployments.map((d) => [d.id, d]));
+
+  for (const action of decision.actions) {
+    if (action.kind === "launch") {
+      const deployment = byDeployment.get(action.deploymentId);
+      const input = {
+        cluster: service.clusterName,
+        taskDefinition: action.taskDefinitionArn ?? deployment?.taskDefinition ?? service.taskDefinition,
+        count: action.count,
+        group: `service:${service.serviceName}`,
+        startedBy: action.deploymentId,
+        placementConstraints: service.placementConstraints as never,
+        placementStrategy: (service.placementStrategy.length ? service.placementStrategy : DEFAULT_SERVICE_STRATEGY) as never,
+        propagateTags: service.propagateTags === "SERVICE" ? "NONE" : service.propagateTags,
+        tags: service.propagateTags === "SERVICE" ? service.tags : [],
+        enableExecuteCommand: service.enableExecuteCommand,
+      };
+      try {
+        const result = action.instanceArn
+          ? await startTask(deps, scope, { ...input, containerInstances: [action.instanceArn] }, { serviceName: service.serviceName })
+          : await launchTasks(deps, scope, input, { serviceName: service.serviceName });
+        const ids = result.tasks.map((t) => taskIdOf(String(t.taskArn)));
+        summary.launched.push(...ids);
+        if (ids.length) messages.push(serviceEvents.startedTasks(service.serviceName, ids, Math.min(action.replacesUnhealthy ?? 0, ids.length)));
+        if (ids.length < action.count) {
+          summary.placementFailures += action.count - ids.length;
+          messages.push(unableToPlace(service.serviceName, result.failures));
+        }
+      } catch (err) {
+        // "No Container Instances were found" and the like: the placement never started.
+        summary.placementFailures += action.count;
+        messages.push(
+          (err as Error).message === "No Container Instances were found in your cluster."
+            ? serviceEvents.unableToPlace(service.serviceName)
+            : serviceEvents.failedToLaunch(service.serviceName, (err as Error).message),
+        );
+      }
+    } else if (action.kind === "stop") {
+      const task = findTask(deps, scope, service.clusterName, action.taskArn);
+      if (!task || task.desiredStatus === "STOPPED") continue;
+      await requestStop(deps, scope, task, action.stopCode, action.reason);
+      summary.stopped.push(task.id);
+    }
+  }
+  if (summary.stopped.length) messages.push(serviceEvents.stoppedTasks(service.serviceName, summary.stopped));
+
+  const recordActions = decision.actions.filter((a) => a.kind !== "launch" && a.kind !== "stop");
+  const decisionEvents = recordActions.filter((a): a is Extract<ServiceAction, { kind: "event" }> => a.kind === "event").map((a) => a.message);
+  await updateServiceRecord(deps, scope, service, recordActions, [...messages, ...decisionEvents], summary);
+  return summary;
+}
+
+const DEFAULT_SERVICE_STRATEGY = [
+  { type: "spread", field: "attribute:ecs.availability-zone" },
+  { type: "spread", field: "instanceId" },
+];
+
+function unableToPlace(serviceName: string, failures: { arn?: string; reason: string; detail?: string }[]): string {
+  // The instance that passed the most checks is reported first by placement's closest ordering.
+  const order = ["INACTIVE", "AGENT", "ATTRIBUTE", "MemberOf placement constraint unsatisfied.", "DistinctInstance placement constraint unsatisfied.", "RESOURCE:CPU", "RESOURCE:MEMORY", "RESOURCE:PORTS", "RESOURCE:PORTS_UDP"];
+  const closest = [...failures].filter((f) => f.arn).sort((a, b) => order.indexOf(b.reason) - order.indexOf(a.reason))[0];
+  if (!closest) return serviceEvents.unableToPlace(serviceName);
+  const detail = CLOSEST_DETAIL[closest.reason] ?? `encountered error "${closest.reason}"`;
+  return serviceEvents.unableToPlace(serviceName, { containerInstanceId: closest.arn!.slice(closest.arn!.lastIndexOf("/") + 1), detail });
+}
+
+async function updateServiceRecord(
+  deps: Deps,
+  scope: Scope,
+  observed: ServiceRecord,
+  actions: ServiceAction[],
+  messages: string[],
+  summary: ExecutionSummary,
+): Promise<void> {
+  const key = keys.service(scope, observed.clusterName, observed.serviceName);
+  await commit(deps, () => {
+    const current = deps.cache.get<ServiceRecord>(key);
+    if (!current) return { guards: [], ops: [], result: undefined };
+    const now = deps.clock.now();
+    let deployments: DeploymentRecord[] = current.deployments.map((d) => ({ ...d }));
+    let past = [...(current.pastDeployments ?? [])];
+    let failureTracking = current.failureTracking;
+    const find = (id: string) => deployments.find((d) => d.id === id);
+    for (const a of actions) {
+      switch (a.kind) {
+        case "setRolloutState": {
+          const d = find(a.deploymentId);
+          if (d) Object.assign(d, { rolloutState: a.rolloutState, rolloutStateReason: a.rolloutStateReason, updatedAt: now });
+          break;
+        }
+        case "setDeploymentCounts": {
+          const d = find(a.deploymentId);
+          if (d) {
+            Object.assign(d, {
+              desiredCount: a.desiredCount,
+              pendingCount: a.pendingCount,
+              runningCount: a.runningCount,
+              failedTasks: a.failedTasks,
+              hadHealthyTask: a.hadHealthyTask,
+            });
+          }
+          break;
+        }
+        case "setDeploymentStatus": {
+          const d = find(a.deploymentId);
+          if (!d) break;
+          d.status = a.status;
+          d.updatedAt = now;
+          if (a.status === "INACTIVE") {
+            deployments = deployments.filter((x) => x !== d);
+            past = [d, ...past].slice(0, MAX_PAST_DEPLOYMENTS);
+          }
+          break;
+        }
+        case "createRollbackDeployment": {
+          const id = deploymentId();
+          deployments = [
+            {
+              id,
+              status: "PRIMARY",
+              taskDefinition: a.taskDefinitionArn,
+              desiredCount: a.desiredCount,
+              pendingCount: 0,
+              runningCount: 0,
+              failedTasks: 0,
+              createdAt: now,
+              updatedAt: now,
+              launchType: "EC2",
+              rolloutState: "IN_PROGRESS",
+              rolloutStateReason: a.rolloutStateReason || inProgressReason(id),
+              rollbackTargetId: a.targetDeploymentId,
+            },
+            ...deployments.map((d) => (d.id === a.failedDeploymentId || d.status === "PRIMARY" ? { ...d, status: "ACTIVE" as const } : d)),
+          ];
+          break;
+        }
+        case "setFailureTracking":
+          failureTracking = a.tracking;
+          break;
+        default:
+          break;
+      }
+    }
+    let events: ServiceEvent[] = current.events;
+    for (const message of messages) {
+      if (isRepeatSuppressed(message, events, now)) continue;
+      events = [{ id: uuid(), createdAt: now, message }, ...events].slice(0, MAX_EVENTS);
+      summary.events.push(message);
+    }
+    const rollbackTd = deployments.find((d) => d.status === "PRIMARY")?.taskDefinition ?? current.taskDefinition;
+    const next: ServiceRecord = { ...current, deployments, pastDeployments: past, events, failureTracking, taskDefinition: rollbackTd };
+    if (JSON.stringify(next) === JSON.stringify(current)) return { guards: [], ops: [], result: undefined };
+    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: undefined };
+  });
+}

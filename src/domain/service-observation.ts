@@ -1,0 +1,97 @@
+// Observe: turns a service's records in the cache into the snapshot the pure scheduler reads.
+import type { Scope } from "../model/index.js";
+import type { ObservedTask, SchedulerObservation } from "../controllers/index.js";
+import { compileQuery, type InstanceView } from "../placement/index.js";
+import type { Deps } from "./deps.js";
+import { indexKey } from "./indexes.js";
+import { instanceView } from "./instance-view.js";
+import { keys } from "./keys.js";
+import type { ContainerInstanceRecord, TaskDefinitionRecord } from "./records.js";
+import type { ServiceRecord } from "./service-records.js";
+import type { TaskRecord } from "./task-records.js";
+import { findTaskDefinition } from "./task-definitions.js";
+
+function hasContainerHealthChecks(td: TaskDefinitionRecord | undefined): boolean {
+  return (td?.containerDefinitions ?? []).some((c) => c.essential !== false && !!c.healthCheck);
+}
+
+export function observeService(deps: Deps, scope: Scope, service: ServiceRecord): SchedulerObservation {
+  const instances = deps.cache.list<ContainerInstanceRecord>(keys.instances(scope, service.clusterName));
+  const instanceStatus = new Map(instances.map((i) => [i.containerInstanceArn, i.status]));
+  const tasks: ObservedTask[] = deps.cache
+    .byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(service.clusterArn, service.serviceName))
+    .map((t) => ({
+      taskArn: t.taskArn,
+      deploymentId: t.startedBy ?? "",
+      taskDefinitionArn: t.taskDefinitionArn,
+      lastStatus: t.lastStatus as ObservedTask["lastStatus"],
+      desiredStatus: t.desiredStatus as ObservedTask["desiredStatus"],
+      healthStatus: t.healthStatus as ObservedTask["healthStatus"],
+      createdAt: t.createdAt,
+      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
+      ...(t.stoppingAt !== undefined ? { stoppingAt: t.stoppingAt } : {}),
+      ...(t.stoppedAt !== undefined ? { stoppedAt: t.stoppedAt } : {}),
+      ...(t.stopCode !== undefined ? { stopCode: t.stopCode } : {}),
+      ...(t.stoppedReason !== undefined ? { stoppedReason: t.stoppedReason } : {}),
+      exitCode: t.containers.find((c) => c.exitCode !== undefined)?.exitCode ?? null,
+      ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
+      ...(t.containerInstanceArn && instanceStatus.has(t.containerInstanceArn) ? { instanceStatus: instanceStatus.get(t.containerInstanceArn)! } : {}),
+      ...(t.availabilityZone ? { availabilityZone: t.availabilityZone } : {}),
+    }));
+  const observation: SchedulerObservation = {
+    service: {
+      serviceName: service.serviceName,
+      serviceArn: service.serviceArn,
+      status: service.status,
+      desiredCount: service.desiredCount,
+      schedulingStrategy: service.schedulingStrategy,
+      deploymentConfiguration: {
+        minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
+        maximumPercent: service.deploymentConfiguration.maximumPercent,
+        deploymentCircuitBreaker: {
+          enable: !!service.deploymentConfiguration.deploymentCircuitBreaker?.enable,
+          rollback: !!service.deploymentConfiguration.deploymentCircuitBreaker?.rollback,
+        },
+      },
+      healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds ?? 0,
+      loadBalanced: service.loadBalancers.length > 0,
+      ...(service.failureTracking ? { failureTracking: service.failureTracking as never } : {}),
+      events: service.events,
+    },
+    deployments: [...service.deployments, ...(service.pastDeployments ?? [])].map((d) => ({
+      id: d.id,
+      status: d.status,
+      taskDefinitionArn: d.taskDefinition,
+      desiredCount: d.desiredCount,
+      pendingCount: d.pendingCount,
+      runningCount: d.runningCount,
+      failedTasks: d.failedTasks,
+      rolloutState: d.rolloutState,
+      rolloutStateReason: d.rolloutStateReason,
+      createdAt: d.createdAt,
+      containerHealthChecks: hasContainerHealthChecks(findTaskDefinition(deps, scope, d.taskDefinition)),
+      ...(d.hadHealthyTask !== undefined ? { hadHealthyTask: d.hadHealthyTask } : {}),
+      ...(d.rollbackTargetId !== undefined ? { rollbackTargetId: d.rollbackTargetId } : {}),
+    })),
+    tasks,
+  };
+  if (service.schedulingStrategy !== "DAEMON") return observation;
+  const constraints = service.placementConstraints.filter((c) => c.type === "memberOf" && c.expression).map((c) => compileQuery(c.expression!));
+  const daemonTasks = new Set(tasks.filter((t) => t.desiredStatus === "RUNNING").map((t) => t.containerInstanceArn));
+  return {
+    ...observation,
+    instances: instances
+      .filter((i) => i.status !== "INACTIVE")
+      .map((i) => {
+        const view: InstanceView = instanceView(deps, i);
+        const others = view.tasks.length - (daemonTasks.has(i.containerInstanceArn) ? 1 : 0);
+        return {
+          containerInstanceArn: i.containerInstanceArn,
+          status: i.status,
+          agentConnected: i.agentConnected ?? false,
+          satisfiesConstraints: constraints.every((q) => q(view)),
+          otherTaskCount: Math.max(0, others),
+        };
+      }),
+  };
+}

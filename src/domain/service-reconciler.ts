@@ -1,0 +1,223 @@
+// The service scheduler's loop: a level-based work queue of service keys, woken by cache
+// changes (the service, its tasks, its cluster's instances), a periodic resync and the
+// decision's own requeueAfterMs. A key is never reconciled twice at once; failures back off.
+// Each pass: observe (service-observation.ts) → decide (pure, controllers/) → execute
+// (service-executor.ts) → record the decision log.
+import type { Logger } from "pino";
+import { decide, type Decision } from "../controllers/index.js";
+import type { Scope } from "../model/index.js";
+import { commit, guardOf, put, type Deps } from "./deps.js";
+import { indexKey } from "./indexes.js";
+import { keys, kindOf, ROOT } from "./keys.js";
+import { executeDecision, type ExecutionSummary } from "./service-executor.js";
+import { observeService } from "./service-observation.js";
+import type { ServiceRecord } from "./service-records.js";
+import type { TaskRecord } from "./task-records.js";
+
+export interface ReconcilerOptions {
+  resyncMs?: number;
+  concurrency?: number;
+  /** Decision log entries kept per service. */
+  logSize?: number;
+}
+
+export interface DecisionLogEntry {
+  at: number;
+  inputs: Decision["inputs"];
+  bounds: Decision["bounds"];
+  actions: { kind: string; detail: string }[];
+  waits: readonly string[];
+  steady: boolean;
+  result: Omit<ExecutionSummary, "events"> & { events: string[] };
+}
+
+export interface DecisionLogRecord {
+  serviceArn: string;
+  entries: DecisionLogEntry[];
+}
+
+export interface ServiceReconciler {
+  enqueue(serviceKey: string): void;
+  stop(): void;
+}
+
+function parseServiceKey(key: string): { scope: Scope; cluster: string; name: string } {
+  const [, , accountId, region, , cluster, name] = key.split("/");
+  return { scope: { accountId: accountId!, region: region! }, cluster: cluster!, name: name! };
+}
+
+export function startServiceReconciler(deps: Deps, logger: Logger, options: ReconcilerOptions = {}): ServiceReconciler {
+  const queue = new Set<string>();
+  const inFlight = new Set<string>();
+  const dirty = new Set<string>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const failures = new Map<string, number>();
+  const concurrency = options.concurrency ?? 4;
+  const logSize = options.logSize ?? 50;
+  let stopped = false;
+  let active = 0;
+
+  const enqueue = (key: string) => {
+    if (stopped) return;
+    if (inFlight.has(key)) {
+      dirty.add(key);
+      return;
+    }
+    queue.add(key);
+    pump();
+  };
+  const later = (key: string, ms: number) => {
+    if (stopped || timers.has(key)) return;
+    const t = setTimeout(() => {
+      timers.delete(key);
+      enqueue(key);
+    }, ms);
+    t.unref();
+    timers.set(key, t);
+  };
+
+  function pump(): void {
+    while (!stopped && active < concurrency && queue.size > 0) {
+      const key = queue.values().next().value as string;
+      queue.delete(key);
+      inFlight.add(key);
+      active++;
+      reconcile(key)
+        .then((requeueAfterMs) => {
+          failures.delete(key);
+          if (requeueAfterMs !== undefined) later(key, requeueAfterMs);
+        })
+        .catch((err) => {
+          const n = (failures.get(key) ?? 0) + 1;
+          failures.set(key, n);
+          logger.warn({ err, service: key, attempt: n }, "service reconcile failed; retrying");
+          later(key, Math.min(30_000, 100 * 2 ** n));
+        })
+        .finally(() => {
+          active--;
+          inFlight.delete(key);
+          if (dirty.delete(key)) queue.add(key);
+          pump();
+        });
+    }
+  }
+
+  async function reconcile(key: string): Promise<number | undefined> {
+    const service = deps.cache.get<ServiceRecord>(key);
+    if (!service || service.status === "INACTIVE") return undefined;
+    const { scope } = parseServiceKey(key);
+    const observation = observeService(deps, scope, service);
+    const now = deps.clock.now();
+    const decision = decide(observation, now);
+    const acted = decision.actions.length > 0;
+    let summary: ExecutionSummary = { launched: [], stopped: [], placementFailures: 0, events: [] };
+    if (acted) summary = await executeDecision(deps, scope, service, decision);
+    if (acted || decision.waits.length > 0) await recordDecision(deps, scope, service, decision, summary, now, logSize);
+    if (service.status === "DRAINING") await finishDeletion(deps, scope, key);
+    // Placement failures are retried on a back-off of their own, as ECS keeps trying.
+    if (summary.placementFailures > 0) return Math.min(decision.requeueAfterMs ?? 5_000, 5_000);
+    return decision.requeueAfterMs;
+  }
+
+  /** A DRAINING service becomes INACTIVE once none of its tasks is left running. */
+  async function finishDeletion(deps: Deps, scope: Scope, key: string): Promise<void> {
+    await commit(deps, () => {
+      const current = deps.cache.get<ServiceRecord>(key);
+      if (!current || current.status !== "DRAINING") return { guards: [], ops: [], result: undefined };
+      const tasks = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(current.clusterArn, current.serviceName));
+      if (tasks.some((t) => t.lastStatus !== "STOPPED")) return { guards: [], ops: [], result: undefined };
+      const next: ServiceRecord = { ...current, status: "INACTIVE" };
+      return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: undefined };
+    });
+  }
+
+  // Wake-ups: a service changed, one of its tasks changed, or its cluster's instances changed.
+  const subscription = deps.cache.subscribe((change) => {
+    const kind = kindOf(change.key);
+    if (kind === "services") enqueue(change.key);
+    else if (kind === "tasks") {
+      const t = (change.value ?? change.prev) as TaskRecord | undefined;
+      if (t?.serviceName) enqueue(change.key.replace(/\/tasks\/([^/]+)\/[^/]+$/, `/services/$1/${t.serviceName}`));
+    } else if (kind === "instances") {
+      const prefix = change.key.replace(/\/instances\/([^/]+)\/[^/]+$/, "/services/$1/");
+      for (const e of deps.cache.listEntries(prefix)) enqueue(e.key);
+    }
+  });
+  const resyncAll = () => {
+    for (const e of deps.cache.listEntries<ServiceRecord>(ROOT)) {
+      if (kindOf(e.key) === "services" && e.value.status !== "INACTIVE") enqueue(e.key);
+    }
+  };
+  const resync = setInterval(resyncAll, options.resyncMs ?? 10_000);
+  resync.unref();
+  resyncAll();
+
+  return {
+    enqueue,
+    stop() {
+      stopped = true;
+      subscription.dispose();
+      clearInterval(resync);
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+function describeAction(a: Decision["actions"][number]): { kind: string; detail: string } {
+  switch (a.kind) {
+    case "launch":
+      return { kind: a.kind, detail: `start ${a.count} task(s) of ${a.deploymentId} (${a.cause})${a.instanceArn ? ` on ${a.instanceArn}` : ""}` };
+    case "stop":
+      return { kind: a.kind, detail: `stop ${a.taskArn.slice(a.taskArn.lastIndexOf("/") + 1)} of ${a.deploymentId} (${a.cause}): ${a.reason}` };
+    case "setRolloutState":
+      return { kind: a.kind, detail: `${a.deploymentId} → ${a.rolloutState}: ${a.rolloutStateReason}` };
+    case "setDeploymentStatus":
+      return { kind: a.kind, detail: `${a.deploymentId} → ${a.status}` };
+    case "setDeploymentCounts":
+      return { kind: a.kind, detail: `${a.deploymentId}: desired ${a.desiredCount}, running ${a.runningCount}, pending ${a.pendingCount}, failed ${a.failedTasks}` };
+    case "createRollbackDeployment":
+      return { kind: a.kind, detail: `roll back from ${a.failedDeploymentId} to ${a.targetDeploymentId} (${a.taskDefinitionArn})` };
+    case "setFailureTracking":
+      return { kind: a.kind, detail: `start failures in a row: ${a.tracking.consecutiveStartFailures}` };
+    case "event":
+      return { kind: a.kind, detail: a.message };
+    default:
+      return { kind: (a as { kind: string }).kind, detail: "" };
+  }
+}
+
+async function recordDecision(
+  deps: Deps,
+  scope: Scope,
+  service: ServiceRecord,
+  decision: Decision,
+  summary: ExecutionSummary,
+  now: number,
+  logSize: number,
+): Promise<void> {
+  const key = keys.decisions(scope, service.clusterName, service.serviceName);
+  const entry: DecisionLogEntry = {
+    at: now,
+    inputs: decision.inputs,
+    bounds: decision.bounds,
+    actions: decision.actions.map(describeAction),
+    waits: decision.waits,
+    steady: decision.steady,
+    result: { ...summary },
+  };
+  await commit(deps, () => {
+    const current = deps.cache.get<DecisionLogRecord>(key);
+    const last = current?.entries[0];
+    // A pass that only repeats the previous wait adds nothing a reader needs.
+    if (last && decision.actions.length === 0 && JSON.stringify(last.waits) === JSON.stringify(entry.waits) && JSON.stringify(last.bounds) === JSON.stringify(entry.bounds)) {
+      return { guards: [], ops: [], result: undefined };
+    }
+    const next: DecisionLogRecord = { serviceArn: service.serviceArn, entries: [entry, ...(current?.entries ?? [])].slice(0, logSize) };
+    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: undefined };
+  });
+}
+
+export function readDecisionLog(deps: Deps, scope: Scope, clusterName: string, serviceName: string): DecisionLogRecord | undefined {
+  return deps.cache.get<DecisionLogRecord>(keys.decisions(scope, clusterName, serviceName));
+}

@@ -1,0 +1,166 @@
+// A control plane started in-process (SQLite in a temp dir, a short heartbeat), the AWS SDK
+// pointed at it, and helpers to run tasks and wait for their states; agents run in-process
+// (startAgent) or as child processes (kill -9 tests).
+import {
+  type ContainerDefinition,
+  CreateClusterCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type Task,
+  type TaskOverride,
+} from "@aws-sdk/client-ecs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { type Agent, type AgentOptions, startAgent } from "../../src/agent/index.js";
+import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
+
+export const HEARTBEAT_MS = 300;
+
+export interface Cluster {
+  cp: ControlPlane;
+  ecs: ECSClient;
+  dir: string;
+  agents: Agent[];
+  startAgent(over?: Partial<AgentOptions>): Promise<Agent>;
+  registerTaskDefinition(family: string, containers: ContainerDefinition[], extra?: Record<string, unknown>): Promise<string>;
+  runTask(taskDefinition: string, overrides?: TaskOverride): Promise<string>;
+  describe(taskArn: string): Promise<Task>;
+  waitTask(taskArn: string, what: string, pred: (t: Task) => boolean, timeoutMs?: number): Promise<Task>;
+  instance(arn: string): Promise<{ agentConnected?: boolean; runningTasksCount?: number; status?: string }>;
+  close(): Promise<void>;
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, stepMs = 20): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+export async function startCluster(): Promise<Cluster> {
+  const dir = mkdtempSync(join(tmpdir(), "berth-agent-it-"));
+  const cp = await startControlPlane({ dataDir: join(dir, "cp"), port: 0, logger: pino({ level: "silent" }), heartbeatMs: HEARTBEAT_MS });
+  const ecs = new ECSClient({ endpoint: cp.url, region: "us-east-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" }, maxAttempts: 1 });
+  await ecs.send(new CreateClusterCommand({ clusterName: "default" }));
+  const agents: Agent[] = [];
+  let seq = 0;
+  const c: Cluster = {
+    cp,
+    ecs,
+    dir,
+    agents,
+    async startAgent(over = {}) {
+      const agent = await startAgent({
+        endpoint: cp.url,
+        runtime: "process",
+        stateDir: join(dir, `agent-${seq++}`),
+        metadataPort: 0,
+        logger: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
+        heartbeatTimeoutMs: HEARTBEAT_MS * 3,
+        ...over,
+      });
+      agents.push(agent);
+      return agent;
+    },
+    async registerTaskDefinition(family, containers, extra = {}) {
+      const res = await ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: containers, ...extra }));
+      return res.taskDefinition!.taskDefinitionArn!;
+    },
+    async runTask(taskDefinition, overrides) {
+      const res = await ecs.send(new RunTaskCommand({ cluster: "default", taskDefinition, ...(overrides ? { overrides } : {}) }));
+      if (!res.tasks?.length) throw new Error(`RunTask placed nothing: ${JSON.stringify(res.failures)}`);
+      return res.tasks[0]!.taskArn!;
+    },
+    async describe(taskArn) {
+      const res = await ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [taskArn] }));
+      return res.tasks![0]!;
+    },
+    async waitTask(taskArn, what, pred, timeoutMs = 15_000) {
+      let last: Task | undefined;
+      try {
+        return await until(what, async () => {
+          last = await c.describe(taskArn);
+          return pred(last) ? last : undefined;
+        }, timeoutMs);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify(last)}`);
+      }
+    },
+    async instance(arn) {
+      const res = await ecs.send(new DescribeContainerInstancesCommand({ cluster: "default", containerInstances: [arn] }));
+      return res.containerInstances![0]!;
+    },
+    async close() {
+      for (const a of agents) await a.stop();
+      ecs.destroy();
+      await cp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return c;
+}
+
+/** The `berth agent` command as a child process. */
+export interface AgentProcess {
+  child: ChildProcess;
+  containerInstanceArn: string;
+  stderr(): string;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+const AGENT_MAIN = fileURLToPath(new URL("./agent-main.ts", import.meta.url));
+const BERTH_BIN = fileURLToPath(new URL("../../bin/berth.js", import.meta.url));
+const MAIN_TS = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+
+/** `node bin/berth.js agent ...` once the CLI wires the command in; until then the command alone. */
+function agentArgv(): string[] {
+  const wired = readFileSync(MAIN_TS, "utf8").includes("agentCommand");
+  return wired ? [BERTH_BIN, "agent"] : ["--import", "tsx", AGENT_MAIN];
+}
+
+/** `program`: node's arguments before the agent's flags (default: the CLI, see agentArgv). */
+export async function spawnAgentProcess(endpoint: string, stateDir: string, extra: string[] = [], program = agentArgv()): Promise<AgentProcess> {
+  const child = spawn(
+    process.execPath,
+    [...program, "--endpoint", endpoint, "--runtime", "process", "--state-dir", stateDir, "--metadata-port", "0", ...extra],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BERTH_LOG_LEVEL: process.env.BERTH_TEST_LOG ?? "warn" } },
+  );
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const containerInstanceArn = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`berth agent did not register in 30 s: ${stderr}`)), 30_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /registered (arn:\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`berth agent exited with ${code}: ${stderr}`));
+    });
+  });
+  return {
+    child,
+    containerInstanceArn,
+    stderr: () => stderr,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
