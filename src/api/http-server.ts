@@ -66,7 +66,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     try {
       const target = header(req, "x-amz-target");
-      if (!target) throw new EcsError("UnknownOperationException", "Missing X-Amz-Target header naming the operation.");
+      if (!target) throw missingTarget(readCredential(header(req, "authorization")));
       const dot = target.lastIndexOf(".");
       const service = dot > 0 ? byPrefix.get(target.slice(0, dot)) : undefined;
       if (!service) throw new EcsError("UnknownOperationException", `Unknown X-Amz-Target '${target.slice(0, 200)}'.`);
@@ -93,6 +93,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       log.error({ err, requestId }, "server fault");
       sendError(res, new EcsError("ServerException", "Internal server error."));
     }
+  }
+
+  /**
+   * Without X-Amz-Target the request can only be routed by its SigV4 scope: the query-protocol
+   * APIs (IAM, STS, Elastic Load Balancing) are sent that way. Say which API was asked for.
+   */
+  function missingTarget(credential: ReturnType<typeof readCredential>): EcsError {
+    const name = credential?.service;
+    if (!name) return new EcsError("UnknownOperationException", "Missing X-Amz-Target header naming the operation.");
+    const known = options.services.find((s) => s.signingName === name);
+    if (known) return new EcsError("UnknownOperationException", `Missing X-Amz-Target header: ${known.targetPrefix}.<Operation> is expected.`);
+    return new EcsError("UnknownOperationException", `berth does not serve the '${name.slice(0, 64)}' API on this endpoint yet.`);
   }
 
   async function handleBerth(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
