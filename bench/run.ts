@@ -9,6 +9,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   api: { file: "api.ts", title: "API throughput" },
   store: { file: "store.ts", title: "Store transactions" },
   placement: { file: "placement.ts", title: "Placement" },
+  agent: { file: "agent.ts", title: "Agent: RunTask to RUNNING, resident memory" },
 };
 
 const DOC = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
