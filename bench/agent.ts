@@ -10,7 +10,7 @@ import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Cluster, spawnAgentProcess, startCluster, until } from "../test/agent/harness.js";
+import { type Cluster, removeProcessContainers, spawnAgentProcess, startCluster, until } from "../test/agent/harness.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number) => {
@@ -99,6 +99,7 @@ async function measure(program: string[] | undefined): Promise<Figures> {
     return { observed, reported, idleRss, rss: Math.max(...samples) };
   } finally {
     await agent.kill("SIGTERM");
+    await removeProcessContainers(join(c.dir, "bench-agent"));
     await c.close();
   }
 }

@@ -5,14 +5,14 @@
 // containers keep running, as they do when the ECS agent stops.
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { randomBytes } from "node:crypto";
-import { networkInterfaces } from "node:os";
 import pino, { type Logger } from "pino";
-import type { Attribute, RuntimeDriver, RuntimeName, Timers } from "../runtime/index.js";
+import type { Attribute, RuntimeDriver, Timers } from "../runtime/index.js";
 import { systemTimers } from "../runtime/index.js";
 import { AcsChannel } from "./acs-channel.js";
 import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./container-spec.js";
 import { createDriver, type RuntimeChoice } from "./driver-factory.js";
 import { discoverEndpoint, submitReport } from "./ecs-calls.js";
+import { metadataHosts } from "./metadata-address.js";
 import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
 import { type HostFacts, registerInstance } from "./registration.js";
 import { type AgentIdentity, StateStore } from "./state-store.js";
@@ -37,7 +37,7 @@ export interface AgentOptions {
   instanceType?: string;
   /** Default 51679, the ECS agent's; 0 picks a free port. */
   metadataPort?: number;
-  /** The address containers reach the metadata endpoint at (default: see metadata-server.ts). */
+  /** The address containers reach the metadata endpoint at (default: see metadata-address.ts). */
   metadataHost?: string;
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -100,16 +100,37 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     });
     cleanups.push(() => ecs.destroy());
 
-    const hosts = metadataHosts(driver.name, options.metadataHost);
+    const hosts = await metadataHosts(driver.name, log, options.metadataHost);
     let engine: TaskEngine | undefined;
-    const metadata: MetadataServer = await startMetadataServer({
-      hosts,
-      port: options.metadataPort ?? DEFAULT_METADATA_PORT,
-      driver,
-      lookup: { find: (token) => findToken(engine, token) },
-      context: { availabilityZone: options.availabilityZone ?? `${region}a` },
-    });
-    cleanups.push(() => metadata.close());
+    const serve = (port: number) =>
+      startMetadataServer({
+        hosts,
+        port,
+        driver,
+        lookup: { find: (token) => findToken(engine, token) },
+        context: { availabilityZone: options.availabilityZone ?? `${region}a` },
+      });
+    // Containers keep the URIs they started with, so a restarted agent serves on the port it
+    // had before unless a port was named; the default moves only when another process holds it.
+    const candidates =
+      options.metadataPort !== undefined && options.metadataPort !== 0
+        ? [options.metadataPort]
+        : [...new Set([identity.metadataPort, options.metadataPort ?? DEFAULT_METADATA_PORT, 0].filter((p) => p !== undefined))];
+    let metadata: MetadataServer | undefined;
+    for (const [i, port] of candidates.entries()) {
+      try {
+        metadata = await serve(port);
+        break;
+      } catch (err) {
+        if (i === candidates.length - 1 || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+        log.warn({ port }, "metadata port in use; trying another");
+      }
+    }
+    if (!metadata) throw new Error(`the metadata endpoint could not listen on any of ports ${candidates.join(", ")}`);
+    identity = { ...identity, metadataPort: metadata.port };
+    await store.saveIdentity(identity);
+    const metadataServer = metadata;
+    cleanups.push(() => metadataServer.close());
 
     let channel: AcsChannel | undefined;
     engine = new TaskEngine({
@@ -119,7 +140,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       rng,
       log,
       instanceId: identity.instanceId,
-      metadataBaseUrl: metadata.baseUrl,
+      metadataBaseUrl: metadataServer.baseUrl,
       defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       cleanupWaitMs: options.cleanupWaitMs ?? THREE_HOURS_MS,
       submit: (report, rec) => submitReport(ecs, rec.task.clusterArn, rec.task.taskArn, report),
@@ -141,7 +162,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           instanceType: options.instanceType ?? "berth.local",
           ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
           ...(options.memory !== undefined ? { memoryMiB: options.memory } : {}),
-          metadataPort: metadata.port,
+          metadataPort: metadataServer.port,
           runtimeAttributes: capabilities.attributes,
           customAttributes: options.attributes ?? [],
           runtimeName: driver.name,
@@ -157,7 +178,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     );
     identity = { ...identity, containerInstanceArn: registered.containerInstanceArn, clusterArn: registered.clusterArn };
     await store.saveIdentity(identity);
-    log.info({ containerInstanceArn: registered.containerInstanceArn, runtime: driver.name, metadata: metadata.baseUrl }, "registered");
+    log.info({ containerInstanceArn: registered.containerInstanceArn, runtime: driver.name, metadata: metadataServer.baseUrl }, "registered");
 
     channel = new AcsChannel({
       discover: () => discoverEndpoint(ecs, cluster, registered.containerInstanceArn),
@@ -187,8 +208,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       instanceId: identity.instanceId,
       containerInstanceArn: registered.containerInstanceArn,
       clusterArn: registered.clusterArn,
-      metadataPort: metadata.port,
-      metadataBaseUrl: metadata.baseUrl,
+      metadataPort: metadataServer.port,
+      metadataBaseUrl: metadataServer.baseUrl,
       driver,
       engine: taskEngine,
       channel: acs,
@@ -215,18 +236,6 @@ function envHasCredentials(): boolean {
 /** An EC2-shaped instance id (i- and 17 hex digits), made once per state dir. */
 function newInstanceId(): string {
   return `i-${randomBytes(9).toString("hex").slice(0, 17)}`;
-}
-
-/**
- * Where the metadata endpoint listens. Process and simulated containers share the host's
- * network: loopback. Docker bridge containers reach the host through docker0's address, so
- * the docker runtime listens there too and tells containers that address.
- */
-export function metadataHosts(runtime: RuntimeName, explicit?: string): string[] {
-  if (explicit) return [explicit];
-  if (runtime !== "docker") return ["127.0.0.1"];
-  const bridge = (networkInterfaces().docker0 ?? []).find((a) => a.family === "IPv4");
-  return bridge ? [bridge.address, "127.0.0.1"] : ["127.0.0.1"];
 }
 
 function findToken(engine: TaskEngine | undefined, token: string) {

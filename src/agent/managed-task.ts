@@ -7,7 +7,7 @@ import type { AssignedTask } from "../model/index.js";
 import type { ExitInfo, RuntimeDriver, RuntimeEvent, Timers } from "../runtime/index.js";
 import { buildContainerSpec, taskIdOf } from "./container-spec.js";
 import { acknowledge, type Report } from "./report-plan.js";
-import { applyExit, VANISHED_REASON } from "./runtime-reconcile.js";
+import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
 import type { StateStore } from "./state-store.js";
 import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
 import { TaskReporter } from "./task-reporter.js";
@@ -51,7 +51,6 @@ export class ManagedTask {
   #removed = false;
   /** The record changed since the last persist/report. */
   #dirty = false;
-  #listeners = new Set<() => void>();
 
   private constructor(rec: TaskRecord, ctx: ManagedTaskContext) {
     this.#rec = rec;
@@ -79,17 +78,12 @@ export class ManagedTask {
     return mt;
   }
 
-  /** A task from the state dir; call restore-side reconciliation first, then start(). */
+  /** A task from the state dir, already reconciled with the runtime (runtime-reconcile.ts); then start(). */
   static fromRecord(rec: TaskRecord, ctx: ManagedTaskContext): ManagedTask {
     return new ManagedTask(rec, ctx);
   }
 
   get record(): Readonly<TaskRecord> {
-    return this.#rec;
-  }
-
-  /** The record for in-place reconciliation before start() (restore only). */
-  mutableRecordForRestore(): TaskRecord {
     return this.#rec;
   }
 
@@ -103,8 +97,13 @@ export class ManagedTask {
 
   /** A newer assignment from the control plane; resolves once persisted. */
   update(task: AssignedTask): Promise<void> {
-    if (task.version < this.#rec.task.version) return Promise.resolve();
-    this.#rec.task = task;
+    // Listed again after a full manifest left it out: the control plane hears about it again.
+    const relisted = this.#rec.disowned === true;
+    // The control plane bumps version with every change, so an equal one brings nothing new
+    // (a full manifest after each reconnect repeats every task).
+    if (!relisted && task.version <= this.#rec.task.version) return Promise.resolve();
+    this.#rec.disowned = false;
+    if (task.version >= this.#rec.task.version) this.#rec.task = task;
     if (task.desiredStatus === "STOPPED" && this.#rec.desired !== "STOPPED") {
       this.#rec.desired = "STOPPED";
       this.#rec.stopReason ??= task.stoppedReason ?? "Task stopped by the control plane";
@@ -162,12 +161,6 @@ export class ManagedTask {
       if (this.#inFlight.size === 0 && !this.#scheduled && this.#reporter.idle) return;
       await new Promise((r) => setTimeout(r, 5));
     }
-  }
-
-  /** Calls back after every change (tests, the metadata server's watchers). */
-  subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   /** Stops driving: timers cleared; the containers keep running (as when the ECS agent stops). */
@@ -281,8 +274,8 @@ export class ManagedTask {
       this.#rec.pullStoppedAt ??= this.#ctx.timers.now();
     }
     this.#changed();
-    // The runtime id is on disk before the container can start: a restart finds it by id.
-    await this.#persist();
+    // Not waiting for the runtime id to reach the disk before the start: a restart that finds
+    // no id adopts the container by its task ARN and name labels (runtime-reconcile.ts).
     this.#kick();
   }
 
@@ -364,7 +357,6 @@ export class ManagedTask {
     void this.#persist();
     this.#reporter.kick();
     this.#scheduleCleanup();
-    for (const l of [...this.#listeners]) l();
   }
 
   #acknowledged(report: Report): void {
@@ -413,11 +405,4 @@ export class ManagedTask {
     this.#log.info("task cleaned up");
     this.#ctx.onRemoved(this);
   }
-}
-
-/** ECS's `<ErrorName>: <detail>` from a driver error, or the fallback name with its message. */
-export function reasonOf(err: unknown, fallback: string): string {
-  const reason = (err as { reason?: unknown } | undefined)?.reason;
-  const text = typeof reason === "string" ? reason : `${fallback}: ${err instanceof Error ? err.message : String(err)}`;
-  return text.length <= 1024 ? text : text.slice(0, 1024);
 }

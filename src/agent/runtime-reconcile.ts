@@ -59,3 +59,10 @@ export function reconcileTask(rec: TaskRecord, states: readonly ContainerState[]
   }
   return claimed;
 }
+
+/** ECS's `<ErrorName>: <detail>` from a driver error, or the fallback name with its message. */
+export function reasonOf(err: unknown, fallback: string): string {
+  const reason = (err as { reason?: unknown } | undefined)?.reason;
+  const text = typeof reason === "string" ? reason : `${fallback}: ${err instanceof Error ? err.message : String(err)}`;
+  return text.length <= 1024 ? text : text.slice(0, 1024);
+}

@@ -13,6 +13,8 @@ export interface AgentIdentity {
   /** Set once registered; a restarted agent re-registers with it. */
   containerInstanceArn?: string;
   clusterArn?: string;
+  /** The metadata endpoint's port: containers' URIs name it, so a restart keeps it. */
+  metadataPort?: number;
 }
 
 interface PendingWrite {

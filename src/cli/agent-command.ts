@@ -61,9 +61,9 @@ export function agentCommand(): Command {
     .option("--instance-type <type>", "the ecs.instance-type attribute (default: berth.local)")
     .addOption(new Option("--metadata-port <port>", "port of the task metadata endpoint").default(DEFAULT_METADATA_PORT).argParser(port))
     .addHelpText("after", "\nExample:\n  berth agent --endpoint http://127.0.0.1:4666 --cluster default --runtime process --attribute zone=lab\n")
-    .action(async (flags: AgentFlags) => {
+    .action(async (flags: AgentFlags, cmd: Command) => {
       const stateDir = resolve(flags.stateDir);
-      const agent = await startAgent({
+      const started = startAgent({
         endpoint: flags.endpoint,
         cluster: flags.cluster,
         runtime: flags.runtime,
@@ -73,7 +73,12 @@ export function agentCommand(): Command {
         ...(flags.memory !== undefined ? { memory: flags.memory } : {}),
         ...(flags.availabilityZone ? { availabilityZone: flags.availabilityZone } : {}),
         ...(flags.instanceType ? { instanceType: flags.instanceType } : {}),
-        metadataPort: flags.metadataPort,
+        // The default may move when taken; a port the user named may not.
+        ...(cmd.getOptionValueSource("metadataPort") === "default" ? {} : { metadataPort: flags.metadataPort }),
+      });
+      const agent = await started.catch((err: Error) => {
+        process.stderr.write(`berth agent: ${err.name === "Error" ? "" : `${err.name}: `}${err.message}\n`);
+        process.exit(1);
       });
       process.stdout.write(
         `berth agent registered ${agent.containerInstanceArn} (runtime ${agent.driver.name}, metadata on ${agent.metadataBaseUrl}, state in ${stateDir})\n`,

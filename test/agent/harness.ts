@@ -18,7 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
-import { type Agent, type AgentOptions, startAgent } from "../../src/agent/index.js";
+import { type Agent, AGENT_INSTANCE_LABEL, type AgentOptions, startAgent } from "../../src/agent/index.js";
+import { createProcessDriver } from "../../src/runtime/index.js";
 import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
 
 export const HEARTBEAT_MS = 300;
@@ -101,13 +102,29 @@ export async function startCluster(): Promise<Cluster> {
       return res.containerInstances![0]!;
     },
     async close() {
-      for (const a of agents) await a.stop();
+      for (const a of agents) {
+        await removeAgentContainers(a);
+        await a.stop();
+      }
       ecs.destroy();
       await cp.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
   return c;
+}
+
+/** Removes what an agent's runtime keeps of its containers (processes, cgroups, records). */
+export async function removeAgentContainers(agent: Agent): Promise<void> {
+  const mine = (await agent.driver.list()).filter((s) => s.labels[AGENT_INSTANCE_LABEL] === agent.instanceId);
+  await Promise.all(mine.map((s) => agent.driver.remove(s.id).catch(() => undefined)));
+}
+
+/** The same for a child-process agent that is gone: its process runtime's state dir. */
+export async function removeProcessContainers(agentStateDir: string): Promise<void> {
+  const driver = await createProcessDriver({ stateDir: join(agentStateDir, "runtime") });
+  for (const s of await driver.list()) await driver.remove(s.id).catch(() => undefined);
+  await driver.close();
 }
 
 /** The `berth agent` command as a child process. */

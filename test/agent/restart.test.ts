@@ -6,16 +6,18 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
-import { type AgentProcess, type Cluster, spawnAgentProcess, startCluster, until } from "./harness.js";
+import { type AgentProcess, type Cluster, removeProcessContainers, spawnAgentProcess, startCluster, until } from "./harness.js";
 
 describe("agent restarts", { timeout: 180_000 }, () => {
   let c: Cluster;
   const procs: AgentProcess[] = [];
+  const stateDirs: string[] = [];
   before(async () => {
     c = await startCluster();
   });
   after(async () => {
     for (const p of procs) await p.kill("SIGKILL");
+    for (const dir of stateDirs) await removeProcessContainers(dir);
     await c?.close();
   });
 
@@ -24,6 +26,7 @@ describe("agent restarts", { timeout: 180_000 }, () => {
 
   it("re-attaches after kill -9 without duplicate or lost tasks", async () => {
     const stateDir = join(c.dir, "child-agent");
+    stateDirs.push(stateDir);
     const first = await spawnAgentProcess(c.cp.url, stateDir);
     procs.push(first);
     await connected(first.containerInstanceArn, true);
@@ -37,7 +40,7 @@ describe("agent restarts", { timeout: 180_000 }, () => {
         essential: true,
         stopTimeout: 3,
         environment: [{ name: "LOG", value: join(c.dir, "x") }],
-        command: ["sh", "-c", `echo started >> "$LOG.$START_ID"; trap 'exit 0' TERM; while :; do sleep 0.05; done`],
+        command: ["sh", "-c", `echo started >> "$LOG.$START_ID"; echo "$ECS_CONTAINER_METADATA_URI_V4" > "$LOG.$START_ID.uri"; trap 'exit 0' TERM; while :; do sleep 0.05; done`],
       },
     ]);
     const shortTd = await c.registerTaskDefinition("short", [
@@ -76,6 +79,11 @@ describe("agent restarts", { timeout: 180_000 }, () => {
     assert.equal(readFileSync(`${join(c.dir, "x")}.a`, "utf8"), "started\n", "task a's container started twice");
     assert.equal(readFileSync(`${join(c.dir, "x")}.b`, "utf8"), "started\n", "task b's container started twice");
     assert.equal(readdirSync(join(stateDir, "runtime", "containers")).length, 3, "the runtime holds a duplicate");
+    // The containers' metadata URIs (in their environment since they started) still answer.
+    const uri = readFileSync(`${join(c.dir, "x")}.a.uri`, "utf8").trim();
+    const meta = (await (await fetch(`${uri}/task`)).json()) as { TaskARN: string; KnownStatus: string };
+    assert.equal(meta.TaskARN, longs[0]);
+    assert.equal(meta.KnownStatus, "RUNNING");
 
     // The re-attached agent still drives the old containers: StopTask reaches them.
     for (const arn of longs) await c.ecs.send(new StopTaskCommand({ cluster: "default", task: arn }));
@@ -89,6 +97,7 @@ describe("agent restarts", { timeout: 180_000 }, () => {
   });
 
   it("agentConnected goes false when heartbeats stop and back when the agent returns", async () => {
+    stateDirs.push(join(c.dir, "frozen-agent"));
     const agent = await spawnAgentProcess(c.cp.url, join(c.dir, "frozen-agent"));
     procs.push(agent);
     await connected(agent.containerInstanceArn, true);
