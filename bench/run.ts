@@ -9,6 +9,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   api: { file: "api.ts", title: "API throughput" },
   store: { file: "store.ts", title: "Store transactions" },
   placement: { file: "placement.ts", title: "Placement" },
+  scheduler: { file: "scheduler.ts", title: "Service scheduler at scale" },
   agent: { file: "agent.ts", title: "Agent: RunTask to RUNNING, resident memory" },
 };
 

@@ -60,7 +60,7 @@ export function agentCommand(): Command {
     .option("--availability-zone <az>", "the ecs.availability-zone attribute (default: <region>a)")
     .option("--instance-type <type>", "the ecs.instance-type attribute (default: berth.local)")
     .addOption(new Option("--metadata-port <port>", "port of the task metadata endpoint").default(DEFAULT_METADATA_PORT).argParser(port))
-    .addHelpText("after", "\nExample:\n  berth agent --endpoint http://127.0.0.1:4666 --cluster default --runtime process --attribute zone=lab\n")
+    .addHelpText("after", "\nExample:\n  berth agent --endpoint http://127.0.0.1:4666 --runtime process --attribute zone=lab\n")
     .action(async (flags: AgentFlags, cmd: Command) => {
       const stateDir = resolve(flags.stateDir);
       const started = startAgent({

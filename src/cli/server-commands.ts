@@ -5,10 +5,13 @@ import { resolve } from "node:path";
 import pino from "pino";
 import { startAgent, type Agent } from "../agent/index.js";
 import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/index.js";
+import { FARGATE_POOL_CLUSTER } from "../domain/index.js";
 import { detectRuntime } from "../runtime/index.js";
 
 interface UpFlags extends ServerFlags {
   runtime?: "docker" | "process" | "simulated";
+  /** commander's --no-fargate: false skips the Fargate pool agent. */
+  fargate: boolean;
 }
 
 interface ServerFlags {
@@ -72,10 +75,13 @@ export function upCommand(): Command {
   return withServerFlags(new Command("up"))
     .description("Run berth on this machine: the control plane, the default cluster and a local agent.")
     .addOption(new Option("--runtime <name>", "how the local agent runs containers (default: docker if an engine answers, else process)").choices(["docker", "process", "simulated"]))
+    .addOption(new Option("--no-fargate", "do not start the agent of berth's Fargate pool (FARGATE and FARGATE_SPOT tasks then find no capacity)"))
     .addHelpText("after", "\nExample:\n  berth up --port 4666 --runtime process\n")
     .action(async (flags: UpFlags) => {
       let agent: Agent | undefined;
+      let poolAgent: Agent | undefined;
       const cp = await start(flags, async () => {
+        await poolAgent?.stop();
         await agent?.stop();
       });
       const res = await fetch(cp.url, {
@@ -103,6 +109,20 @@ export function upCommand(): Command {
         metadataPort: 0,
         logger: pino({ level: process.env.BERTH_LOG_LEVEL ?? "warn" }),
       });
+      // FARGATE / FARGATE_SPOT capacity: a second agent on this machine, registered into the
+      // reserved pool cluster that no API call lists (docs/design.md, "Fargate"). It offers the
+      // same host's cpu and memory as the first agent: EC2 and Fargate tasks share one machine.
+      if (flags.fargate) {
+        poolAgent = await startAgent({
+          endpoint: cp.url,
+          cluster: FARGATE_POOL_CLUSTER,
+          runtime,
+          stateDir: resolve(flags.dataDir, "agent-fargate"),
+          region: flags.region,
+          metadataPort: 0,
+          logger: pino({ level: process.env.BERTH_LOG_LEVEL ?? "warn" }),
+        });
+      }
       process.stdout.write(
         [
           "berth is up.",
@@ -110,7 +130,11 @@ export function upCommand(): Command {
           `  data:      ${resolve(flags.dataDir)}`,
           `  cluster:   default, with this machine as container instance ${agent.containerInstanceArn.split("/").pop()}`,
           `  runtime:   ${runtime} (${why})`,
+          `  fargate:   ${poolAgent ? "FARGATE and FARGATE_SPOT tasks run on a second, hidden agent on this machine" : "off (--no-fargate)"}`,
           `  try:       aws ecs list-container-instances --endpoint-url ${cp.url} --region ${flags.region}`,
+          // The CLI finds the default endpoint by itself; on any other port it needs telling.
+          ...(cp.url === `http://127.0.0.1:${DEFAULT_PORT}` ? [] : [`  cli:       export BERTH_ENDPOINT=${cp.url}`]),
+          "  next:      berth get instances, berth apply -f FILE, berth --help",
           "  stop:      Ctrl-C",
           "",
         ].join("\n"),

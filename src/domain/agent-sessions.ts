@@ -5,7 +5,8 @@ import { commit, guardOf, put, type Deps } from "./deps.js";
 import { keys } from "./keys.js";
 import type { ContainerInstanceRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
-import type { TaskRecord } from "./task-records.js";
+import { indexKey } from "./indexes.js";
+import { TASK_STATUS_ORDER, type TaskRecord } from "./task-records.js";
 
 export interface InstanceRef {
   scope: Scope;
@@ -26,11 +27,14 @@ export function instanceRefOf(deps: Deps, arn: string): InstanceRef | undefined 
   return { scope, clusterName, id, arn };
 }
 
-/** The tasks an instance's agent must know about: assigned to it and not yet STOPPED. */
+/**
+ * The tasks an instance's agent must know about: assigned to it and not yet STOPPED. Read from
+ * the instance index, since an agent of the Fargate pool runs tasks of every cluster.
+ */
 export function assignedTasks(deps: Deps, ref: InstanceRef): TaskRecord[] {
-  return deps.cache
-    .list<TaskRecord>(keys.tasks(ref.scope, ref.clusterName))
-    .filter((t) => t.containerInstanceArn === ref.arn && t.lastStatus !== "STOPPED");
+  return TASK_STATUS_ORDER.filter((s) => s !== "STOPPED").flatMap((s) =>
+    deps.cache.byIndex<TaskRecord>("instanceTasks", indexKey.instanceTasks(ref.arn, "last", s)),
+  );
 }
 
 export async function setAgentConnected(deps: Deps, ref: InstanceRef, connected: boolean): Promise<void> {

@@ -227,6 +227,11 @@ export async function putClusterCapacityProviders(
         throw new EcsError("ResourceInUseException", `The capacity provider ${p} is already associated with cluster ${other.clusterName}.`);
       }
     }
+    const removed = (current.capacityProviders ?? []).filter((p) => !input.capacityProviders.includes(p));
+    const inUse = removed.find((p) => providerInUse(deps, scope, current, p));
+    if (inUse) {
+      throw new EcsError("ResourceInUseException", `The specified capacity provider is in use and cannot be removed: ${inUse} is used by a service or task of cluster ${name}.`);
+    }
     const next: ClusterRecord = {
       ...current,
       capacityProviders: input.capacityProviders,
@@ -239,4 +244,12 @@ export async function putClusterCapacityProviders(
     return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
   });
   return rec;
+}
+
+/** A provider is in use while a service's strategy names it or a task that has not stopped ran on it. */
+function providerInUse(deps: Deps, scope: Scope, cluster: ClusterRecord, provider: string): boolean {
+  const services = deps.cache.list<{ status: string; capacityProviderStrategy?: { capacityProvider?: string }[] }>(keys.services(scope, cluster.clusterName));
+  if (services.some((s) => s.status !== "INACTIVE" && (s.capacityProviderStrategy ?? []).some((i) => i.capacityProvider === provider))) return true;
+  const tasks = deps.cache.list<{ lastStatus: string; capacityProviderName?: string }>(keys.tasks(scope, cluster.clusterName));
+  return tasks.some((t) => t.lastStatus !== "STOPPED" && t.capacityProviderName === provider);
 }

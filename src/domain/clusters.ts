@@ -8,7 +8,8 @@ import type {
   Tag,
 } from "@aws-sdk/client-ecs";
 import { arns, clusterNotFound, EcsError, invalidParameter, NAME_PATTERN, type Scope } from "../model/index.js";
-import { validateCapacityProviderAssociation } from "./capacity-providers.js";
+import { FARGATE_PROVIDERS, validateCapacityProviderAssociation } from "./capacity-providers.js";
+import { isPoolCluster } from "./fargate-pool.js";
 import { effectiveSetting } from "./account-settings.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
 import { indexKey } from "./indexes.js";
@@ -69,7 +70,9 @@ export function describeClusters(deps: Deps, scope: Scope, input: { clusters?: s
   const failures: { arn: string; reason: string }[] = [];
   for (const ref of refs) {
     const name = clusterNameOf(ref);
-    const rec = ref.startsWith("arn:") && !arnInScope(ref, scope) ? undefined : deps.cache.get<ClusterRecord>(keys.cluster(scope, name));
+    // berth's Fargate pool is not a cluster of the user's: it is MISSING like any unknown name.
+    const hidden = (ref.startsWith("arn:") && !arnInScope(ref, scope)) || isPoolCluster(name);
+    const rec = hidden ? undefined : deps.cache.get<ClusterRecord>(keys.cluster(scope, name));
     if (rec) clusters.push(view(deps, rec, input.include ?? []));
     else failures.push({ arn: ref.startsWith("arn:") ? ref : arns.cluster(scope, name), reason: "MISSING" });
   }
@@ -77,7 +80,7 @@ export function describeClusters(deps: Deps, scope: Scope, input: { clusters?: s
 }
 
 export function listClusters(deps: Deps, scope: Scope, input: PageRequest) {
-  const active = deps.cache.list<ClusterRecord>(keys.clusters(scope)).filter((c) => c.status === "ACTIVE");
+  const active = deps.cache.list<ClusterRecord>(keys.clusters(scope)).filter((c) => c.status === "ACTIVE" && !isPoolCluster(c.clusterName));
   const page = paginate(active, (c) => c.clusterName, input, { default: 100, max: 100 });
   return { clusterArns: page.items.map((c) => c.clusterArn), nextToken: page.nextToken };
 }
@@ -106,6 +109,7 @@ export async function updateCluster(
 
 export async function deleteCluster(deps: Deps, scope: Scope, input: { cluster: string }) {
   const name = activeCluster(deps, scope, input.cluster).clusterName;
+  if (isPoolCluster(name)) throw clusterNotFound();
   const key = keys.cluster(scope, name);
   const rec = await commit(deps, () => {
     const current = deps.cache.get<ClusterRecord>(key);
@@ -160,11 +164,14 @@ export function view(deps: Deps, rec: ClusterRecord, include: string[]): Record<
 
 function statistics(deps: Deps, clusterArn: string): { name: string; value: string }[] {
   const tasks = (status: string) =>
-    deps.cache.byIndex<{ launchType?: string }>("clusterStatus", indexKey.clusterStatus("tasks", clusterArn, status));
+    deps.cache.byIndex<Launched>("clusterStatus", indexKey.clusterStatus("tasks", clusterArn, status));
   const services = (status: string) =>
-    deps.cache.byIndex<{ launchType?: string }>("clusterStatus", indexKey.clusterStatus("services", clusterArn, status));
-  const fargate = (x: { launchType?: string }) => x.launchType === "FARGATE";
-  const split = <T extends { launchType?: string }>(xs: T[]) => [xs.filter((x) => !fargate(x)).length, xs.filter(fargate).length];
+    deps.cache.byIndex<Launched>("clusterStatus", indexKey.clusterStatus("services", clusterArn, status));
+  type Launched = { launchType?: string; capacityProviderStrategy?: { capacityProvider?: string }[] };
+  // A service on FARGATE / FARGATE_SPOT providers has no launchType but counts as Fargate.
+  const fargate = (x: Launched) =>
+    x.launchType === "FARGATE" || (x.capacityProviderStrategy ?? []).some((i) => (FARGATE_PROVIDERS as readonly string[]).includes(i.capacityProvider ?? ""));
+  const split = <T extends Launched>(xs: T[]) => [xs.filter((x) => !fargate(x)).length, xs.filter(fargate).length];
   const [runningEc2, runningFargate] = split(tasks("RUNNING"));
   const [pendingEc2, pendingFargate] = split([...tasks("PROVISIONING"), ...tasks("PENDING"), ...tasks("ACTIVATING")]);
   const [activeEc2, activeFargate] = split(services("ACTIVE"));

@@ -7,12 +7,14 @@ import { compileQuery, QueryParseError } from "../placement/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
 import { reserve } from "./instance-resources.js";
 import { instanceView } from "./instance-view.js";
-import type { TaskRecord } from "./task-records.js";
+import { findCapacityProvider } from "./capacity-providers.js";
+import { ensurePoolCluster, isPoolCluster } from "./fargate-pool.js";
+import { TASK_STATUS_ORDER, type TaskRecord } from "./task-records.js";
 import { indexKey } from "./indexes.js";
 import { keys } from "./keys.js";
 import { paginate, type PageRequest } from "./pagination.js";
 import type { ClusterRecord, ContainerInstanceRecord } from "./records.js";
-import { activeCluster, idOf } from "./resolve.js";
+import { activeCluster, clusterNameOf, idOf } from "./resolve.js";
 import { validateTags } from "./tags.js";
 
 export interface RegisterInput {
@@ -25,7 +27,16 @@ export interface RegisterInput {
   tags?: Tag[];
 }
 
+/**
+ * The attribute an agent names its Auto Scaling group capacity provider with: berth has no Auto
+ * Scaling groups, so an instance joins a provider by saying so when it registers
+ * (`berth agent --attribute berth.capacity-provider=<name>`), and shows it as ECS does, in
+ * capacityProviderName.
+ */
+export const CAPACITY_PROVIDER_ATTRIBUTE = "berth.capacity-provider";
+
 export async function registerContainerInstance(deps: Deps, scope: Scope, input: RegisterInput) {
+  if (isPoolCluster(clusterNameOf(input.cluster))) await ensurePoolCluster(deps, scope);
   const cluster = activeCluster(deps, scope, input.cluster);
   const resources = validateResources(input.totalResources ?? []);
   const tags = validateTags(input.tags);
@@ -40,6 +51,7 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
     const id = existing?.id ?? hexId();
     const key = keys.instance(scope, cluster.clusterName, id);
     const customAttributes = (existing?.attributes ?? []).filter((a) => isCustom(a.name!));
+    const merged = mergeAttributes(attributes, customAttributes);
     const next: ContainerInstanceRecord = {
       ...(existing ?? {}),
       containerInstanceArn: arns.containerInstance(scope, cluster.clusterName, id),
@@ -51,14 +63,15 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
       versionInfo: input.versionInfo ?? existing?.versionInfo ?? {},
       registeredResources: resources,
       // A re-registering agent (after a restart) still hosts its tasks: they keep their share.
-      remainingResources: heldBy(deps, scope, cluster.clusterName, arns.containerInstance(scope, cluster.clusterName, id)).reduce(
+      remainingResources: heldBy(deps, arns.containerInstance(scope, cluster.clusterName, id)).reduce(
         (acc, t) => reserve(acc, t.reserved),
         { remainingResources: resources } as ContainerInstanceRecord,
       ).remainingResources,
       status: "ACTIVE",
+      capacityProviderName: providerOf(deps, scope, cluster, merged),
       agentConnected: existing?.agentConnected ?? false,
       agentUpdateStatus: existing?.agentUpdateStatus,
-      attributes: mergeAttributes(attributes, customAttributes),
+      attributes: merged,
       registeredAt: existing?.registeredAt ?? deps.clock.now(),
       attachments: existing?.attachments ?? [],
       tags: existing ? existing.tags : tags,
@@ -68,9 +81,27 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
   return { containerInstance: view(deps, rec, ["TAGS"]) };
 }
 
-/** Tasks on the instance whose reservation has not been given back. */
-function heldBy(deps: Deps, scope: Scope, clusterName: string, instanceArn: string): TaskRecord[] {
-  return deps.cache.list<TaskRecord>(keys.tasks(scope, clusterName)).filter((t) => t.containerInstanceArn === instanceArn && !t.released);
+/** The Auto Scaling group provider an instance registers with, checked; undefined for none. */
+function providerOf(deps: Deps, scope: Scope, cluster: ClusterRecord, attributes: { name?: string; value?: string }[]): string | undefined {
+  const named = attributes.find((a) => a.name === CAPACITY_PROVIDER_ATTRIBUTE);
+  if (!named) return undefined;
+  const where = `Invalid parameter 'attributes': ${CAPACITY_PROVIDER_ATTRIBUTE}`;
+  if (isPoolCluster(cluster.clusterName)) throw invalidParameter(`${where} is for instances of a user's cluster, not of berth's Fargate pool.`);
+  const provider = findCapacityProvider(deps, scope, named.value ?? "");
+  if (!provider || provider.type !== "EC2_AUTOSCALING") {
+    throw invalidParameter(`${where} is '${named.value ?? ""}', which is not an Auto Scaling group capacity provider of this account; create it with CreateCapacityProvider first.`);
+  }
+  return provider.name;
+}
+
+/**
+ * Tasks on the instance whose reservation has not been given back (released comes with STOPPED),
+ * from the instance index: a Fargate pool instance holds tasks of every cluster.
+ */
+function heldBy(deps: Deps, instanceArn: string): TaskRecord[] {
+  return TASK_STATUS_ORDER.filter((s) => s !== "STOPPED")
+    .flatMap((s) => deps.cache.byIndex<TaskRecord>("instanceTasks", indexKey.instanceTasks(instanceArn, "last", s)))
+    .filter((t) => !t.released);
 }
 
 function findForReregistration(

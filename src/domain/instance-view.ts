@@ -1,6 +1,6 @@
 // A container instance as placement and the cluster query language see it: its record plus
 // the tasks assigned to it, read from the cache.
-import type { InstanceView } from "../placement/index.js";
+import type { InstanceTask, InstanceView } from "../placement/index.js";
 import type { Deps } from "./deps.js";
 import { indexKey } from "./indexes.js";
 import type { ContainerInstanceRecord } from "./records.js";
@@ -16,16 +16,47 @@ function resource(rec: ContainerInstanceRecord, which: "registeredResources" | "
   return rec[which]?.find((r) => r.name === name);
 }
 
-export function instanceView(deps: Deps, rec: ContainerInstanceRecord): InstanceView {
-  const tasks = deps.cache
-    .byIndex<TaskLike>("instanceTasks", indexKey.instanceTasks(rec.containerInstanceArn, "desired", "RUNNING"))
-    .map((t) => ({
+// Every launch views every instance of its cluster, so the same task records are turned into
+// placement's InstanceTask over and over (with 10,000 tasks on 200 instances this was the
+// scheduler's largest cost). A cached record is never changed in place — a change stores a new
+// object — so each object's InstanceTask is derived once and kept while the record lives.
+const instanceTasks = new WeakMap<TaskLike, InstanceTask>();
+
+function instanceTask(t: TaskLike): InstanceTask {
+  let view = instanceTasks.get(t);
+  if (!view) {
+    view = {
       ...(t.group !== undefined ? { group: t.group } : {}),
       ...(t.serviceName !== undefined ? { serviceName: t.serviceName } : {}),
       family: t.taskDefinitionArn.slice(t.taskDefinitionArn.lastIndexOf("/") + 1, t.taskDefinitionArn.lastIndexOf(":")),
       taskDefinitionArn: t.taskDefinitionArn,
       desiredStatus: t.desiredStatus,
-    }));
+    };
+    instanceTasks.set(t, view);
+  }
+  return view;
+}
+
+// For the same reason a whole view is kept with the record and task records it was built from,
+// and reused while the instance's record and its tasks are those same objects.
+const views = new WeakMap<ContainerInstanceRecord, { records: readonly TaskLike[]; view: InstanceView }>();
+
+function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function instanceView(deps: Deps, rec: ContainerInstanceRecord): InstanceView {
+  const records = deps.cache.byIndex<TaskLike>("instanceTasks", indexKey.instanceTasks(rec.containerInstanceArn, "desired", "RUNNING"));
+  const kept = views.get(rec);
+  if (kept && sameObjects(kept.records, records)) return kept.view;
+  const view = buildView(rec, records.map(instanceTask));
+  views.set(rec, { records, view });
+  return view;
+}
+
+function buildView(rec: ContainerInstanceRecord, tasks: InstanceTask[]): InstanceView {
   const ports = (name: string) => (resource(rec, "remainingResources", name)?.stringSetValue ?? []).map(Number);
   return {
     arn: rec.containerInstanceArn,

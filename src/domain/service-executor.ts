@@ -42,6 +42,11 @@ export async function executeDecision(deps: Deps, scope: Scope, service: Service
         startedBy: action.deploymentId,
         placementConstraints: service.placementConstraints as never,
         placementStrategy: (service.placementStrategy.length ? service.placementStrategy : DEFAULT_SERVICE_STRATEGY) as never,
+        // The service's launch settings: its launch type or capacity provider strategy, and platform.
+        ...(service.capacityProviderStrategy?.length
+          ? { capacityProviderStrategy: service.capacityProviderStrategy }
+          : { launchType: service.launchType ?? "EC2" }),
+        ...(service.platformVersion !== undefined ? { platformVersion: service.platformVersion } : {}),
         propagateTags: service.propagateTags === "SERVICE" ? "NONE" : service.propagateTags,
         tags: service.propagateTags === "SERVICE" ? service.tags : [],
         enableExecuteCommand: service.enableExecuteCommand,

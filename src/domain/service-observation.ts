@@ -2,6 +2,7 @@
 import type { Scope } from "../model/index.js";
 import type { ObservedTask, SchedulerObservation } from "../controllers/index.js";
 import { compileQuery, type InstanceView } from "../placement/index.js";
+import { findInstance } from "./container-instances.js";
 import type { Deps } from "./deps.js";
 import { indexKey } from "./indexes.js";
 import { instanceView } from "./instance-view.js";
@@ -16,28 +17,34 @@ function hasContainerHealthChecks(td: TaskDefinitionRecord | undefined): boolean
 }
 
 export function observeService(deps: Deps, scope: Scope, service: ServiceRecord): SchedulerObservation {
-  const instances = deps.cache.list<ContainerInstanceRecord>(keys.instances(scope, service.clusterName));
-  const instanceStatus = new Map(instances.map((i) => [i.containerInstanceArn, i.status]));
-  const tasks: ObservedTask[] = deps.cache
-    .byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(service.clusterArn, service.serviceName))
-    .map((t) => ({
-      taskArn: t.taskArn,
-      deploymentId: t.startedBy ?? "",
-      taskDefinitionArn: t.taskDefinitionArn,
-      lastStatus: t.lastStatus as ObservedTask["lastStatus"],
-      desiredStatus: t.desiredStatus as ObservedTask["desiredStatus"],
-      healthStatus: t.healthStatus as ObservedTask["healthStatus"],
-      createdAt: t.createdAt,
-      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
-      ...(t.stoppingAt !== undefined ? { stoppingAt: t.stoppingAt } : {}),
-      ...(t.stoppedAt !== undefined ? { stoppedAt: t.stoppedAt } : {}),
-      ...(t.stopCode !== undefined ? { stopCode: t.stopCode } : {}),
-      ...(t.stoppedReason !== undefined ? { stoppedReason: t.stoppedReason } : {}),
-      exitCode: t.containers.find((c) => c.exitCode !== undefined)?.exitCode ?? null,
-      ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
-      ...(t.containerInstanceArn && instanceStatus.has(t.containerInstanceArn) ? { instanceStatus: instanceStatus.get(t.containerInstanceArn)! } : {}),
-      ...(t.availabilityZone ? { availabilityZone: t.availabilityZone } : {}),
-    }));
+  // A replica service needs the status of the instances its own tasks are on: looking those up
+  // costs less than listing all of the cluster's instances (hundreds) on every pass.
+  const records = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(service.clusterArn, service.serviceName));
+  const instanceStatus = new Map<string, string>();
+  for (const t of records) {
+    const arn = t.containerInstanceArn;
+    if (!arn || instanceStatus.has(arn)) continue;
+    const instance = findInstance(deps, scope, service.clusterName, arn);
+    if (instance?.containerInstanceArn === arn) instanceStatus.set(arn, instance.status);
+  }
+  const tasks: ObservedTask[] = records.map((t) => ({
+    taskArn: t.taskArn,
+    deploymentId: t.startedBy ?? "",
+    taskDefinitionArn: t.taskDefinitionArn,
+    lastStatus: t.lastStatus as ObservedTask["lastStatus"],
+    desiredStatus: t.desiredStatus as ObservedTask["desiredStatus"],
+    healthStatus: t.healthStatus as ObservedTask["healthStatus"],
+    createdAt: t.createdAt,
+    ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
+    ...(t.stoppingAt !== undefined ? { stoppingAt: t.stoppingAt } : {}),
+    ...(t.stoppedAt !== undefined ? { stoppedAt: t.stoppedAt } : {}),
+    ...(t.stopCode !== undefined ? { stopCode: t.stopCode } : {}),
+    ...(t.stoppedReason !== undefined ? { stoppedReason: t.stoppedReason } : {}),
+    exitCode: t.containers.find((c) => c.exitCode !== undefined)?.exitCode ?? null,
+    ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
+    ...(t.containerInstanceArn && instanceStatus.has(t.containerInstanceArn) ? { instanceStatus: instanceStatus.get(t.containerInstanceArn)! } : {}),
+    ...(t.availabilityZone ? { availabilityZone: t.availabilityZone } : {}),
+  }));
   const observation: SchedulerObservation = {
     service: {
       serviceName: service.serviceName,
@@ -76,6 +83,7 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
     tasks,
   };
   if (service.schedulingStrategy !== "DAEMON") return observation;
+  const instances = deps.cache.list<ContainerInstanceRecord>(keys.instances(scope, service.clusterName));
   const constraints = service.placementConstraints.filter((c) => c.type === "memberOf" && c.expression).map((c) => compileQuery(c.expression!));
   const daemonTasks = new Set(tasks.filter((t) => t.desiredStatus === "RUNNING").map((t) => t.containerInstanceArn));
   return {

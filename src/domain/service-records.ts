@@ -37,7 +37,12 @@ export interface ServiceRecord {
   status: "ACTIVE" | "DRAINING" | "INACTIVE";
   desiredCount: number;
   taskDefinition: string;
+  /** Exactly one of launchType and capacityProviderStrategy is set: ECS echoes whichever was used. */
   launchType?: string;
+  capacityProviderStrategy?: { capacityProvider: string; base: number; weight: number }[];
+  /** Fargate services: as requested ("LATEST" by default) and "Linux". */
+  platformVersion?: string;
+  platformFamily?: string;
   schedulingStrategy: "REPLICA" | "DAEMON";
   deploymentController: { type: string };
   deploymentConfiguration: Required<Pick<DeploymentConfiguration, "minimumHealthyPercent" | "maximumPercent">> & DeploymentConfiguration;

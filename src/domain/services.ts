@@ -2,13 +2,23 @@
 // (ecs-behavior.md §1.4, §4.3). The API writes desired state only; the service reconciler
 // (service-reconciler.ts) makes the tasks follow.
 import type { CreateServiceRequest, UpdateServiceRequest } from "@aws-sdk/client-ecs";
-import { arns, deploymentId, EcsError, invalidParameter, NAME_PATTERN, type Scope } from "../model/index.js";
+import { arns, clusterNotFound, deploymentId, EcsError, invalidParameter, NAME_PATTERN, type Scope } from "../model/index.js";
 import { validatePlacementConstraints, validatePlacementStrategy } from "../placement/index.js";
 import { rootPrincipal } from "./account-settings.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
+import { checkFargateTask, FARGATE_PLATFORM_VERSION, isPoolCluster, platformOf } from "./fargate-pool.js";
 import { indexKey } from "./indexes.js";
 import { keys } from "./keys.js";
 import { paginate, type PageRequest } from "./pagination.js";
+import {
+  checkStrategy,
+  isFargateTarget,
+  launchEcho,
+  resolveLaunchTarget,
+  targetOfEcho,
+  type LaunchTarget,
+} from "./launch-target.js";
+import type { ClusterRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
 import {
   inProgressReason,
@@ -16,6 +26,7 @@ import {
   type DeploymentRecord,
   type ServiceRecord,
 } from "./service-records.js";
+import { checkNetworkConfiguration } from "./task-launch.js";
 import type { TaskRecord } from "./task-records.js";
 import { usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
@@ -36,7 +47,7 @@ function checkPlacement(input: { placementConstraints?: unknown[]; placementStra
     ...validatePlacementStrategy((input.placementStrategy ?? []) as never),
   ];
   const first = errors[0];
-  if (first) throw invalidParameter(`Invalid parameter '${first.field}': ${first.message}.`);
+  if (first) throw invalidParameter(`${first.message}.`);
 }
 
 function newDeployment(td: string, desiredCount: number, now: number, extra: Partial<DeploymentRecord> = {}): DeploymentRecord {
@@ -58,8 +69,21 @@ function newDeployment(td: string, desiredCount: number, now: number, extra: Par
   };
 }
 
+/** The cluster a service names: never the Fargate pool's, which only agents use. */
+function serviceCluster(deps: Deps, scope: Scope, ref: string | undefined): ClusterRecord {
+  const cluster = activeCluster(deps, scope, ref);
+  if (isPoolCluster(cluster.clusterName)) throw clusterNotFound();
+  return cluster;
+}
+
+/** The service's launch fields for a target: the echo, and the platform of a Fargate service. */
+function launchFields(target: LaunchTarget, platformVersion: string | undefined) {
+  const platform = platformOf(isFargateTarget(target), platformVersion);
+  return { ...launchEcho(target), ...(platform ? { platformVersion: platformVersion ?? "LATEST", platformFamily: platform.family } : {}) };
+}
+
 export async function createService(deps: Deps, scope: Scope, input: CreateServiceRequest) {
-  const cluster = activeCluster(deps, scope, input.cluster);
+  const cluster = serviceCluster(deps, scope, input.cluster);
   const name = input.serviceName ?? "";
   if (!NAME_PATTERN.test(name)) {
     throw invalidParameter(`Invalid parameter 'serviceName': '${name.slice(0, 300)}' must be 1-255 letters, numbers, hyphens and underscores.`);
@@ -68,11 +92,13 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   if (input.deploymentController?.type && input.deploymentController.type !== "ECS") {
     throw new EcsError("UnsupportedFeatureException", `berth supports the ECS deployment controller only, not ${input.deploymentController.type}.`);
   }
-  if (input.launchType && input.capacityProviderStrategy?.length) {
-    throw invalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
+  if (strategy === "DAEMON" && input.capacityProviderStrategy?.length) {
+    throw invalidParameter("Invalid parameter 'capacityProviderStrategy': DAEMON services run on the cluster's container instances and take no capacity provider strategy.");
   }
-  if (input.launchType === "FARGATE" || input.capacityProviderStrategy?.length) {
-    throw new EcsError("UnsupportedFeatureException", "berth runs services on registered container instances (EC2 and EXTERNAL launch types) only, for now.");
+  // A DAEMON service runs on the cluster's instances: the cluster's default strategy is not for it.
+  const target = resolveLaunchTarget(deps, scope, cluster, input, strategy !== "DAEMON");
+  if (strategy === "DAEMON" && isFargateTarget(target)) {
+    throw invalidParameter("Invalid parameter 'schedulingStrategy': the DAEMON scheduling strategy is not supported with the FARGATE launch type.");
   }
   if (strategy === "REPLICA" && input.desiredCount === undefined) {
     throw invalidParameter("Invalid parameter 'desiredCount': REPLICA services need a desiredCount.");
@@ -85,6 +111,9 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
     throw invalidParameter(`Invalid parameter 'propagateTags': '${input.propagateTags}'.`);
   }
   const td = usableTaskDefinition(deps, scope, input.taskDefinition ?? "");
+  if (isFargateTarget(target)) checkFargateTask(td);
+  const launch = launchFields(target, input.platformVersion);
+  checkNetworkConfiguration(td, input.networkConfiguration);
   checkPlacement(input, td.placementConstraints ?? []);
   const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, strategy);
   const tags = validateTags(input.tags);
@@ -102,7 +131,7 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
       status: "ACTIVE",
       desiredCount: desired,
       taskDefinition: td.taskDefinitionArn,
-      launchType: "EC2",
+      ...launch,
       schedulingStrategy: strategy,
       deploymentController: { type: "ECS" },
       deploymentConfiguration,
@@ -128,17 +157,24 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
 }
 
 export async function updateService(deps: Deps, scope: Scope, input: UpdateServiceRequest) {
-  const cluster = activeCluster(deps, scope, input.cluster);
+  const cluster = serviceCluster(deps, scope, input.cluster);
   const found = findService(deps, scope, cluster.clusterName, input.service ?? "");
   if (!found || found.status === "INACTIVE") throw serviceNotFound();
   if (found.status !== "ACTIVE") throw new EcsError("ServiceNotActiveException", "Service was not ACTIVE.");
   if (input.desiredCount !== undefined && input.desiredCount < 0) {
     throw invalidParameter(`Invalid parameter 'desiredCount': ${input.desiredCount} must not be negative.`);
   }
-  if (input.capacityProviderStrategy?.length) {
-    throw new EcsError("UnsupportedFeatureException", "berth runs services on registered container instances only, for now.");
-  }
+  const target = updatedTarget(deps, scope, cluster, found, input.capacityProviderStrategy);
   const td = input.taskDefinition ? usableTaskDefinition(deps, scope, input.taskDefinition) : undefined;
+  const fargate = isFargateTarget(target ?? targetOfEcho(found));
+  if (fargate && (td || target)) checkFargateTask(td ?? usableTaskDefinition(deps, scope, found.taskDefinition));
+  if (td) checkNetworkConfiguration(td, input.networkConfiguration ?? found.networkConfiguration);
+  // A new target brings its own launch fields; otherwise only platformVersion may change.
+  const launch = target
+    ? launchFields(target, input.platformVersion ?? (fargate ? found.platformVersion : undefined))
+    : input.platformVersion !== undefined
+      ? launchFields(targetOfEcho(found), input.platformVersion)
+      : undefined;
   checkPlacement(input, td?.placementConstraints ?? []);
   const key = keys.service(scope, cluster.clusterName, found.serviceName);
   const rec = await commit(deps, () => {
@@ -157,7 +193,8 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       taskDefinition !== current.taskDefinition ||
       !!input.forceNewDeployment ||
       (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(current.networkConfiguration)) ||
-      (input.loadBalancers !== undefined && JSON.stringify(input.loadBalancers) !== JSON.stringify(current.loadBalancers));
+      (input.loadBalancers !== undefined && JSON.stringify(input.loadBalancers) !== JSON.stringify(current.loadBalancers)) ||
+      (input.platformVersion !== undefined && input.platformVersion !== current.platformVersion);
     let deployments = current.deployments.map((d) => (d.status === "PRIMARY" && !redeploy ? { ...d, desiredCount: desired, updatedAt: now } : d));
     if (redeploy) {
       deployments = [
@@ -165,8 +202,10 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
         ...deployments.map((d) => (d.status === "PRIMARY" ? { ...d, status: "ACTIVE" as const, updatedAt: now } : d)),
       ];
     }
+    // capacityProviderStrategy is stored and applies to tasks started later: no deployment (§4.3).
+    const { launchType: _l, capacityProviderStrategy: _s, platformVersion: _v, platformFamily: _f, ...kept } = current;
     const next: ServiceRecord = {
-      ...current,
+      ...(launch ? { ...kept, ...launch } : current),
       desiredCount: desired,
       taskDefinition,
       deploymentConfiguration,
@@ -185,6 +224,30 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
     return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
   });
   return { service: serviceView(deps, rec, []) };
+}
+
+/**
+ * UpdateService's capacityProviderStrategy: a new strategy, or an empty list for "back to the
+ * launch type" (FARGATE after Fargate providers, EC2 after Auto Scaling group ones); undefined
+ * when the request does not change it.
+ */
+function updatedTarget(
+  deps: Deps,
+  scope: Scope,
+  cluster: ClusterRecord,
+  service: ServiceRecord,
+  strategy: UpdateServiceRequest["capacityProviderStrategy"],
+): LaunchTarget | undefined {
+  if (strategy === undefined) return undefined;
+  if (strategy.length > 0) {
+    if (service.schedulingStrategy === "DAEMON") {
+      throw invalidParameter("Invalid parameter 'capacityProviderStrategy': DAEMON services run on the cluster's container instances and take no capacity provider strategy.");
+    }
+    return { kind: "strategy", ...checkStrategy(deps, scope, cluster, strategy) };
+  }
+  const current = targetOfEcho(service);
+  if (current.kind === "launchType") return undefined;
+  return { kind: "launchType", launchType: current.fargate ? "FARGATE" : "EC2" };
 }
 
 export async function deleteService(deps: Deps, scope: Scope, input: { cluster?: string; service: string; force?: boolean }) {
@@ -240,6 +303,11 @@ export function serviceView(deps: Deps, rec: ServiceRecord, include: string[]): 
   const tasks = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(rec.clusterArn, rec.serviceName));
   const pending = (t: TaskRecord) => ["PROVISIONING", "PENDING", "ACTIVATING"].includes(t.lastStatus);
   const { clusterName: _c, failureTracking: _f, pastDeployments: _p, tags, ...rest } = rec;
+  // Deployments echo the service's launch settings, which apply to the tasks started from now on.
+  const launch = {
+    ...launchEcho(targetOfEcho(rec)),
+    ...(rec.platformFamily ? { platformVersion: FARGATE_PLATFORM_VERSION, platformFamily: rec.platformFamily } : {}),
+  };
   return {
     ...rest,
     runningCount: tasks.filter((t) => t.lastStatus === "RUNNING").length,
@@ -247,9 +315,9 @@ export function serviceView(deps: Deps, rec: ServiceRecord, include: string[]): 
     deployments: rec.deployments
       .filter((d) => d.status !== "INACTIVE")
       .map((d) => {
-        const { hadHealthyTask: _h, rollbackTargetId: _r, ...shown } = d;
+        const { hadHealthyTask: _h, rollbackTargetId: _r, launchType: _l, ...shown } = d;
         const mine = tasks.filter((t) => t.startedBy === d.id && t.desiredStatus === "RUNNING");
-        return { ...shown, runningCount: mine.filter((t) => t.lastStatus === "RUNNING").length, pendingCount: mine.filter(pending).length };
+        return { ...shown, ...launch, runningCount: mine.filter((t) => t.lastStatus === "RUNNING").length, pendingCount: mine.filter(pending).length };
       }),
     ...(include.includes("TAGS") ? { tags } : {}),
   };

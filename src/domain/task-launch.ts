@@ -1,11 +1,14 @@
 // RunTask and StartTask: choose instances (placement), then write the tasks and take their
 // resources from the chosen instances in one transaction guarded by those instances'
-// modRevisions — two launches can never book the same capacity.
-import type { PlacementConstraint, PlacementStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
-import { EcsError, hexId, invalidParameter, type Scope } from "../model/index.js";
+// modRevisions — two launches can never book the same capacity. A launch goes to a launch type
+// or is split across a capacity provider strategy (launch-target.ts); FARGATE shares go to
+// berth's hidden pool (fargate-pool.ts), the others to the cluster's own instances.
+import type { CapacityProviderStrategyItem, PlacementConstraint, PlacementStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
+import { clusterNotFound, hexId, invalidParameter, type Scope } from "../model/index.js";
 import {
   createSnapshot,
   place,
+  splitAcrossCapacityProviders,
   validatePlacementConstraints,
   validatePlacementStrategy,
   type InstanceView,
@@ -13,12 +16,32 @@ import {
 } from "../placement/index.js";
 import { commit, put, type Deps, type Guard } from "./deps.js";
 import { findInstance } from "./container-instances.js";
+import {
+  checkFargateTask,
+  FARGATE_CAPACITY_UNAVAILABLE,
+  FARGATE_POOL_CLUSTER,
+  isPoolCluster,
+  platformOf,
+  POOL_NETWORK_MODE,
+  poolInstances,
+  poolTaskAttributes,
+} from "./fargate-pool.js";
+import { indexKey } from "./indexes.js";
 import { reserve } from "./instance-resources.js";
 import { instanceView } from "./instance-view.js";
 import { keys } from "./keys.js";
+import {
+  instancesFor,
+  isExternalInstance,
+  isFargateProvider,
+  isFargateTarget,
+  resolveLaunchTarget,
+  type LaunchTarget,
+  type LaunchType,
+} from "./launch-target.js";
 import type { ClusterRecord, ContainerInstanceRecord, Stored, TaskDefinitionRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
-import { applyOverrides, newTask, reservationOf, taskView, type TaskRecord } from "./task-records.js";
+import { applyOverrides, newTask, reservationOf, taskView, type Reservation, type TaskRecord } from "./task-records.js";
 import { usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
 
@@ -32,28 +55,49 @@ export interface LaunchInput {
   placementConstraints?: PlacementConstraint[];
   placementStrategy?: PlacementStrategy[];
   launchType?: string;
-  capacityProviderStrategy?: unknown[];
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  platformVersion?: string;
+  networkConfiguration?: unknown;
   tags?: Tag[];
   propagateTags?: string;
   enableExecuteCommand?: boolean;
+}
+
+/** How one placed task launches: its launch type, its provider, and whether it is a pool task. */
+interface Where {
+  launchType: LaunchType;
+  capacityProviderName?: string;
+  pool: boolean;
 }
 
 interface Prepared {
   cluster: ClusterRecord;
   td: TaskDefinitionRecord;
   request: PlacementRequest;
-  build: (instance: ContainerInstanceRecord, id: string, now: number) => TaskRecord;
+  reservation: Reservation;
+  build: (instance: ContainerInstanceRecord, id: string, now: number, where: Where) => TaskRecord;
 }
 
-function prepare(deps: Deps, scope: Scope, input: LaunchInput, count: number, extra: { serviceName?: string } = {}): Prepared {
-  const cluster = activeCluster(deps, scope, input.cluster);
+/** The cluster a launch names: never the Fargate pool's, which only agents use. */
+function launchCluster(deps: Deps, scope: Scope, ref: string | undefined): ClusterRecord {
+  const cluster = activeCluster(deps, scope, ref);
+  if (isPoolCluster(cluster.clusterName)) throw clusterNotFound();
+  return cluster;
+}
+
+function prepare(
+  deps: Deps,
+  scope: Scope,
+  input: LaunchInput,
+  count: number,
+  extra: { serviceName?: string } = {},
+  target?: LaunchTarget,
+): Prepared {
+  const cluster = launchCluster(deps, scope, input.cluster);
   const td = usableTaskDefinition(deps, scope, input.taskDefinition);
-  if (input.launchType && input.capacityProviderStrategy?.length) {
-    throw invalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
-  }
-  if (input.launchType === "FARGATE" || input.capacityProviderStrategy?.length) {
-    throw new EcsError("UnsupportedFeatureException", "berth runs tasks on registered container instances (EC2 and EXTERNAL launch types) only, for now.");
-  }
+  const fargate = target !== undefined && isFargateTarget(target);
+  if (fargate) checkFargateTask(td, input.overrides);
+  const platform = target ? platformOf(fargate, input.platformVersion) : undefined;
   if (input.propagateTags === "SERVICE") {
     throw invalidParameter("Invalid parameter 'propagateTags': SERVICE applies to tasks started by a service; use TASK_DEFINITION or NONE.");
   }
@@ -63,7 +107,7 @@ function prepare(deps: Deps, scope: Scope, input: LaunchInput, count: number, ex
   const constraintErrors = validatePlacementConstraints((input.placementConstraints ?? []) as never, (td.placementConstraints ?? []) as never);
   const strategyErrors = validatePlacementStrategy((input.placementStrategy ?? []) as never);
   const firstError = [...constraintErrors, ...strategyErrors][0];
-  if (firstError) throw invalidParameter(`Invalid parameter '${firstError.field}': ${firstError.message}.`);
+  if (firstError) throw invalidParameter(`${firstError.message}.`);
 
   const overrides = input.overrides ?? {};
   const containers = applyOverrides(td, overrides);
@@ -83,7 +127,7 @@ function prepare(deps: Deps, scope: Scope, input: LaunchInput, count: number, ex
     constraints: [...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])] as never,
     strategy: (input.placementStrategy ?? []) as never,
   };
-  const build = (instance: ContainerInstanceRecord, id: string, now: number) =>
+  const build = (instance: ContainerInstanceRecord, id: string, now: number, where: Where) =>
     newTask({
       scope,
       clusterName: cluster.clusterName,
@@ -93,6 +137,9 @@ function prepare(deps: Deps, scope: Scope, input: LaunchInput, count: number, ex
       overrides,
       reservation,
       containerInstanceArn: instance.containerInstanceArn,
+      launchType: where.launchType,
+      ...(where.capacityProviderName ? { capacityProviderName: where.capacityProviderName } : {}),
+      ...(where.pool && platform ? { platform, agentNetworkMode: POOL_NETWORK_MODE, attributes: poolTaskAttributes() } : {}),
       availabilityZone: instance.attributes.find((a) => a.name === "ecs.availability-zone")?.value,
       group,
       ...(input.startedBy ? { startedBy: input.startedBy } : {}),
@@ -102,28 +149,112 @@ function prepare(deps: Deps, scope: Scope, input: LaunchInput, count: number, ex
       now,
       id,
     });
-  return { cluster, td, request, build };
+  return { cluster, td, request, reservation, build };
 }
+
+/** One part of a launch: `count` tasks for one launch type or capacity provider. */
+interface Share {
+  launchType: LaunchType;
+  capacityProvider?: string;
+  count: number;
+}
+
+/**
+ * Splits a launch by its target. A service's tasks already running for the same deployment
+ * count toward base and weights, so each deployment reaches its strategy's proportions.
+ */
+function sharesOf(deps: Deps, prepared: Prepared, target: LaunchTarget, count: number, input: LaunchInput, serviceName?: string): Share[] {
+  if (target.kind === "launchType") {
+    return [{ launchType: target.launchType, ...(target.launchType === "FARGATE" ? { capacityProvider: "FARGATE" } : {}), count }];
+  }
+  const existing: Record<string, number> = {};
+  if (serviceName) {
+    for (const t of deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(prepared.cluster.clusterArn, serviceName))) {
+      if (t.desiredStatus !== "RUNNING" || !t.capacityProviderName || (input.startedBy !== undefined && t.startedBy !== input.startedBy)) continue;
+      existing[t.capacityProviderName] = (existing[t.capacityProviderName] ?? 0) + 1;
+    }
+  }
+  return splitAcrossCapacityProviders(target.items, count, existing)
+    .filter((s) => s.count > 0)
+    .map((s) => ({ launchType: isFargateProvider(s.capacityProvider) ? "FARGATE" : "EC2", capacityProvider: s.capacityProvider, count: s.count }));
+}
+
+// Fargate ignores placement constraints and strategies (ecs-behavior.md §6.1); the pool
+// spreads each group over its agents.
+const POOL_STRATEGY = [{ type: "spread", field: "instanceId" }] as const;
+
+type Failure = { arn?: string; reason: string; detail?: string };
 
 export interface LaunchResult {
   tasks: TaskRecord[];
-  failures: { arn?: string; reason: string; detail?: string }[];
+  failures: Failure[];
 }
 
-/** Places `count` tasks among the cluster's instances and writes them. Used by RunTask and the service scheduler. */
+/** Places `count` tasks by the launch's target and writes them. Used by RunTask and the service scheduler. */
 export async function launchTasks(deps: Deps, scope: Scope, input: LaunchInput, extra: { serviceName?: string; rng?: () => number } = {}): Promise<LaunchResult> {
   const count = input.count ?? 1;
-  const prepared = prepare(deps, scope, input, count, extra);
+  const target = resolveLaunchTarget(deps, scope, launchCluster(deps, scope, input.cluster), input);
+  const prepared = prepare(deps, scope, input, count, extra, target);
   const rng = extra.rng ?? Math.random;
   return commit(deps, () => {
-    const instances = deps.cache
-      .list<ContainerInstanceRecord>(keys.instances(scope, prepared.cluster.clusterName))
-      .filter((i) => i.status !== "INACTIVE");
-    if (instances.length === 0) throw invalidParameter("No Container Instances were found in your cluster.");
-    const views: InstanceView[] = instances.map((i) => instanceView(deps, i));
-    const result = place(prepared.request, createSnapshot(views), { rng });
-    return writePlacements(deps, scope, prepared, instances, result.placements.map((p) => p.instanceArn), result.failures);
+    const shares = sharesOf(deps, prepared, target, count, input, extra.serviceName);
+    let clusterInstances: ContainerInstanceRecord[] | undefined;
+    const candidates: ContainerInstanceRecord[] = [];
+    const chosen: { arn: string; where: Where }[] = [];
+    const failures: Failure[] = [];
+    // FARGATE and FARGATE_SPOT shares both land on the pool: a later share sees the resources
+    // the earlier ones took, so nothing is booked twice.
+    const booked = new Map<string, ContainerInstanceRecord>();
+    for (const share of shares) {
+      const pool = share.launchType === "FARGATE";
+      const instances = pool
+        ? poolInstances(deps, scope)
+        : instancesFor(
+            (clusterInstances ??= deps.cache
+              .list<ContainerInstanceRecord>(keys.instances(scope, prepared.cluster.clusterName))
+              .filter((i) => i.status !== "INACTIVE")),
+            share,
+          );
+      if (!pool && share.capacityProvider === undefined && instances.length === 0) {
+        throw invalidParameter("No Container Instances were found in your cluster.");
+      }
+      const request: PlacementRequest = pool
+        ? { ...prepared.request, count: share.count, constraints: [], strategy: POOL_STRATEGY }
+        : { ...prepared.request, count: share.count };
+      const views = instances.map((i): InstanceView => instanceView(deps, booked.get(i.containerInstanceArn) ?? i));
+      const result = place(request, createSnapshot(views), { rng });
+      const where: Where = { launchType: share.launchType, pool, ...(share.capacityProvider ? { capacityProviderName: share.capacityProvider } : {}) };
+      for (const p of result.placements) chosen.push({ arn: p.instanceArn, where });
+      if (shares.length > 1) {
+        const byArn = new Map(instances.map((i) => [i.containerInstanceArn, i]));
+        for (const p of result.placements) {
+          booked.set(p.instanceArn, reserve(booked.get(p.instanceArn) ?? byArn.get(p.instanceArn)!, prepared.reservation));
+        }
+      }
+      candidates.push(...instances);
+      if (result.placements.length === share.count) continue;
+      if (pool) failures.push(poolFailure(scope, instances.length, result.closest?.reason));
+      else if (instances.length === 0) failures.push(emptyProviderFailure(prepared.cluster, share.capacityProvider!));
+      else failures.push(...result.failures);
+    }
+    return writePlacements(deps, scope, prepared, candidates, chosen, failures);
   });
+}
+
+/** The pool's instances are berth's own: a failure names none of them, as ECS names no Fargate host. */
+function poolFailure(scope: Scope, agents: number, closest: string | undefined): Failure {
+  const detail =
+    agents === 0
+      ? `berth has no Fargate pool agent in ${scope.region}; \`berth up\` starts one, \`berth agent --cluster ${FARGATE_POOL_CLUSTER}\` adds more`
+      : `no agent of berth's Fargate pool in ${scope.region} can take the task (${closest ?? "no capacity"})`;
+  return { reason: FARGATE_CAPACITY_UNAVAILABLE, detail };
+}
+
+function emptyProviderFailure(cluster: ClusterRecord, provider: string): Failure {
+  return {
+    reason: "MISSING",
+    detail: `capacity provider ${provider} has no container instances in cluster ${cluster.clusterName}; agents join it with the attribute berth.capacity-provider=${provider}`,
+  };
 }
 
 function writePlacements(
@@ -131,16 +262,16 @@ function writePlacements(
   scope: Scope,
   prepared: Prepared,
   instances: ContainerInstanceRecord[],
-  chosen: string[],
-  failures: readonly { arn: string; reason: string; detail?: string }[],
+  chosen: { arn: string; where: Where }[],
+  failures: readonly Failure[],
 ) {
   const byArn = new Map(instances.map((i) => [i.containerInstanceArn, i]));
   const updated = new Map<string, ContainerInstanceRecord>();
   const tasks: TaskRecord[] = [];
   const now = deps.clock.now();
-  for (const arn of chosen) {
+  for (const { arn, where } of chosen) {
     const instance = updated.get(arn) ?? byArn.get(arn)!;
-    const task = prepared.build(instance, hexId(), now);
+    const task = prepared.build(instance, hexId(), now, where);
     tasks.push(task);
     updated.set(arn, reserve(instance, task.reserved));
   }
@@ -160,8 +291,17 @@ export async function runTask(deps: Deps, scope: Scope, input: LaunchInput) {
   if (!Number.isInteger(count) || count < 1 || count > 10) {
     throw invalidParameter(`Invalid parameter 'count': ${count} must be between 1 and 10.`);
   }
+  launchCluster(deps, scope, input.cluster);
+  checkNetworkConfiguration(usableTaskDefinition(deps, scope, input.taskDefinition), input.networkConfiguration);
   const { tasks, failures } = await launchTasks(deps, scope, { ...input, count });
   return { tasks: tasks.map((t) => taskView(t, ["TAGS"])), failures };
+}
+
+/** awsvpc needs a network configuration (ecs-behavior.md §7.1), on any launch type. */
+export function checkNetworkConfiguration(td: TaskDefinitionRecord, networkConfiguration: unknown): void {
+  if (td.networkMode === "awsvpc" && !networkConfiguration) {
+    throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
 }
 
 /** StartTask: one task on each named instance, no placement strategy (ecs-behavior.md §6). */
@@ -195,7 +335,13 @@ export async function startTask(
         if (!instances.includes(current)) instances.push(current);
       } else failures.push(...result.failures);
     }
-    const write = writePlacements(deps, scope, { ...prepared, request: { ...prepared.request, count: chosen.length } }, instances, chosen, []);
+    // StartTask names its instances: EXTERNAL when the instance is external, else EC2.
+    const where = (arn: string): Where => ({
+      launchType: isExternalInstance(instances.find((i) => i.containerInstanceArn === arn)!) ? "EXTERNAL" : "EC2",
+      pool: false,
+    });
+    const placed = chosen.map((arn) => ({ arn, where: where(arn) }));
+    const write = writePlacements(deps, scope, { ...prepared, request: { ...prepared.request, count: chosen.length } }, instances, placed, []);
     return { ...write, result: { tasks: write.result.tasks, failures } };
   });
   return { tasks: tasks.map((t) => taskView(t, ["TAGS"])), failures };

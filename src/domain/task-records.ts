@@ -49,8 +49,15 @@ export interface TaskRecord {
   clusterArn: string;
   clusterName: string;
   taskDefinitionArn: string;
+  /**
+   * Where the task runs. For FARGATE tasks this is an agent of berth's hidden Fargate pool
+   * (fargate-pool.ts): kept for delivery and accounting, never shown (taskView).
+   */
   containerInstanceArn?: string;
   launchType: string;
+  capacityProviderName?: string;
+  platformVersion?: string;
+  platformFamily?: string;
   availabilityZone?: string;
   group: string;
   startedBy?: string;
@@ -142,6 +149,14 @@ export interface NewTaskInput {
   overrides: Stored<TaskOverride>;
   reservation: Reservation;
   containerInstanceArn: string;
+  launchType: string;
+  capacityProviderName?: string;
+  /** Fargate tasks: the platform they run on ("1.4.0", "Linux"). */
+  platform?: { version: string; family: string };
+  /** What the agent runs instead of the definition's network mode (the Fargate pool's bridge). */
+  agentNetworkMode?: string;
+  /** berth's notes on the task (Attribute shape), e.g. how a Fargate task's network really is. */
+  attributes?: { name: string; value?: string }[];
   availabilityZone?: string;
   group: string;
   startedBy?: string;
@@ -176,7 +191,9 @@ export function newTask(i: NewTaskInput): TaskRecord {
     clusterName: i.clusterName,
     taskDefinitionArn: i.td.taskDefinitionArn,
     containerInstanceArn: i.containerInstanceArn,
-    launchType: "EC2",
+    launchType: i.launchType,
+    ...(i.capacityProviderName ? { capacityProviderName: i.capacityProviderName } : {}),
+    ...(i.platform ? { platformVersion: i.platform.version, platformFamily: i.platform.family } : {}),
     ...(i.availabilityZone ? { availabilityZone: i.availabilityZone } : {}),
     group: i.group,
     ...(i.startedBy ? { startedBy: i.startedBy } : {}),
@@ -189,7 +206,7 @@ export function newTask(i: NewTaskInput): TaskRecord {
     memory: taskMemory ?? String(i.reservation.memory),
     overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...i.overrides },
     attachments: [],
-    attributes: [],
+    attributes: i.attributes ?? [],
     containers,
     tags: i.tags,
     version: 1,
@@ -202,15 +219,29 @@ export function newTask(i: NewTaskInput): TaskRecord {
       taskDefinitionArn: i.td.taskDefinitionArn,
       family: i.td.family,
       revision: i.td.revision,
-      networkMode: i.td.networkMode ?? "bridge",
+      networkMode: i.agentNetworkMode ?? i.td.networkMode ?? "bridge",
       ...(taskCpu ? { cpu: taskCpu } : {}),
       ...(taskMemory ? { memory: taskMemory } : {}),
       ...((i.overrides.taskRoleArn ?? i.td.taskRoleArn) ? { taskRoleArn: i.overrides.taskRoleArn ?? i.td.taskRoleArn } : {}),
       ...((i.overrides.executionRoleArn ?? i.td.executionRoleArn) ? { executionRoleArn: i.overrides.executionRoleArn ?? i.td.executionRoleArn } : {}),
-      containers: i.containers.map((c, n) => ({ name: c.name!, containerArn: containers[n]!.containerArn, definition: c as Record<string, unknown> })),
+      containers: i.containers.map((c, n) => ({
+        name: c.name!,
+        containerArn: containers[n]!.containerArn,
+        definition: (i.agentNetworkMode ? withDynamicHostPorts(c) : c) as Record<string, unknown>,
+      })),
       volumes: (i.td.volumes ?? []) as Record<string, unknown>[],
     },
   };
+}
+
+/**
+ * An awsvpc container run in bridge mode: awsvpc's hostPort (absent or equal to containerPort)
+ * would be a fixed host port in bridge mode, which the pool does not reserve; 0 asks for a
+ * dynamic one, so copies of a task never contend for a host port.
+ */
+function withDynamicHostPorts(c: ContainerDefinition): ContainerDefinition {
+  if (!c.portMappings?.length) return c;
+  return { ...c, portMappings: c.portMappings.map((p) => ({ ...p, hostPort: 0 })) };
 }
 
 /** The message the agent receives for a task. */
@@ -224,8 +255,12 @@ export function assignedTask(t: TaskRecord): AssignedTask {
   };
 }
 
-/** The task as DescribeTasks shows it: internal fields stay inside (the serializer drops them too). */
+/**
+ * The task as DescribeTasks shows it: internal fields stay inside (the serializer drops them too),
+ * and a Fargate task shows no container instance — the pool agent it runs on is berth's own.
+ */
 export function taskView(t: TaskRecord, include: string[] = []): Record<string, unknown> {
-  const { reserved: _r, released: _l, assignment: _a, id: _i, clusterName: _c, serviceName: _s, tags, ...rest } = t;
-  return include.includes("TAGS") ? { ...rest, tags } : rest;
+  const { reserved: _r, released: _l, assignment: _a, id: _i, clusterName: _c, serviceName: _s, tags, containerInstanceArn, ...rest } = t;
+  const shown = containerInstanceArn && t.launchType !== "FARGATE" ? { ...rest, containerInstanceArn } : rest;
+  return include.includes("TAGS") ? { ...shown, tags } : shown;
 }

@@ -98,8 +98,9 @@ async function writeTask(deps: Deps, scope: Scope, clusterName: string, id: stri
     const ops = [put(key, next)];
     if (next.lastStatus === "STOPPED" && !next.released && next.containerInstanceArn) {
       next.released = true;
-      const instanceId = next.containerInstanceArn.slice(next.containerInstanceArn.lastIndexOf("/") + 1);
-      const ikey = keys.instance(scope, clusterName, instanceId);
+      // container-instance/<cluster>/<id>: a Fargate task's instance is in berth's pool cluster.
+      const [instanceCluster, instanceId] = next.containerInstanceArn.split("/").slice(-2) as [string, string];
+      const ikey = keys.instance(scope, instanceCluster, instanceId);
       const inst = deps.cache.getEntry<ContainerInstanceRecord>(ikey);
       if (inst) {
         guards.push({ key: ikey, modRevision: inst.modRevision });
@@ -151,10 +152,17 @@ export function aggregateHealth(task: TaskRecord): string {
   return "UNKNOWN";
 }
 
+/**
+ * Health an agent of `clusterName` reports over its channel. A Fargate pool agent reports for
+ * tasks of other clusters: the task is found by its ARN's cluster, and taken only when it runs
+ * on an instance of the reporting agent's cluster.
+ */
 export async function reportContainerHealth(deps: Deps, scope: Scope, clusterName: string, report: ContainerHealthReport) {
-  const task = findTask(deps, scope, clusterName, report.taskArn);
-  if (!task) return;
-  await writeTask(deps, scope, clusterName, task.id, (t) => {
+  const parts = report.taskArn.split("/");
+  const taskCluster = report.taskArn.startsWith("arn:") && parts.length >= 3 ? parts[parts.length - 2]! : clusterName;
+  const task = findTask(deps, scope, taskCluster, report.taskArn);
+  if (!task || task.containerInstanceArn?.split("/").slice(-2)[0] !== clusterName) return;
+  await writeTask(deps, scope, taskCluster, task.id, (t) => {
     const containers = t.containers.map((c) => {
       const r = report.containers.find((x) => x.containerName === c.name);
       return r && c.healthStatus !== undefined ? { ...c, healthStatus: r.healthStatus } : c;

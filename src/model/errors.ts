@@ -15,6 +15,7 @@ export type EcsErrorType =
   | "InvalidParameterException"
   | "LimitExceededException"
   | "NoUpdateAvailableException"
+  | "PlatformUnknownException"
   | "ResourceInUseException"
   | "ResourceNotFoundException"
   | "ServerException"

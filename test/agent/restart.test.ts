@@ -31,7 +31,6 @@ describe("agent restarts", { timeout: 180_000 }, () => {
     procs.push(first);
     await connected(first.containerInstanceArn, true);
 
-    const log = (name: string) => join(c.dir, `${name}.starts`);
     const longTd = await c.registerTaskDefinition("long", [
       {
         name: "app",

@@ -1,0 +1,151 @@
+// `berth apply -f FILE|DIR`: makes the cluster match the documents — clusters created, task
+// definitions registered, services created or updated — and changes nothing when it already
+// does. Kubernetes manifests are translated to ECS first (berth translate shows the result).
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type CreateClusterCommandInput,
+  type CreateServiceCommandInput,
+  type RegisterTaskDefinitionCommandInput,
+} from "@aws-sdk/client-ecs";
+import { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { readDocuments, type ApplyDocument } from "./apply-documents.js";
+import { planServiceUpdate, taskDefinitionDigest } from "./apply-diff.js";
+import { contextOf, styleOf, withGlobalFlags, type CliContext } from "./context.js";
+import { CliError, usageError } from "./errors.js";
+import { taskDefName } from "./format.js";
+import { write } from "./output.js";
+import { findTaskDefinition } from "./resources.js";
+import type { Style } from "./style.js";
+import { APPLIED_TAG } from "./taskdef-input.js";
+
+interface ApplyFlags {
+  filename: string[];
+  recursive?: boolean;
+  dryRun?: boolean;
+  color?: boolean;
+}
+
+export interface EcsDocuments {
+  clusters: CreateClusterCommandInput[];
+  taskDefinitions: RegisterTaskDefinitionCommandInput[];
+  services: CreateServiceCommandInput[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The documents as ECS inputs, Kubernetes manifests translated (their report on stderr). */
+export async function toEcsDocuments(docs: readonly ApplyDocument[], ctx: { cluster: string; region: string }, report: (line: string) => void): Promise<EcsDocuments> {
+  const out: EcsDocuments = { clusters: [], taskDefinitions: [], services: [] };
+  const manifests = docs.flatMap((d) => (d.kind === "k8s" ? [d.manifest] : []));
+  if (manifests.length) {
+    // The translator is loaded only for Kubernetes input.
+    const { toEcs } = await import("../k8s/index.js");
+    const t = toEcs(manifests, { cluster: ctx.cluster, region: ctx.region });
+    const unmapped = t.report.filter((e) => e.kind === "unmapped");
+    const approximated = t.report.filter((e) => e.kind === "approximated").length;
+    report(
+      `translated ${manifests.length} Kubernetes manifests: ${t.taskDefinitions.length} task definitions, ${t.services.length} services` +
+        ` (${unmapped.length} fields not translated, ${approximated} approximated; 'berth translate -f FILE' shows why)`,
+    );
+    for (const e of unmapped) report(`  not translated: ${e.path}: ${e.reason}`);
+    for (const lb of t.loadBalancers) report(`  ${lb.source}: load balancer wiring noted, not applied (berth has no load balancers yet)`);
+    out.taskDefinitions.push(...t.taskDefinitions);
+    out.services.push(...t.services);
+  }
+  for (const d of docs) {
+    if (d.kind === "cluster") out.clusters.push(d.input);
+    else if (d.kind === "taskdef") out.taskDefinitions.push(d.input);
+    else if (d.kind === "service") out.services.push(d.input);
+  }
+  return out;
+}
+
+async function applyCluster(ctx: CliContext, input: CreateClusterCommandInput, dry: boolean, s: Style): Promise<void> {
+  const name = input.clusterName!;
+  const found = (await ctx.ecs.send(new DescribeClustersCommand({ clusters: [name] }))).clusters?.[0];
+  if (found?.status === "ACTIVE") return write(`cluster/${name} unchanged`);
+  if (!dry) await ctx.ecs.send(new CreateClusterCommand(input));
+  write(`cluster/${name} ${s.green(dry ? "would be created" : "created")}`);
+}
+
+async function applyTaskDefinition(ctx: CliContext, input: RegisterTaskDefinitionCommandInput, dry: boolean, s: Style): Promise<void> {
+  const digest = taskDefinitionDigest(input);
+  const latest = await findTaskDefinition(ctx.ecs, input.family!);
+  if (latest && latest.tags.some((t) => t.key === APPLIED_TAG && t.value === digest)) {
+    return write(`taskdef/${input.family}:${latest.taskDefinition.revision} unchanged`);
+  }
+  if (dry) return write(`taskdef/${input.family} ${s.green("would register a new revision")}`);
+  const tags = [...(input.tags ?? []).filter((t) => t.key !== APPLIED_TAG), { key: APPLIED_TAG, value: digest }];
+  const res = await ctx.ecs.send(new RegisterTaskDefinitionCommand({ ...input, tags }));
+  write(`taskdef/${taskDefName(res.taskDefinition?.taskDefinitionArn)} ${s.green("registered")}`);
+}
+
+async function applyService(ctx: CliContext, input: CreateServiceCommandInput, dry: boolean, s: Style): Promise<void> {
+  const cluster = input.cluster ?? ctx.cluster;
+  const name = input.serviceName!;
+  const current = (await ctx.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).services?.[0];
+  if (!current || current.status === "INACTIVE") {
+    if (!dry) await ctx.ecs.send(new CreateServiceCommand({ ...input, cluster }));
+    return write(`service/${name} ${s.green(dry ? "would be created" : "created")}`);
+  }
+  if (current.status === "DRAINING") {
+    throw new CliError(`service '${name}' in cluster '${cluster}' is being deleted (DRAINING); apply again once it is INACTIVE`);
+  }
+  let wantArn: string | undefined;
+  if (input.taskDefinition) {
+    if (input.taskDefinition.startsWith("arn:")) wantArn = input.taskDefinition;
+    else {
+      const td = await findTaskDefinition(ctx.ecs, input.taskDefinition);
+      // In a dry run the family may exist only in the files: it would be registered first.
+      if (!td && !dry) throw new CliError(`service '${name}' names task definition '${input.taskDefinition}', which is not registered`);
+      wantArn = td?.taskDefinition.taskDefinitionArn;
+    }
+  }
+  const plan = planServiceUpdate(input, current, cluster, wantArn);
+  for (const f of plan.fixed) process.stderr.write(`warning: service/${name}: ${f} cannot change in place; delete the service and apply again\n`);
+  if (!plan.update) return write(`service/${name} unchanged`);
+  if (!dry) await ctx.ecs.send(new UpdateServiceCommand(plan.update));
+  write(`service/${name} ${s.green(dry ? "would be configured" : "configured")} (${plan.changes.join(", ")})`);
+}
+
+export function applyCommand(): Command {
+  return withGlobalFlags(
+    new Command("apply")
+      .description("Create or update task definitions, services and clusters from files (ECS JSON or k8s YAML).")
+      .requiredOption("-f, --filename <path>", "a file, a directory of .json/.yaml/.yml files, or - for stdin (repeatable)", collect)
+      .option("-R, --recursive", "read directories below the given ones too")
+      .option("--dry-run", "say what would change, change nothing")
+      .addHelpText(
+        "after",
+        `
+A JSON file holds one document, a list, or {"taskDefinitions": [...], "services": [...]}:
+  task definitions as 'aws ecs register-task-definition --cli-input-json' takes them,
+  services as 'aws ecs create-service --cli-input-json' takes them, clusters as create-cluster.
+Kubernetes manifests (Deployment, DaemonSet, Pod, Service, ConfigMap, Secret) are translated to
+ECS first. Applying the same files again changes nothing. Services go to --cluster unless they
+name their own.
+
+Examples:
+  berth apply -f web-taskdef.json -f web-service.json
+  berth apply -f deploy/                  every .json/.yaml/.yml file in the directory
+  berth apply -f k8s/web.yaml --dry-run   what a Deployment would become, without changing anything
+`,
+      ),
+  ).action(async (flags: ApplyFlags, cmd: Command) => {
+    const ctx = contextOf(cmd);
+    const style = styleOf(cmd);
+    const docs = readDocuments(flags.filename, !!flags.recursive, () => readFileSync(0, "utf8"));
+    if (docs.length === 0) throw usageError(`-f ${flags.filename.join(", ")}: no documents in it`);
+    const ecs = await toEcsDocuments(docs, { cluster: ctx.cluster, region: ctx.connection.region }, (l) => process.stderr.write(`${l}\n`));
+    const dry = !!flags.dryRun;
+    for (const c of ecs.clusters) await applyCluster(ctx, c, dry, style);
+    for (const td of ecs.taskDefinitions) await applyTaskDefinition(ctx, td, dry, style);
+    for (const svc of ecs.services) await applyService(ctx, svc, dry, style);
+  });
+}

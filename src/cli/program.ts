@@ -1,0 +1,107 @@
+// The command tree of `berth`. main.ts runs it; tests build it in-process to check every help
+// text. The daemons (server, up, agent) are passed in, so the client commands never load the
+// control plane's code.
+import { Command } from "commander";
+import { applyCommand } from "./apply-command.js";
+import { completionCommand } from "./completion-command.js";
+import { withGlobalFlags } from "./context.js";
+import { deleteCommand } from "./delete-command.js";
+import { describeCommand } from "./describe-command.js";
+import { eventsCommand } from "./events-command.js";
+import { explainCommand } from "./explain-command.js";
+import { getCommand } from "./get-command.js";
+import { logsCommand } from "./logs-command.js";
+import { rolloutCommand } from "./rollout-command.js";
+import { deployCommand, scaleCommand } from "./service-commands.js";
+import { runCommand, stopCommand } from "./task-commands.js";
+import { translateCommand } from "./translate-command.js";
+
+export const HELP_WIDTH = 100;
+
+/** Names of the client commands (main.ts decides from them what to load). */
+export const CLIENT_COMMANDS = [
+  "apply",
+  "get",
+  "describe",
+  "explain",
+  "events",
+  "logs",
+  "run",
+  "stop",
+  "scale",
+  "deploy",
+  "rollout",
+  "delete",
+  "translate",
+  "completion",
+] as const;
+
+/** Client commands in the order `berth --help` lists them. */
+export function clientCommands(): Command[] {
+  return [
+    applyCommand(),
+    getCommand(),
+    describeCommand(),
+    explainCommand(),
+    eventsCommand(),
+    logsCommand(),
+    runCommand(),
+    stopCommand(),
+    scaleCommand(),
+    deployCommand(),
+    rolloutCommand(),
+    deleteCommand(),
+    translateCommand(),
+    completionCommand(),
+  ];
+}
+
+export function buildProgram(daemons: readonly Command[] = []): Command {
+  const program = withGlobalFlags(new Command("berth"))
+    .description("A container orchestrator with Amazon ECS's control structure and API.")
+    .version("0.1.0")
+    .enablePositionalOptions()
+    .addHelpText(
+      "after",
+      `
+Start here:
+  berth up                           control plane, default cluster and a local agent
+  berth apply -f web.json            register a task definition, create or update a service
+  berth get services                 desired, running and pending counts
+  berth describe service web         events, deployments, tasks: in that order
+  berth explain service web          why the scheduler did what it did
+
+Docs: docs/cli.md. Exit codes: 0 ok, 1 failed, 2 usage, 3 unreachable, 4 rollout failed, 5 timeout.
+`,
+    );
+  program.commandsGroup("Run berth:");
+  for (const d of daemons) program.addCommand(d);
+  program.commandsGroup("Use berth:");
+  for (const c of clientCommands()) program.addCommand(c);
+  configureTree(program);
+  return program;
+}
+
+/** Help fits 100 columns; usage errors throw (main.ts turns them into exit code 2). */
+function configureTree(cmd: Command): void {
+  // On a terminal narrower than 100 columns, its width; otherwise (a pipe, a wide terminal) 100.
+  const width = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY && stream.columns ? stream.columns : HELP_WIDTH, HELP_WIDTH);
+  cmd
+    .exitOverride()
+    .configureOutput({ getOutHelpWidth: width(process.stdout), getErrHelpWidth: width(process.stderr) })
+    // "get <kind> [name]" reads better in the list of commands than "get [options] <kind> [name]".
+    .configureHelp({ subcommandTerm: (c) => [c.name(), ...c.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))].join(" ") })
+    .showHelpAfterError(`(see '${fullName(cmd)} --help')`);
+  for (const sub of cmd.commands) configureTree(sub);
+}
+
+export function fullName(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/** Every command in the tree, depth first (the root first). */
+export function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}
