@@ -26,6 +26,8 @@ async function daemonCommands(argv: readonly string[]): Promise<Command[]> {
   const client: readonly string[] = CLIENT_COMMANDS;
   if (word !== undefined && client.includes(word) && word !== "completion") return [];
   if (word === undefined && argv.some((a) => a === "-V" || a === "--version")) return [];
+  // An agent on a host has no use for the control plane and SQLite: it loads its own code only.
+  if (word === "agent") return [(await import("./agent-command.js")).agentCommand()];
   const [{ serverCommand, upCommand }, { agentCommand }] = await Promise.all([import("./server-commands.js"), import("./agent-command.js")]);
   return [serverCommand(), upCommand(), agentCommand()];
 }
