@@ -11,7 +11,7 @@ import { dockerCreateOptions, dockerContainerName, imageReference } from "./dock
 import { type DockerEvent, DockerEventStream } from "./docker-events.js";
 import { DockerLogDemuxer, dockerSince } from "./docker-log-frames.js";
 import { containerStateFromInspect, dockerHealth } from "./docker-state.js";
-import { ContainerError, type ContainerErrorName, ContainerNotFoundError } from "./errors.js";
+import { ContainerError, type ContainerErrorName, ContainerNotFoundError, OUT_OF_MEMORY_REASON } from "./errors.js";
 import { EventHub, ExitWaiters } from "./event-hub.js";
 import { keepAliveUntil } from "./keep-alive.js";
 import { LABELS } from "./labels.js";
@@ -71,6 +71,8 @@ export class DockerDriver implements RuntimeDriver {
   readonly name = "docker" as const;
   readonly #hub = new EventHub();
   readonly #waiters = new ExitWaiters();
+  /** Containers the engine reported an "oom" event for: inspect's OOMKilled can lag the exit. */
+  readonly #oomKilled = new Set<string>();
   readonly #events: DockerEventStream;
   readonly #previousStats = new Map<string, { read: string; cpu: CpuStats }>();
 
@@ -308,14 +310,23 @@ export class DockerDriver implements RuntimeDriver {
     const ident = { id: e.id, taskArn, containerName };
     if (e.action === "start") {
       this.#hub.emit({ kind: "started", ...ident, at: e.time });
+    } else if (e.action === "oom") {
+      this.#oomKilled.add(e.id);
     } else if (e.action === "die") {
       let exit: ExitInfo | undefined;
       try {
         exit = (await this.inspect(e.id)).exit;
+        // Under load the engine can record the exit before it has processed the kernel's OOM
+        // notice: a SIGKILL death gets one more look before it is taken as a plain kill.
+        if (exit?.exitCode === 137 && !exit.reason && !this.#oomKilled.has(e.id)) {
+          await sleep(300);
+          exit = (await this.inspect(e.id)).exit ?? exit;
+        }
       } catch {
         // Removed with force before we could look: the event still carries the exit code.
       }
       exit ??= { exitCode: Number(e.attributes.exitCode ?? NaN), finishedAt: e.time };
+      if (this.#oomKilled.delete(e.id) && !exit.reason) exit = { ...exit, reason: OUT_OF_MEMORY_REASON };
       this.#waiters.resolve(e.id, exit);
       this.#hub.emit({ kind: "exited", ...ident, ...exit });
     } else if (e.action.startsWith("health_status:")) {
