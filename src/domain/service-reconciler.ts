@@ -11,6 +11,7 @@ import { indexKey } from "./indexes.js";
 import { keys, kindOf, ROOT } from "./keys.js";
 import { executeDecision, type ExecutionSummary } from "./service-executor.js";
 import { observeService } from "./service-observation.js";
+import type { ContainerInstanceRecord } from "./records.js";
 import type { ServiceRecord } from "./service-records.js";
 import type { TaskRecord } from "./task-records.js";
 
@@ -148,6 +149,7 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
       const t = (change.value ?? change.prev) as TaskRecord | undefined;
       if (t?.serviceName) enqueue(change.key.replace(/\/tasks\/([^/]+)\/[^/]+$/, `/services/$1/${t.serviceName}`));
     } else if (kind === "instances") {
+      if (onlyReserved(change.prev as ContainerInstanceRecord | undefined, change.value as ContainerInstanceRecord | undefined)) return;
       if (wokenClusters.size === 0) queueMicrotask(wakeClusters);
       wokenClusters.add(change.key.replace(/\/instances\/([^/]+)\/[^/]+$/, "/services/$1/"));
     }
@@ -171,6 +173,27 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
       timers.clear();
     },
   };
+}
+
+/**
+ * True when an instance change only took resources (a launch reserving cpu, memory, ports):
+ * that can never let a waiting placement succeed, so it wakes no service. With 1,000 services
+ * every launch otherwise re-ran every service that was waiting for room.
+ */
+export function onlyReserved(prev: ContainerInstanceRecord | undefined, next: ContainerInstanceRecord | undefined): boolean {
+  if (!prev || !next) return false;
+  const { remainingResources: a, version: _va, ...restPrev } = prev;
+  const { remainingResources: b, version: _vb, ...restNext } = next;
+  if (JSON.stringify(restPrev) !== JSON.stringify(restNext)) return false;
+  const amount = (rs: typeof a, name: string) => rs?.find((r) => r.name === name)?.integerValue ?? 0;
+  const ports = (rs: typeof a, name: string) => new Set(rs?.find((r) => r.name === name)?.stringSetValue ?? []);
+  if (amount(b, "CPU") > amount(a, "CPU") || amount(b, "MEMORY") > amount(a, "MEMORY")) return false;
+  // A port given back frees room as surely as cpu does.
+  for (const name of ["PORTS", "PORTS_UDP"]) {
+    const after = ports(b, name);
+    for (const p of ports(a, name)) if (!after.has(p)) return false;
+  }
+  return true;
 }
 
 function describeAction(a: Decision["actions"][number]): { kind: string; detail: string } {
