@@ -41,7 +41,7 @@ for (const name of names) {
   process.stderr.write(`running ${name}...\n`);
   const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(bench.file, import.meta.url))], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1" },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   }).toString();
   process.stdout.write(out);
   const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`;
