@@ -13,18 +13,9 @@
 // binpack keys are rarely tied and spread has real buckets.
 
 import { createSnapshot, place, type InstanceView, type PlacementRequest } from "../src/placement/index.js";
+import { seededRng } from "../src/model/index.js";
 
 /** mulberry32, so runs are repeatable. */
-function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES = [
   { type: "m5.large", cpu: 2048, memory: 7680 },

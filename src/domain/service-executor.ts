@@ -3,10 +3,10 @@
 // itself (deployments, rollout state, events, failure tracking) is one guarded write.
 import type { Decision, ServiceAction } from "../controllers/index.js";
 import { isRepeatSuppressed, serviceEvents, taskIdOf } from "../controllers/index.js";
-import { deploymentId, uuid, type Scope } from "../model/index.js";
+import { uuid, type Scope } from "../model/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
 import { keys } from "./keys.js";
-import { inProgressReason, MAX_EVENTS, MAX_PAST_DEPLOYMENTS, type DeploymentRecord, type ServiceEvent, type ServiceRecord } from "./service-records.js";
+import { MAX_EVENTS, newDeployment, MAX_PAST_DEPLOYMENTS, type DeploymentRecord, type ServiceEvent, type ServiceRecord } from "./service-records.js";
 import { launchTasks, startTask } from "./task-launch.js";
 import { findTask, requestStop } from "./tasks.js";
 
@@ -149,23 +149,12 @@ async function updateServiceRecord(
           break;
         }
         case "createRollbackDeployment": {
-          const id = deploymentId();
+          const rollback = newDeployment(a.taskDefinitionArn, a.desiredCount, now, {
+            rolloutStateReason: a.rolloutStateReason,
+            rollbackTargetId: a.targetDeploymentId,
+          });
           deployments = [
-            {
-              id,
-              status: "PRIMARY",
-              taskDefinition: a.taskDefinitionArn,
-              desiredCount: a.desiredCount,
-              pendingCount: 0,
-              runningCount: 0,
-              failedTasks: 0,
-              createdAt: now,
-              updatedAt: now,
-              launchType: "EC2",
-              rolloutState: "IN_PROGRESS",
-              rolloutStateReason: a.rolloutStateReason || inProgressReason(id),
-              rollbackTargetId: a.targetDeploymentId,
-            },
+            rollback,
             ...deployments.map((d) => (d.id === a.failedDeploymentId || d.status === "PRIMARY" ? { ...d, status: "ACTIVE" as const } : d)),
           ];
           break;

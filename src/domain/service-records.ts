@@ -1,7 +1,7 @@
 // A service as berth stores it: ECS's Service shape with its deployments and events inside, as
 // DescribeServices shows them, plus the scheduler's own bookkeeping.
 import type { DeploymentConfiguration, Tag } from "@aws-sdk/client-ecs";
-import { invalidParameter } from "../model/index.js";
+import { deploymentId, invalidParameter } from "../model/index.js";
 
 export interface DeploymentRecord {
   id: string;
@@ -104,3 +104,24 @@ export function normalizeDeploymentConfiguration(
 export function inProgressReason(id: string): string {
   return `ECS deployment ${id} in progress.`;
 }
+
+/** A new PRIMARY deployment, IN_PROGRESS: what UpdateService and a rollback both start. */
+export function newDeployment(td: string, desiredCount: number, now: number, extra: Partial<DeploymentRecord> = {}): DeploymentRecord {
+  const id = extra.id ?? deploymentId();
+  return {
+    status: "PRIMARY",
+    taskDefinition: td,
+    desiredCount,
+    pendingCount: 0,
+    runningCount: 0,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    launchType: "EC2",
+    rolloutState: "IN_PROGRESS",
+    ...extra,
+    id,
+    rolloutStateReason: extra.rolloutStateReason || inProgressReason(id),
+  };
+}
+

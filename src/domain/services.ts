@@ -2,7 +2,7 @@
 // (ecs-behavior.md §1.4, §4.3). The API writes desired state only; the service reconciler
 // (service-reconciler.ts) makes the tasks follow.
 import type { CreateServiceRequest, UpdateServiceRequest } from "@aws-sdk/client-ecs";
-import { arns, clusterNotFound, deploymentId, EcsError, invalidParameter, NAME_PATTERN, type Scope } from "../model/index.js";
+import { arns, clusterNotFound, EcsError, invalidParameter, NAME_PATTERN, type Scope } from "../model/index.js";
 import { validatePlacementConstraints, validatePlacementStrategy } from "../placement/index.js";
 import { rootPrincipal } from "./account-settings.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
@@ -21,9 +21,8 @@ import {
 import type { ClusterRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
 import {
-  inProgressReason,
+  newDeployment,
   normalizeDeploymentConfiguration,
-  type DeploymentRecord,
   type ServiceRecord,
 } from "./service-records.js";
 import { checkNetworkConfiguration } from "./task-launch.js";
@@ -48,25 +47,6 @@ function checkPlacement(input: { placementConstraints?: unknown[]; placementStra
   ];
   const first = errors[0];
   if (first) throw invalidParameter(`${first.message}.`);
-}
-
-function newDeployment(td: string, desiredCount: number, now: number, extra: Partial<DeploymentRecord> = {}): DeploymentRecord {
-  const id = deploymentId();
-  return {
-    id,
-    status: "PRIMARY",
-    taskDefinition: td,
-    desiredCount,
-    pendingCount: 0,
-    runningCount: 0,
-    failedTasks: 0,
-    createdAt: now,
-    updatedAt: now,
-    launchType: "EC2",
-    rolloutState: "IN_PROGRESS",
-    rolloutStateReason: inProgressReason(id),
-    ...extra,
-  };
 }
 
 /** The cluster a service names: never the Fargate pool's, which only agents use. */

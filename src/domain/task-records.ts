@@ -2,20 +2,12 @@
 // definition with the overrides applied, frozen at launch) and what it holds on its instance.
 import type { ContainerDefinition, TaskOverride, Tag } from "@aws-sdk/client-ecs";
 import { arns, invalidParameter, type AssignedTask, type Scope, uuid } from "../model/index.js";
+import { TASK_STATUS_ORDER } from "../controllers/index.js";
+
+export { TASK_STATUS_ORDER };
 import type { Stored, TaskDefinitionRecord } from "./records.js";
 
-/** lastStatus in ECS's order; a report never moves a task backwards (ecs-behavior.md §2.1). */
-export const TASK_STATUS_ORDER = [
-  "PROVISIONING",
-  "PENDING",
-  "ACTIVATING",
-  "RUNNING",
-  "DEACTIVATING",
-  "STOPPING",
-  "DEPROVISIONING",
-  "STOPPED",
-] as const;
-
+/** A status's place in ECS's lifecycle order; a report never moves a task backwards (§2.1). */
 export const statusRank = (s: string) => TASK_STATUS_ORDER.indexOf(s as (typeof TASK_STATUS_ORDER)[number]);
 
 export interface Reservation {

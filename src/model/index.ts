@@ -3,3 +3,4 @@ export * from "./clock.js";
 export * from "./ids.js";
 export * from "./arn.js";
 export * from "./agent-protocol.js";
+export * from "./rng.js";

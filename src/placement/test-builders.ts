@@ -2,17 +2,7 @@
 
 import type { InstanceTask, InstanceView, PlacementRequest } from "./types.js";
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng } from "../model/index.js";
 
 export const AGENT_RESERVED_PORTS = [22, 2375, 2376, 51678, 51679];
 

@@ -6,22 +6,11 @@ import { Agent, request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { ecsModel } from "../../src/api/ecs/model.generated.js";
 import type { Shape } from "../../src/api/protocol/shape.js";
+import { seededRng } from "../../src/model/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const REQUESTS = Number(process.env.BERTH_FUZZ_REQUESTS ?? 6000);
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20261128);
-
-/** mulberry32: small, seeded, good enough to drive a fuzzer reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE = [
   "", " ", "default", "web:1", "web:0", "web:-1", "web:99999999999", ":", "::", "arn:", "arn:aws:ecs:us-east-1:000000000000:cluster/",
@@ -155,7 +144,7 @@ describe("API fuzzing from the ECS model", () => {
   });
 
   it(`survives ${REQUESTS} random and mutated requests across all operations (seed ${SEED})`, async () => {
-    const g = new Gen(rng(SEED));
+    const g = new Gen(seededRng(SEED));
     const operations = Object.keys(ecsModel.operations);
     const problems: string[] = [];
     const statuses = new Map<number, number>();
