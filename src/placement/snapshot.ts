@@ -42,7 +42,22 @@ function toSet(ports: PortList): ReadonlySet<number> {
   return ports instanceof Set ? ports : new Set(ports as readonly number[]);
 }
 
+// A snapshot is built for every launch, but most instances are the same objects as last time
+// (callers keep an InstanceView while its record is unchanged; views are read-only): their base
+// state is derived once per object. With 10,000 tasks on 200 instances this walk over every
+// task of every instance was most of a launch's cost.
+const baseStates = new WeakMap<InstanceView, Omit<LiveInstance, "index">>();
+
 function buildLive(instance: InstanceView, index: number): LiveInstance {
+  let base = baseStates.get(instance);
+  if (!base) {
+    base = baseState(instance);
+    baseStates.set(instance, base);
+  }
+  return { index, ...base };
+}
+
+function baseState(instance: InstanceView): Omit<LiveInstance, "index"> {
   let taskGroups = NO_GROUPS;
   let running = 0;
   for (const task of instance.tasks) {
@@ -53,7 +68,6 @@ function buildLive(instance: InstanceView, index: number): LiveInstance {
     (taskGroups as Map<string, number>).set(group, (taskGroups.get(group) ?? 0) + 1);
   }
   return {
-    index,
     cpu: instance.remaining.cpu,
     memory: instance.remaining.memory,
     ports: toSet(instance.remaining.ports),
