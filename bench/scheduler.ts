@@ -12,7 +12,7 @@
 //    [--agent-procs 2] [--nice 10] [--timeout 120] [--cpu-prof DIR])
 // --timeout bounds each phase (seconds): a phase that does not finish is reported with how far
 // it got, and the later phases are skipped. --nice is the priority of the agents and the load
-// generator (0: the same as the control plane's). --cpu-prof writes the control plane's CPU profile.
+// generator (0: the same as the control plane's). --cpu-prof DIR writes the control plane's CPU profile there, the agents' under DIR/agents.
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -209,7 +209,9 @@ async function run(): Promise<void> {
   if (AGENT_PROCS > 0) {
     const per = Math.ceil(INSTANCES / AGENT_PROCS);
     for (let first = 0; first < INSTANCES; first += per) {
-      agentChildren.push(forkChild("scheduler-agents.ts", [url, String(Math.min(per, INSTANCES - first)), String(first)]));
+      agentChildren.push(
+        forkChild("scheduler-agents.ts", [url, String(Math.min(per, INSTANCES - first)), String(first)], CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", `${CPU_PROF}/agents`] : []),
+      );
     }
     await Promise.all(agentChildren.map((c) => nextMessage(c, "ready")));
   } else {

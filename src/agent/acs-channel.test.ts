@@ -6,7 +6,8 @@ import pino from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { AgentMessage, AssignedTask } from "../model/index.js";
 import { systemTimers } from "../runtime/index.js";
-import { AcsChannel, type AcsChannelOptions, wsUrl } from "./acs-channel.js";
+import { JsonCallError } from "../client/index.js";
+import { AcsChannel, type AcsChannelOptions, ChannelUnavailableError, wsUrl } from "./acs-channel.js";
 import { aContainerDef, anAssignedTask } from "./test-builders.js";
 
 interface FakeAcs {
@@ -150,5 +151,36 @@ describe("AcsChannel", () => {
       await ch.close();
       await acs.close();
     }
+  });
+});
+
+describe("AcsChannel state changes", () => {
+  it("resolves on the answer, rejects with the API's error, and fails fast with no connection", async () => {
+    const acs = await fakeAcs();
+    const ch = channel(acs);
+    await assert.rejects(ch.stateChange("SubmitTaskStateChange", { task: "t" }), ChannelUnavailableError, "nothing to send on before start()");
+    ch.start();
+    assert.ok(await ch.waitConnected(5000));
+    const conn = acs.connections[0]!;
+
+    const ok = ch.stateChange("SubmitTaskStateChange", { task: "t", status: "RUNNING" });
+    const sent = await until("the state change", () => conn.received.find((m) => m.type === "StateChange"));
+    assert.ok(sent.type === "StateChange");
+    assert.equal(sent.operation, "SubmitTaskStateChange");
+    assert.deepEqual(sent.input, { task: "t", status: "RUNNING" });
+    conn.ws.send(JSON.stringify({ type: "StateChangeAck", messageId: sent.messageId }));
+    await ok;
+
+    const refused = ch.stateChange("SubmitContainerStateChange", { task: "gone" });
+    const second = await until("the second", () => conn.received.filter((m) => m.type === "StateChange")[1]);
+    conn.ws.send(JSON.stringify({ type: "StateChangeAck", messageId: (second as { messageId: string }).messageId, error: { type: "InvalidParameterException", message: "no such task", status: 400 } }));
+    await assert.rejects(refused, (err: unknown) => err instanceof JsonCallError && err.name === "InvalidParameterException" && err.permanent);
+
+    const lost = ch.stateChange("SubmitTaskStateChange", { task: "t" });
+    await until("the third", () => conn.received.filter((m) => m.type === "StateChange")[2]);
+    conn.ws.terminate();
+    await assert.rejects(lost, ChannelUnavailableError, "a connection that closes unanswered fails what it carried");
+    await ch.close();
+    await acs.close();
   });
 });

@@ -1,12 +1,20 @@
 // The agent's end of the control plane's websocket (ECS's ACS, ecs-behavior.md §11.2): ask
 // DiscoverPollEndpoint where to connect, open `<endpoint>ws?clusterArn=..&containerInstanceArn=..`,
 // hand each TaskManifest to the engine and acknowledge it once its tasks are on disk, acknowledge
-// heartbeats, and send container health. When the socket closes, or three heartbeats go missing,
+// heartbeats, send container health, and send state changes, each answered by a StateChangeAck. When the socket closes, or three heartbeats go missing,
 // reconnect after a jittered, capped exponential backoff. This object owns the socket and its
 // timers; close() releases them.
 import type { Logger } from "pino";
 import WebSocket from "ws";
-import { type AgentMessage, type AssignedTask, DEFAULT_HEARTBEAT_MS, type ServerMessage } from "../model/index.js";
+import { JsonCallError } from "../client/index.js";
+import {
+  type AgentMessage,
+  type AssignedTask,
+  DEFAULT_HEARTBEAT_MS,
+  type ServerMessage,
+  type StateChangeOperation,
+  uuid,
+} from "../model/index.js";
 import type { Timers } from "../runtime/index.js";
 import { backoffDelay, RECONNECT_BACKOFF } from "./backoff.js";
 
@@ -30,8 +38,23 @@ export interface AcsChannelOptions {
   log: Logger;
 }
 
+/** A state change went unanswered: no connection, it closed first, or the answer took too long. */
+export class ChannelUnavailableError extends Error {
+  override readonly name = "ChannelUnavailableError";
+}
+
+/** How long a state change waits for its answer before it counts as lost (and is retried). */
+const STATE_CHANGE_TIMEOUT_MS = 30_000;
+
+interface PendingStateChange {
+  resolve(): void;
+  reject(err: Error): void;
+  timer: object;
+}
+
 export class AcsChannel {
   #ws: WebSocket | undefined;
+  readonly #pending = new Map<string, PendingStateChange>();
   #attempt = 0;
   #reconnect: object | undefined;
   #watchdog: object | undefined;
@@ -75,6 +98,25 @@ export class AcsChannel {
     return true;
   }
 
+  /**
+   * Reports a state change; resolves once the control plane committed it. Rejects with the
+   * API's error as a JsonCallError, or with ChannelUnavailableError when it went unanswered.
+   */
+  stateChange(operation: StateChangeOperation, input: Record<string, unknown>): Promise<void> {
+    const messageId = uuid();
+    return new Promise<void>((resolve, reject) => {
+      if (!this.send({ type: "StateChange", messageId, operation, input })) {
+        reject(new ChannelUnavailableError("not connected to the control plane"));
+        return;
+      }
+      const timer = this.options.timers.setTimeout(() => {
+        this.#pending.delete(messageId);
+        reject(new ChannelUnavailableError(`no answer to ${operation} within ${STATE_CHANGE_TIMEOUT_MS} ms`));
+      }, STATE_CHANGE_TIMEOUT_MS);
+      this.#pending.set(messageId, { resolve, reject, timer });
+    });
+  }
+
   /** Drops the current connection as if the network failed; the channel reconnects. */
   drop(): void {
     this.#ws?.terminate();
@@ -83,6 +125,7 @@ export class AcsChannel {
   async close(): Promise<void> {
     this.#closed = true;
     this.#clearTimers();
+    this.#failPending("the agent channel is closing");
     const ws = this.#ws;
     this.#ws = undefined;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
@@ -140,6 +183,7 @@ export class AcsChannel {
       const lived = this.#openedAt ? this.options.timers.now() - this.#openedAt : 0;
       if (lived >= (this.options.stableAfterMs ?? 60_000)) this.#attempt = 0;
       this.#openedAt = 0;
+      this.#failPending("the agent channel closed before the control plane answered");
       log.warn({ code, reason: reason.toString() }, "agent channel closed; reconnecting");
       this.options.onDisconnected?.();
       this.#scheduleReconnect();
@@ -158,6 +202,15 @@ export class AcsChannel {
       this.send({ type: "Ack", messageId: msg.messageId });
       return;
     }
+    if (msg.type === "StateChangeAck") {
+      const pending = this.#pending.get(msg.messageId);
+      if (!pending) return; // answered after its timeout: the retry carries the news again
+      this.#pending.delete(msg.messageId);
+      this.options.timers.clearTimeout(pending.timer);
+      if (!msg.error) pending.resolve();
+      else pending.reject(new JsonCallError(String(msg.error.type), String(msg.error.message), Number(msg.error.status)));
+      return;
+    }
     if (msg.type === "TaskManifest") {
       this.options.onManifest(msg.tasks ?? [], !!msg.full).then(
         () => this.send({ type: "Ack", messageId: msg.messageId }),
@@ -169,6 +222,14 @@ export class AcsChannel {
     const other = msg as { type?: unknown; messageId?: unknown };
     this.options.log.warn({ type: other.type }, "unknown message from the control plane");
     if (typeof other.messageId === "string") this.send({ type: "Ack", messageId: other.messageId });
+  }
+
+  #failPending(why: string): void {
+    for (const [id, pending] of this.#pending) {
+      this.options.timers.clearTimeout(pending.timer);
+      pending.reject(new ChannelUnavailableError(why));
+      this.#pending.delete(id);
+    }
   }
 
   #armWatchdog(): void {

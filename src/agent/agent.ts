@@ -3,7 +3,6 @@
 // reserved at registration), restore and re-attach the recorded tasks, register the container
 // instance, then hold the channel to the control plane. stop() releases all of it in reverse;
 // containers keep running, as they do when the ECS agent stops.
-import { ECSClient } from "@aws-sdk/client-ecs";
 import { randomBytes } from "node:crypto";
 import pino, { type Logger } from "pino";
 import type { Attribute, RuntimeDriver, Timers } from "../runtime/index.js";
@@ -11,7 +10,8 @@ import { systemTimers } from "../runtime/index.js";
 import { AcsChannel } from "./acs-channel.js";
 import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./container-spec.js";
 import { createDriver, type RuntimeChoice } from "./driver-factory.js";
-import { discoverEndpoint, submitReport } from "./ecs-calls.js";
+import { discoverEndpoint, ecsCaller, submitReport } from "./ecs-calls.js";
+import { JsonCallError, type Credentials } from "../client/index.js";
 import { metadataHosts } from "./metadata-address.js";
 import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
 import { type HostFacts, registerInstance } from "./registration.js";
@@ -40,7 +40,7 @@ export interface AgentOptions {
   /** The address containers reach the metadata endpoint at (default: see metadata-address.ts). */
   metadataHost?: string;
   region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: Credentials;
   logger?: Logger;
   /** ECS_CONTAINER_STOP_TIMEOUT in seconds (default 30). */
   stopTimeoutSeconds?: number;
@@ -84,6 +84,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   try {
     const store = new StateStore(options.stateDir);
     await store.open();
+    cleanups.push(() => store.close());
     let identity: AgentIdentity = (await store.loadIdentity()) ?? { instanceId: newInstanceId() };
     await store.saveIdentity(identity);
 
@@ -92,13 +93,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     if (typeof options.runtime === "string") cleanups.push(() => driver.close());
     const capabilities = await driver.capabilities();
 
-    const ecs = new ECSClient({
-      endpoint: options.endpoint,
-      region,
-      ...(options.credentials ? { credentials: options.credentials } : envHasCredentials() ? {} : { credentials: DUMMY_CREDENTIALS }),
-      maxAttempts: 1,
-    });
-    cleanups.push(() => ecs.destroy());
+    const call = ecsCaller({ endpoint: options.endpoint, region, credentials: options.credentials ?? credentialsFromEnv() });
 
     const hosts = await metadataHosts(driver.name, log, options.metadataHost);
     let engine: TaskEngine | undefined;
@@ -133,6 +128,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     cleanups.push(() => metadataServer.close());
 
     let channel: AcsChannel | undefined;
+    // State changes wait for the channel: until it is open they fail and are retried.
+    const reports = {
+      stateChange: (operation: Parameters<AcsChannel["stateChange"]>[0], input: Record<string, unknown>) =>
+        channel ? channel.stateChange(operation, input) : Promise.reject(new Error("the agent channel is not open yet")),
+    };
     engine = new TaskEngine({
       driver,
       store,
@@ -143,7 +143,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       metadataBaseUrl: metadataServer.baseUrl,
       defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       cleanupWaitMs: options.cleanupWaitMs ?? THREE_HOURS_MS,
-      submit: (report, rec) => submitReport(ecs, rec.task.clusterArn, rec.task.taskArn, report),
+      submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });
     const taskEngine = engine;
@@ -153,7 +153,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const host: HostFacts = { cpu: capabilities.resources.cpu, memoryMiB: capabilities.resources.memoryMiB, platform: process.platform, arch: process.arch };
     const registered = await registerWithRetry(() =>
       registerInstance(
-        ecs,
+        call,
         {
           cluster,
           instanceId: identity.instanceId,
@@ -181,13 +181,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     log.info({ containerInstanceArn: registered.containerInstanceArn, runtime: driver.name, metadata: metadataServer.baseUrl }, "registered");
 
     channel = new AcsChannel({
-      discover: () => discoverEndpoint(ecs, cluster, registered.containerInstanceArn),
+      discover: () => discoverEndpoint(call, cluster, registered.containerInstanceArn),
       clusterArn: registered.clusterArn,
       containerInstanceArn: registered.containerInstanceArn,
       onManifest: (tasks, full) => taskEngine.handleManifest(tasks, full),
       onConnected: () => {
-        const reports = taskEngine.allHealth();
-        if (reports.length) channel?.send({ type: "ContainerHealth", reports });
+        const health = taskEngine.allHealth();
+        if (health.length) channel?.send({ type: "ContainerHealth", reports: health });
+        // Reports that failed while the channel was down go now, not after their back-off.
+        taskEngine.retryReports();
       },
       ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
       timers,
@@ -218,7 +220,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         if (stopped) return;
         stopped = true;
         await cleanup();
-        await store.flush();
       },
     };
   } catch (err) {
@@ -227,10 +228,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 }
 
-const DUMMY_CREDENTIALS = { accessKeyId: "berth-agent", secretAccessKey: "berth-agent" };
-
-function envHasCredentials(): boolean {
-  return !!(process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY) || !!process.env.AWS_PROFILE;
+/** The environment's credentials, else berth's own: berth accepts any well-formed signature. */
+function credentialsFromEnv(): Credentials {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
+  if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return { accessKeyId: "berth-agent", secretAccessKey: "berth-agent" };
 }
 
 /** An EC2-shaped instance id (i- and 17 hex digits), made once per state dir. */
@@ -253,8 +255,7 @@ async function registerWithRetry<T>(fn: () => Promise<T>, timers: Timers, rng: (
     try {
       return await fn();
     } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== undefined && status < 500) throw err;
+      if (err instanceof JsonCallError && err.status < 500) throw err;
       const delay = Math.min(30_000, 250 * 1.5 ** attempt) * (0.8 + 0.4 * rng());
       log.warn({ err: (err as Error).message, delayMs: Math.round(delay) }, "cannot reach the control plane to register; retrying");
       await new Promise<void>((resolve) => timers.setTimeout(resolve, delay));

@@ -1,37 +1,48 @@
-// The ECS API calls the agent makes besides registration, through the official SDK as the ECS
-// agent does: DiscoverPollEndpoint, and the state changes report-plan.ts decides on.
-import {
-  DiscoverPollEndpointCommand,
-  type ECSClient,
-  SubmitContainerStateChangeCommand,
-  SubmitTaskStateChangeCommand,
-} from "@aws-sdk/client-ecs";
+// The ECS API as the agent uses it: signed JSON calls for the few it makes at start-up
+// (RegisterContainerInstance, CreateCluster, DiscoverPollEndpoint), and the state changes
+// report-plan.ts decides on, sent over the channel as the API inputs they stand for.
+import { ECS_TARGET_PREFIX, jsonCall, JsonCallError, type JsonCallTarget } from "../client/index.js";
+import type { StateChangeOperation } from "../model/index.js";
 import type { ContainerReport, Report } from "./report-plan.js";
 import { PermanentReportError } from "./task-reporter.js";
 
-export async function discoverEndpoint(ecs: ECSClient, cluster: string, containerInstanceArn: string): Promise<string> {
-  const res = await ecs.send(new DiscoverPollEndpointCommand({ cluster, containerInstance: containerInstanceArn }));
+/** One ECS API call: the operation's JSON input in, its JSON output back. */
+export type EcsCall = <T>(operation: string, input: object) => Promise<T>;
+
+export function ecsCaller(target: JsonCallTarget): EcsCall {
+  return (operation, input) => jsonCall(target, ECS_TARGET_PREFIX, operation, input);
+}
+
+export async function discoverEndpoint(call: EcsCall, cluster: string, containerInstanceArn: string): Promise<string> {
+  const res = await call<{ endpoint?: string }>("DiscoverPollEndpoint", { cluster, containerInstance: containerInstanceArn });
   if (!res.endpoint) throw new Error("DiscoverPollEndpoint answered without an endpoint");
   return res.endpoint;
 }
 
-const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+/** Epoch milliseconds → the wire's epoch seconds. */
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function bindings(c: ContainerReport) {
   return c.networkBindings?.map((b) => ({ bindIP: b.bindIP, containerPort: b.containerPort, hostPort: b.hostPort, protocol: b.protocol }));
 }
 
-/** Sends one report; a 4xx other than throttling becomes PermanentReportError (never retried). */
-export async function submitReport(ecs: ECSClient, cluster: string, taskArn: string, report: Report): Promise<void> {
-  try {
-    if (report.kind === "task") {
-      await ecs.send(
-        new SubmitTaskStateChangeCommand({
-          cluster,
-          task: taskArn,
-          status: report.status,
-          reason: report.reason,
-          containers: report.containers.map((c) => ({
+/** Drops undefined members, as JSON.stringify would: the channel's input is compared as sent. */
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The API call a report stands for, with its JSON input. */
+export function stateChangeOf(cluster: string, taskArn: string, report: Report): { operation: StateChangeOperation; input: Record<string, unknown> } {
+  if (report.kind === "task") {
+    return {
+      operation: "SubmitTaskStateChange",
+      input: defined({
+        cluster,
+        task: taskArn,
+        status: report.status,
+        reason: report.reason,
+        containers: report.containers.map((c) =>
+          defined({
             containerName: c.containerName,
             status: c.status,
             runtimeId: c.runtimeId,
@@ -39,33 +50,41 @@ export async function submitReport(ecs: ECSClient, cluster: string, taskArn: str
             exitCode: c.exitCode,
             reason: c.reason,
             networkBindings: bindings(c),
-          })),
-          pullStartedAt: date(report.pullStartedAt),
-          pullStoppedAt: date(report.pullStoppedAt),
-          executionStoppedAt: date(report.executionStoppedAt),
-        }),
-      );
-    } else {
-      const c = report.container;
-      await ecs.send(
-        new SubmitContainerStateChangeCommand({
-          cluster,
-          task: taskArn,
-          containerName: c.containerName,
-          status: c.status,
-          runtimeId: c.runtimeId,
-          exitCode: c.exitCode,
-          reason: c.reason,
-          networkBindings: bindings(c),
-        }),
-      );
-    }
+          }),
+        ),
+        pullStartedAt: seconds(report.pullStartedAt),
+        pullStoppedAt: seconds(report.pullStoppedAt),
+        executionStoppedAt: seconds(report.executionStoppedAt),
+      }),
+    };
+  }
+  const c = report.container;
+  return {
+    operation: "SubmitContainerStateChange",
+    input: defined({
+      cluster,
+      task: taskArn,
+      containerName: c.containerName,
+      status: c.status,
+      runtimeId: c.runtimeId,
+      exitCode: c.exitCode,
+      reason: c.reason,
+      networkBindings: bindings(c),
+    }),
+  };
+}
+
+export interface StateChangeSender {
+  stateChange(operation: StateChangeOperation, input: Record<string, unknown>): Promise<void>;
+}
+
+/** Sends one report; a refusal retrying cannot fix becomes PermanentReportError (never retried). */
+export async function submitReport(channel: StateChangeSender, cluster: string, taskArn: string, report: Report): Promise<void> {
+  const { operation, input } = stateChangeOf(cluster, taskArn, report);
+  try {
+    await channel.stateChange(operation, input);
   } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
-    if (status !== undefined && status >= 400 && status < 500 && status !== 429 && !/Throttl/.test(e.name)) {
-      throw new PermanentReportError(`${e.name}: ${e.message}`, { cause: err });
-    }
+    if (err instanceof JsonCallError && err.permanent) throw new PermanentReportError(`${err.name}: ${err.message}`, { cause: err });
     throw err;
   }
 }

@@ -154,6 +154,11 @@ export class ManagedTask {
     this.#kick();
   }
 
+  /** A report waiting out a back-off goes now. */
+  retryReport(): void {
+    this.#reporter.retryNow();
+  }
+
   /** Resolves when no runtime call or report is pending and nothing more is due. */
   async settled(): Promise<void> {
     for (;;) {

@@ -1,15 +1,10 @@
 // RegisterContainerInstance as the ECS agent calls it (ecs-behavior.md §11.1): the request is
 // built purely from host facts and configuration; registerInstance() sends it, re-registering
 // with the persisted ARN, and checks that every attribute it sent came back.
-import {
-  type Attribute,
-  CreateClusterCommand,
-  type ECSClient,
-  RegisterContainerInstanceCommand,
-  type RegisterContainerInstanceCommandInput,
-  type Resource,
-} from "@aws-sdk/client-ecs";
+// Only the SDK's types are used: the call goes through ecs-calls.ts, without the SDK's runtime.
+import type { Attribute, ContainerInstance, RegisterContainerInstanceCommandInput, Resource } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
+import type { EcsCall } from "./ecs-calls.js";
 
 /** ECS_RESERVED_PORTS' default: ssh, Docker's API, the ECS agent's introspection and credentials ports. */
 export const RESERVED_PORTS = [22, 2375, 2376, 51678, 51679];
@@ -118,8 +113,9 @@ export interface Registered {
  * (its data was reset, or the instance was deregistered) is dropped and the agent registers
  * anew; the default cluster is created when missing, as the ECS agent does.
  */
-export async function registerInstance(ecs: ECSClient, config: RegistrationConfig, host: HostFacts, log: Logger): Promise<Registered> {
-  const send = (c: RegistrationConfig) => ecs.send(new RegisterContainerInstanceCommand(registrationRequest(c, host)));
+export async function registerInstance(call: EcsCall, config: RegistrationConfig, host: HostFacts, log: Logger): Promise<Registered> {
+  const send = (c: RegistrationConfig) =>
+    call<{ containerInstance?: Pick<ContainerInstance, "containerInstanceArn" | "attributes"> }>("RegisterContainerInstance", registrationRequest(c, host));
   let res;
   try {
     res = await send(config);
@@ -127,7 +123,7 @@ export async function registerInstance(ecs: ECSClient, config: RegistrationConfi
     const name = (err as Error).name;
     if (name === "ClusterNotFoundException" && config.cluster === "default") {
       log.info("creating the default cluster");
-      await ecs.send(new CreateClusterCommand({ clusterName: "default" }));
+      await call("CreateCluster", { clusterName: "default" });
       res = await send(config);
     } else if (config.containerInstanceArn && name === "InvalidParameterException") {
       log.warn({ err: (err as Error).message, arn: config.containerInstanceArn }, "the control plane does not know this instance's ARN; registering anew");

@@ -122,6 +122,11 @@ export class TaskEngine {
     return [...this.#tasks.values()].flatMap((t) => healthReport(t) ?? []);
   }
 
+  /** Sends every report waiting out a back-off now (the channel came back). */
+  retryReports(): void {
+    for (const t of this.#tasks.values()) t.retryReport();
+  }
+
   /** Resolves when every task has nothing in flight and nothing left to report. */
   async settled(): Promise<void> {
     await this.#manifestChain;

@@ -40,6 +40,15 @@ export class TaskReporter {
     void this.#drain();
   }
 
+  /** Ends a back-off wait early: what is due is sent now. */
+  retryNow(): void {
+    if (!this.#retry) return;
+    this.deps.timers.clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#attempt = 0;
+    this.kick();
+  }
+
   /** True when nothing is due and nothing is in flight. */
   get idle(): boolean {
     return !this.#sending && !this.#retry && nextReport(this.deps.record()) === undefined;

@@ -110,12 +110,12 @@ export async function engineHarness(options: { dir?: string; host?: SimulatedHos
     },
     async restart() {
       engine.close();
-      await store.flush();
+      await store.close();
       return engineHarness({ dir, host, instanceId });
     },
     async close() {
       engine.close();
-      await store.flush();
+      await store.close();
       await driver.close();
       if (!options.dir) await rm(dir, { recursive: true, force: true });
     },

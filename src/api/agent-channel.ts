@@ -1,5 +1,6 @@
 // The websocket agents hold open (ECS's ACS): the control plane pushes each instance's tasks
-// and heartbeats; agents acknowledge and send container health. One connection per instance
+// and heartbeats; agents acknowledge, send container health, and report state changes (applied
+// as the ECS API calls they stand for, answered once committed). One connection per instance
 // owns its agentConnected flag; a newer connection for the same instance replaces an older one.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -11,7 +12,18 @@ import {
   taskStateChanges,
   type Deps,
 } from "../domain/index.js";
-import { AGENT_CHANNEL_PATH, DEFAULT_HEARTBEAT_MS, uuid, type AgentMessage, type ServerMessage } from "../model/index.js";
+import {
+  AGENT_CHANNEL_PATH,
+  DEFAULT_HEARTBEAT_MS,
+  EcsError,
+  STATE_CHANGE_OPERATIONS,
+  uuid,
+  type AgentMessage,
+  type Scope,
+  type ServerMessage,
+  type StateChangeError,
+  type StateChangeOperation,
+} from "../model/index.js";
 
 export interface AgentChannel {
   /** Takes an HTTP upgrade if it is for the channel; false leaves it to others. */
@@ -19,40 +31,59 @@ export interface AgentChannel {
   close(): void;
 }
 
+export interface AgentChannelOptions {
+  heartbeatMs?: number;
+  /** Applies a reported state change as the ECS API call it stands for (validation included). */
+  submit(operation: StateChangeOperation, input: unknown, scope: Scope): Promise<unknown>;
+}
+
 const MISSED_HEARTBEATS = 3;
 
-export function createAgentChannel(deps: Deps, logger: Logger, heartbeatMs = DEFAULT_HEARTBEAT_MS): AgentChannel {
+/** One live connection: its socket and what it was last told about each task. */
+interface Connection {
+  ws: WebSocket;
+  /** taskArn → desiredStatus last sent. */
+  sent: Map<string, string>;
+  manifest(tasks: taskRecords.TaskRecord[], full: boolean): void;
+}
+
+export function createAgentChannel(deps: Deps, logger: Logger, options: AgentChannelOptions): AgentChannel {
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   /** The live connection of each instance, by ARN. */
-  const live = new Map<string, WebSocket>();
+  const live = new Map<string, Connection>();
+
+  // One subscription for every connection: a task change goes to its instance's connection
+  // only (with 200 agents, a subscription each cost 200 calls per task write).
+  const subscription = deps.cache.subscribe((change) => {
+    if (change.type !== "put") return;
+    const t = change.value as taskRecords.TaskRecord;
+    if (!t.containerInstanceArn || !t.assignment) return;
+    const conn = live.get(t.containerInstanceArn);
+    if (!conn || conn.sent.get(t.taskArn) === t.desiredStatus) return;
+    conn.manifest([t], false);
+  });
 
   function serve(ws: WebSocket, ref: agentSessions.InstanceRef): void {
-    const previous = live.get(ref.arn);
-    live.set(ref.arn, ws);
-    previous?.close(4000, "replaced by a newer connection");
     const log = logger.child({ instance: ref.arn });
-    const sent = new Map<string, string>(); // taskArn → desiredStatus last sent
-    let lastHeard = Date.now();
-
     const send = (msg: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    const manifest = (tasks: taskRecords.TaskRecord[], full: boolean) => {
-      for (const t of tasks) sent.set(t.taskArn, t.desiredStatus);
-      send({ type: "TaskManifest", messageId: uuid(), full, tasks: tasks.map(taskRecords.assignedTask) });
+    const conn: Connection = {
+      ws,
+      sent: new Map(),
+      manifest(tasks, full) {
+        for (const t of tasks) conn.sent.set(t.taskArn, t.desiredStatus);
+        send({ type: "TaskManifest", messageId: uuid(), full, tasks: tasks.map(taskRecords.assignedTask) });
+      },
     };
+    const previous = live.get(ref.arn);
+    live.set(ref.arn, conn);
+    previous?.ws.close(4000, "replaced by a newer connection");
+    let lastHeard = Date.now();
 
     void agentSessions.setAgentConnected(deps, ref, true).catch((err) => log.error({ err }, "could not mark the agent connected"));
-    manifest(agentSessions.assignedTasks(deps, ref), true);
-
-    // Push a task when it is new to this instance or its desired status changed.
-    const subscription = deps.cache.subscribe((change) => {
-      if (change.type !== "put") return;
-      const t = change.value as taskRecords.TaskRecord;
-      if (t.containerInstanceArn !== ref.arn || !t.assignment) return;
-      if (sent.get(t.taskArn) === t.desiredStatus) return;
-      manifest([t], false);
-    });
+    conn.manifest(agentSessions.assignedTasks(deps, ref), true);
 
     const heartbeat = setInterval(() => {
       if (Date.now() - lastHeard > heartbeatMs * MISSED_HEARTBEATS) {
@@ -63,6 +94,21 @@ export function createAgentChannel(deps: Deps, logger: Logger, heartbeatMs = DEF
       send({ type: "Heartbeat", messageId: uuid() });
     }, heartbeatMs);
 
+    const stateChange = (messageId: string, operation: unknown, input: unknown) => {
+      if (!STATE_CHANGE_OPERATIONS.includes(operation as StateChangeOperation)) {
+        const error = { type: "UnknownOperationException", message: `A state change must be one of ${STATE_CHANGE_OPERATIONS.join(", ")}; got ${JSON.stringify(operation)}.`, status: 400 };
+        send({ type: "StateChangeAck", messageId, error });
+        return;
+      }
+      options.submit(operation as StateChangeOperation, input, ref.scope).then(
+        () => send({ type: "StateChangeAck", messageId }),
+        (err: unknown) => {
+          if (!(err instanceof EcsError) || err.status >= 500) log.error({ err, operation }, "state change failed");
+          send({ type: "StateChangeAck", messageId, error: errorOf(err) });
+        },
+      );
+    };
+
     ws.on("message", (data) => {
       lastHeard = Date.now();
       let msg: AgentMessage;
@@ -72,7 +118,10 @@ export function createAgentChannel(deps: Deps, logger: Logger, heartbeatMs = DEF
         log.warn("agent sent a message that is not JSON");
         return;
       }
-      if (msg.type === "ContainerHealth" && Array.isArray(msg.reports)) {
+      if (typeof msg !== "object" || msg === null) return;
+      if (msg.type === "StateChange" && typeof msg.messageId === "string") {
+        stateChange(msg.messageId, msg.operation, msg.input);
+      } else if (msg.type === "ContainerHealth" && Array.isArray(msg.reports)) {
         for (const report of msg.reports) {
           void taskStateChanges
             .reportContainerHealth(deps, ref.scope, ref.clusterName, report)
@@ -83,8 +132,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, heartbeatMs = DEF
     ws.on("pong", () => (lastHeard = Date.now()));
     ws.on("close", () => {
       clearInterval(heartbeat);
-      subscription.dispose();
-      if (live.get(ref.arn) !== ws) return; // a newer connection owns the flag now
+      if (live.get(ref.arn) !== conn) return; // a newer connection owns the flag now
       live.delete(ref.arn);
       void agentSessions.setAgentConnected(deps, ref, false).catch((err) => log.error({ err }, "could not mark the agent disconnected"));
     });
@@ -105,8 +153,14 @@ export function createAgentChannel(deps: Deps, logger: Logger, heartbeatMs = DEF
       return true;
     },
     close() {
-      for (const ws of live.values()) ws.terminate();
+      subscription.dispose();
+      for (const conn of live.values()) conn.ws.terminate();
       wss.close();
     },
   };
+}
+
+function errorOf(err: unknown): StateChangeError {
+  if (err instanceof EcsError) return { type: err.type, message: err.message, status: err.status };
+  return { type: "ServerException", message: "The control plane could not apply the state change; try again.", status: 500 };
 }

@@ -7,11 +7,12 @@ import { indexes, serviceReconciler, STORE_ROOT, taskRetention, type Deps } from
 import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
-import { systemClock, type Clock } from "../model/index.js";
+import { systemClock, uuid, type Clock } from "../model/index.js";
 import { createCache, openSqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
+import { dispatch } from "./json-service.js";
 
 export interface ControlPlaneOptions {
   host?: string;
@@ -54,7 +55,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const cache = createCache(store, { prefix: STORE_ROOT, indexes });
   await cache.start();
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
-  const channel = createAgentChannel(deps, logger, options.heartbeatMs);
   const sweeper = setInterval(() => {
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
   }, 60_000);
@@ -62,6 +62,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
   const berth = { signingName: "berth", targetPrefix: berthModel.targetPrefix, model: berthModel, handlers: berthHandlers(deps) };
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
+  const channel = createAgentChannel(deps, logger, {
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    submit: (operation, input, scope) => dispatch(ecs, operation, input, { requestId: uuid(), scope, baseUrl: "" }),
+  });
   const api: ApiServer = await startApiServer({
     host: options.host ?? "127.0.0.1",
     port: options.port ?? DEFAULT_PORT,

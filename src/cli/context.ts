@@ -5,7 +5,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { Command, Option } from "commander";
 import { resolveConnection, type Connection } from "./aws-config.js";
 import { CliError } from "./errors.js";
-import { signRequest } from "./sigv4.js";
+import { jsonCall, JsonCallError } from "../client/index.js";
 import { colorWanted, makeStyle, type Style } from "./style.js";
 
 export const GLOBAL_GROUP = "Global options:";
@@ -91,34 +91,15 @@ export function contextOf(cmd: Command, env: NodeJS.ProcessEnv = process.env): C
 
 async function callBerth<T>(ecs: ECSClient, connection: Connection, operation: string, body: object): Promise<T> {
   const credentials = await ecs.config.credentials();
-  const text = JSON.stringify(body);
-  const headers = await signRequest({
-    method: "POST",
-    url: connection.endpoint,
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `${BERTH_TARGET_PREFIX}.${operation}` },
-    body: text,
-    region: connection.region,
-    service: "ecs",
-    credentials,
-    now: new Date(),
-  });
-  const res = await fetch(connection.endpoint, { method: "POST", headers, body: text, signal: AbortSignal.timeout(60_000) });
-  const answer = await res.text();
-  let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(answer) as Record<string, unknown>;
-  } catch {
-    throw new CliError(`the server at ${connection.endpoint} did not answer ${operation} like berth (HTTP ${res.status}); check --endpoint`);
-  }
-  if (!res.ok) {
-    const type = String(parsed.__type ?? "UnknownError").split("#").pop();
-    const message = String(parsed.message ?? parsed.Message ?? "");
-    const err = new Error(message) as Error & { $metadata: object };
-    err.name = type ?? "UnknownError";
-    err.$metadata = { httpStatusCode: res.status };
+    return await jsonCall<T>({ endpoint: connection.endpoint, region: connection.region, credentials, timeoutMs: 60_000 }, BERTH_TARGET_PREFIX, operation, body);
+  } catch (err) {
+    if (err instanceof JsonCallError && err.errorType === "NotJsonAnswer") {
+      throw new CliError(`the server at ${connection.endpoint} did not answer ${operation} like berth (HTTP ${err.status}); check --endpoint`);
+    }
+    if (err instanceof JsonCallError) Object.assign(err, { $metadata: { httpStatusCode: err.status } });
     throw err;
   }
-  return parsed as T;
 }
 
 /** Colours for stdout, as the command's flags and the terminal allow. */

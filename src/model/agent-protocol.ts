@@ -4,11 +4,14 @@
 // Like ECS's ACS, the agent asks DiscoverPollEndpoint where to connect, then opens a websocket:
 //   GET <endpoint>ws?clusterArn=<arn>&containerInstanceArn=<arn>
 // The control plane pushes the tasks assigned to that instance; the agent acknowledges every
-// message and reports transitions through the ECS API (SubmitTaskStateChange,
-// SubmitContainerStateChange). Container health goes over the socket, as the ECS agent sends it
-// over its telemetry channel (the ECS API's state-change calls have no health field).
+// message. The agent reports transitions over the same socket as StateChange messages, each
+// carrying the JSON input of the ECS API call it stands for (SubmitTaskStateChange,
+// SubmitContainerStateChange): the control plane validates and applies it exactly as that call
+// and answers StateChangeAck once it is committed. (The ECS agent makes those calls over HTTPS;
+// on one open socket they cost a fraction of a signed HTTP request on both ends.) Container
+// health goes over the socket too, as the ECS agent sends it over its telemetry channel.
 //
-// All timestamps in these messages are epoch milliseconds.
+// Timestamps in these messages are epoch milliseconds, except inside a StateChange's API input.
 
 /** The path under the API's base URL that DiscoverPollEndpoint answers with. */
 export const AGENT_CHANNEL_PATH = "/_berth/acs/";
@@ -52,7 +55,22 @@ export interface AssignedTask {
 export type ServerMessage =
   /** `full` lists every task assigned to the instance: tasks it omits are not the agent's anymore. */
   | { type: "TaskManifest"; messageId: string; full: boolean; tasks: AssignedTask[] }
-  | { type: "Heartbeat"; messageId: string };
+  | { type: "Heartbeat"; messageId: string }
+  /** The answer to a StateChange: committed when error is absent; otherwise the API's error. */
+  | { type: "StateChangeAck"; messageId: string; error?: StateChangeError };
+
+/** The ECS API calls a StateChange message may stand for. */
+export const STATE_CHANGE_OPERATIONS = ["SubmitTaskStateChange", "SubmitContainerStateChange"] as const;
+export type StateChangeOperation = (typeof STATE_CHANGE_OPERATIONS)[number];
+
+/** An API error as the HTTP API would have answered it. */
+export interface StateChangeError {
+  /** The exception type, e.g. InvalidParameterException. */
+  type: string;
+  message: string;
+  /** The HTTP status the API would have sent (4xx: retrying will not help, except throttling). */
+  status: number;
+}
 
 export interface ContainerHealthReport {
   taskArn: string;
@@ -61,4 +79,6 @@ export interface ContainerHealthReport {
 
 export type AgentMessage =
   | { type: "Ack"; messageId: string }
-  | { type: "ContainerHealth"; reports: ContainerHealthReport[] };
+  | { type: "ContainerHealth"; reports: ContainerHealthReport[] }
+  /** `input` is the API call's JSON input (timestamps as epoch seconds, as on the wire). */
+  | { type: "StateChange"; messageId: string; operation: StateChangeOperation; input: Record<string, unknown> };

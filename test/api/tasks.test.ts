@@ -177,6 +177,45 @@ describe("tasks through the AWS SDK", () => {
     assert.deepEqual(started.taskArns, [taskArn]);
   });
 
+  it("applies state changes sent over the channel as the API calls they stand for, answering each", async () => {
+    const run = await s.ecs.send(new RunTaskCommand({ cluster: "work", taskDefinition: "job" }));
+    const arn = run.tasks![0]!.taskArn!;
+    const answers = new Map<string, Extract<ServerMessage, { type: "StateChangeAck" }>>();
+    agent.ws.on("message", (d) => {
+      const m = JSON.parse(d.toString()) as ServerMessage;
+      if (m.type === "StateChangeAck") answers.set(m.messageId, m);
+    });
+    const ask = async (messageId: string, operation: string, input: object) => {
+      agent.ws.send(JSON.stringify({ type: "StateChange", messageId, operation, input }));
+      await until(`the answer to ${messageId}`, () => answers.has(messageId));
+      return answers.get(messageId)!;
+    };
+    const lastStatus = async () => (await s.ecs.send(new DescribeTasksCommand({ cluster: "work", tasks: [arn] }))).tasks![0]!.lastStatus;
+
+    const pulled = Date.UTC(2026, 10, 28, 1, 2, 3) / 1000;
+    assert.equal((await ask("m1", "SubmitTaskStateChange", { cluster: "work", task: arn, status: "PENDING", pullStartedAt: pulled })).error, undefined);
+    const t = (await s.ecs.send(new DescribeTasksCommand({ cluster: "work", tasks: [arn] }))).tasks![0]!;
+    assert.equal(t.lastStatus, "PENDING");
+    assert.equal(t.pullStartedAt?.getTime(), pulled * 1000, "timestamps travel as the wire's epoch seconds");
+
+    const bad = await ask("m2", "SubmitTaskStateChange", { cluster: "work", task: arn, status: ["RUNNING"] });
+    assert.equal(bad.error?.status, 400);
+    assert.match(bad.error!.type, /SerializationException|InvalidParameterException/);
+    assert.match(bad.error!.message, /status/);
+    assert.equal(await lastStatus(), "PENDING", "a refused change changes nothing");
+
+    const unknown = await ask("m3", "RunTask", { cluster: "work", taskDefinition: "job" });
+    assert.deepEqual(unknown.error && { type: unknown.error.type, status: unknown.error.status }, { type: "UnknownOperationException", status: 400 });
+
+    const container = await ask("m4", "SubmitContainerStateChange", { cluster: "work", task: arn, containerName: "main", status: "RUNNING", runtimeId: "r1" });
+    assert.equal(container.error, undefined);
+    assert.equal((await ask("m5", "SubmitTaskStateChange", { cluster: "work", task: arn, status: "RUNNING" })).error, undefined);
+    assert.equal(await lastStatus(), "RUNNING");
+    await s.ecs.send(new StopTaskCommand({ cluster: "work", task: arn }));
+    await ask("m6", "SubmitTaskStateChange", { cluster: "work", task: arn, status: "STOPPED", containers: [{ containerName: "main", status: "STOPPED", exitCode: 0 }] });
+    assert.equal(await lastStatus(), "STOPPED");
+  });
+
   it("starts tasks on named instances and reports unknown ones", async () => {
     const res = await s.ecs.send(
       new StartTaskCommand({ cluster: "work", taskDefinition: "job", containerInstances: [instance, "f".repeat(32)] }),

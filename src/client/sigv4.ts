@@ -1,6 +1,6 @@
-// Signs the one kind of request the CLI makes outside the SDK — a JSON POST to berth's own
-// operations — with the SDK's own SigV4 signer (@smithy/signature-v4), so the server sees the
-// region and credentials exactly as from any AWS client.
+// SigV4 for the requests berth makes outside the AWS SDK (the agent's calls, the CLI's berth
+// operations), with the SDK's own signer (@smithy/signature-v4), so the server sees the region
+// and credentials exactly as from any AWS client.
 import { SignatureV4 } from "@smithy/signature-v4";
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 
