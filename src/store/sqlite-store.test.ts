@@ -18,6 +18,36 @@ runStoreConformance("sqlite :memory:", async () => openSqliteStore({ path: ":mem
 runStoreConformance("sqlite file", async () => openSqliteStore({ path: tempPath() }));
 
 describe("openSqliteStore", () => {
+  it("commits the transactions of one turn together, each with its own revision and compare", async () => {
+    const path = tempPath();
+    const store = openSqliteStore({ path });
+    await store.txn({ success: [{ kind: "put", key: "k", value: "0" }] });
+    const seen = record(store, "", { afterRevision: 1 });
+    // Both are decided on revision 1 of k: in one group commit the first wins, the second fails.
+    const [a, b, c, empty] = await Promise.all([
+      store.txn({ compare: [{ key: "k", modRevision: 1 }], success: [{ kind: "put", key: "k", value: "a" }] }),
+      store.txn({ compare: [{ key: "k", modRevision: 1 }], success: [{ kind: "put", key: "k", value: "b" }] }),
+      store.txn({ success: [{ kind: "put", key: "other", value: "1" }] }),
+      store.txn({ success: [] }),
+    ]);
+    assert.deepEqual([a, b, c, empty], [
+      { succeeded: true, revision: 2 },
+      { succeeded: false, revision: 2 },
+      { succeeded: true, revision: 3 },
+      { succeeded: true, revision: 3 },
+    ]);
+    await seen.until(() => seen.batches.length === 2);
+    assert.deepEqual(seen.batches.map((x) => x.revision), [2, 3], "watchers see one batch per writing transaction, in order");
+    // Asked for, not yet committed: close() commits it rather than dropping it.
+    const late = store.txn({ success: [{ kind: "put", key: "late", value: "1" }] });
+    await store.close();
+    assert.deepEqual(await late, { succeeded: true, revision: 4 });
+    const reopened = openSqliteStore({ path });
+    assert.equal((await reopened.get("k"))?.value, "a");
+    assert.equal((await reopened.get("late"))?.value, "1");
+    await reopened.close();
+  });
+
   it("keeps data, revisions and the compaction point across a reopen", async () => {
     const path = tempPath();
     const first = openSqliteStore({ path, synchronous: "FULL" });

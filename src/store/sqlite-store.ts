@@ -87,7 +87,10 @@ class SqliteStoreImpl implements SqliteStore {
   private compacted: number;
   private closed = false;
   private readonly hub: WatchHub;
-  private readonly applyTxn: (request: TxnRequest) => { succeeded: boolean; events: WatchEvent[] };
+  private readonly applyTxns: (requests: readonly TxnRequest[], firstRevision: number) => TxnOutcome[];
+  /** Transactions waiting for the next group commit. */
+  private queued: QueuedTxn[] = [];
+  private commitScheduled = false;
   private readonly runCompaction: (revision: number) => void;
   private readonly timer: NodeJS.Timeout | undefined;
 
@@ -101,7 +104,14 @@ class SqliteStoreImpl implements SqliteStore {
     // No counter is written per transaction: the newest log row carries the revision. Only a
     // compaction can remove it (a trailing deletion), and then the compaction point is it.
     this.rev = Math.max(this.compacted, this.st.maxLogRevision.get() as number);
-    this.applyTxn = db.transaction((request: TxnRequest) => this.apply(request));
+    this.applyTxns = db.transaction((requests: readonly TxnRequest[], firstRevision: number) => {
+      let revision = firstRevision;
+      return requests.map((request) => {
+        const outcome = this.apply(request, revision);
+        if (outcome.events.length > 0) revision++;
+        return outcome;
+      });
+    });
     this.runCompaction = db.transaction((revision: number) => {
       this.st.compact.run(revision, revision);
       this.st.setMeta.run("compacted", revision);
@@ -153,15 +163,63 @@ class SqliteStoreImpl implements SqliteStore {
     return { kvs, revision: this.rev, more };
   }
 
+  /**
+   * Group commit: the transactions asked for in one turn of the event loop are applied in order,
+   * each with its own revision and its own compare, inside one SQLite transaction, and each
+   * resolves once that commit is done. One commit per request cost most of a write's time.
+   */
   async txn(request: TxnRequest): Promise<TxnResponse> {
     this.checkOpen();
     checkTxn(request);
-    const { succeeded, events } = this.applyTxn(request);
-    if (events.length === 0) return { succeeded, revision: this.rev };
-    // Only now is the transaction committed: move the counter, then tell the watchers.
-    this.rev += 1;
-    this.hub.publish({ revision: this.rev, events });
-    return { succeeded, revision: this.rev };
+    return new Promise((resolve, reject) => {
+      this.queued.push({ request, resolve, reject });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      setImmediate(() => this.commitQueued());
+    });
+  }
+
+  private commitQueued(): void {
+    this.commitScheduled = false;
+    const batch = this.queued;
+    this.queued = [];
+    if (this.closed) {
+      for (const q of batch) q.reject(new Error(`store ${this.path} is closed`));
+      return;
+    }
+    let outcomes: TxnOutcome[];
+    try {
+      outcomes = this.applyTxns(
+        batch.map((q) => q.request),
+        this.rev + 1,
+      );
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      // Nothing was committed: commit each alone, so that only the one at fault fails.
+      for (const q of batch) this.commitAlone(q);
+      return;
+    }
+    batch.forEach((q, i) => this.finish(q, outcomes[i]!));
+  }
+
+  private commitAlone(q: QueuedTxn): void {
+    try {
+      this.finish(q, this.applyTxns([q.request], this.rev + 1)[0]!);
+    } catch (err) {
+      q.reject(err);
+    }
+  }
+
+  /** After the commit: move the counter, tell the watchers, answer the caller. */
+  private finish(q: QueuedTxn, outcome: TxnOutcome): void {
+    if (outcome.events.length > 0) {
+      this.rev += 1;
+      this.hub.publish({ revision: this.rev, events: outcome.events });
+    }
+    q.resolve({ succeeded: outcome.succeeded, revision: this.rev });
   }
 
   watch(prefix: string, options: WatchOptions, onBatch: (batch: WatchBatch) => void): Disposable {
@@ -198,6 +256,8 @@ class SqliteStoreImpl implements SqliteStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Transactions already asked for are committed, not dropped.
+    if (this.queued.length > 0) this.commitQueued();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.hub.close();
@@ -209,10 +269,9 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   /** Runs inside the SQLite transaction; returns the changes made, none when nothing changed. */
-  private apply(request: TxnRequest): { succeeded: boolean; events: WatchEvent[] } {
+  private apply(request: TxnRequest, revision: number): TxnOutcome {
     const succeeded = (request.compare ?? []).every((c) => this.holds(c));
     const ops = succeeded ? request.success : (request.failure ?? []);
-    const revision = this.rev + 1;
     const events: WatchEvent[] = [];
     for (const op of ops) {
       if (op.kind === "put") {
@@ -286,6 +345,17 @@ class SqliteStoreImpl implements SqliteStore {
       },
     };
   }
+}
+
+interface TxnOutcome {
+  succeeded: boolean;
+  events: WatchEvent[];
+}
+
+interface QueuedTxn {
+  request: TxnRequest;
+  resolve(response: TxnResponse): void;
+  reject(err: unknown): void;
 }
 
 function toKeyValue(row: CurrentRow): KeyValue {
