@@ -6,7 +6,6 @@
 import type { CapacityProviderStrategyItem, PlacementConstraint, PlacementStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
 import { clusterNotFound, hexId, invalidParameter, type Scope } from "../model/index.js";
 import {
-  createSnapshot,
   place,
   splitAcrossCapacityProviders,
   validatePlacementConstraints,
@@ -30,6 +29,7 @@ import { indexKey } from "./indexes.js";
 import { reserve } from "./instance-resources.js";
 import { instanceView } from "./instance-view.js";
 import { keys } from "./keys.js";
+import { placementSnapshot } from "./placement-snapshots.js";
 import {
   instancesFor,
   isExternalInstance,
@@ -222,7 +222,11 @@ export async function launchTasks(deps: Deps, scope: Scope, input: LaunchInput, 
         ? { ...prepared.request, count: share.count, constraints: [], strategy: POOL_STRATEGY }
         : { ...prepared.request, count: share.count };
       const views = instances.map((i): InstanceView => instanceView(deps, booked.get(i.containerInstanceArn) ?? i));
-      const result = place(request, createSnapshot(views), { rng });
+      // Derived from the last launch into the same candidate set: only changed instances cost.
+      const candidateSet = pool
+        ? `${keys.instances(scope, FARGATE_POOL_CLUSTER)}\u0000pool`
+        : `${keys.instances(scope, prepared.cluster.clusterName)}\u0000${share.capacityProvider !== undefined ? `provider:${share.capacityProvider}` : share.launchType}`;
+      const result = place(request, placementSnapshot(deps, candidateSet, views), { rng });
       const where: Where = { launchType: share.launchType, pool, ...(share.capacityProvider ? { capacityProviderName: share.capacityProvider } : {}) };
       for (const p of result.placements) chosen.push({ arn: p.instanceArn, where });
       if (shares.length > 1) {

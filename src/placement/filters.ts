@@ -13,6 +13,7 @@
 import type { Overlay, TaskFootprint } from "./overlay.js";
 import type { CompiledQuery } from "./query/index.js";
 import type { ClusterSnapshot, LiveInstance } from "./snapshot.js";
+import { patchPositions, staticPart } from "./snapshot-change.js";
 import { strategySteps, type StrategyStep } from "./strategies.js";
 import { FailureReason, type PlacementRequest, type RequiredAttribute } from "./types.js";
 
@@ -182,14 +183,23 @@ function passesStatic(snapshot: ClusterSnapshot, i: number, req: CompiledRequest
 }
 
 /**
- * Indices of the instances passing the static filters, ascending; memoized per snapshot and
- * request shape, since status, agent and attributes do not change while placing.
+ * Indices of the instances passing the static filters, ascending; an index per snapshot and
+ * request shape, since status, agent and attributes do not change while placing. Patched for a
+ * derived snapshot by filtering its fresh instances only.
  */
 export function staticCandidates(snapshot: ClusterSnapshot, req: CompiledRequest): Int32Array {
-  return snapshot.memoize(`static\u0000${req.staticKey}`, () => {
-    const list = new Int32Array(snapshot.size);
-    let n = 0;
-    for (let i = 0; i < snapshot.size; i++) if (passesStatic(snapshot, i, req)) list[n++] = i;
-    return list.slice(0, n);
+  return snapshot.index<Int32Array>(`static\u0000${req.staticKey}`, {
+    build(s) {
+      const list = new Int32Array(s.size);
+      let n = 0;
+      for (let i = 0; i < s.size; i++) if (passesStatic(s, i, req)) list[n++] = i;
+      return list.slice(0, n);
+    },
+    patch(previous, whole, s) {
+      const change = staticPart(whole);
+      const added: number[] = [];
+      for (const f of change.fresh) if (passesStatic(s, f, req)) added.push(f);
+      return patchPositions(previous, change, added);
+    },
   });
 }

@@ -2,7 +2,7 @@
 // instance choices or ECS-shaped failures (ecs-behavior.md §6). No I/O, no clock; randomness
 // comes from the caller's seeded rng.
 export { place, explainPlacement, type InstanceVerdict } from "./place.js";
-export { ClusterSnapshot, createSnapshot } from "./snapshot.js";
+export { ClusterSnapshot, createSnapshot, type SnapshotOptions } from "./snapshot.js";
 export {
   DEFAULT_RUN_TASK_PLACEMENT_STRATEGY,
   DEFAULT_SERVICE_PLACEMENT_STRATEGY,

@@ -9,8 +9,9 @@ import { bucketValue } from "./strategies.js";
 interface DirtyInstance extends LiveInstance {
   cpu: number;
   memory: number;
-  readonly ports: Set<number>;
-  readonly portsUdp: Set<number>;
+  // The base snapshot's sets until this call books a port (most tasks use dynamic ports only).
+  ports: ReadonlySet<number>;
+  portsUdp: ReadonlySet<number>;
   readonly facts: QueryFacts & { runningTasksCount: number; readonly taskGroups: Map<string, number> };
 }
 
@@ -22,8 +23,18 @@ export interface TaskFootprint {
   readonly group: string;
 }
 
+/** Tasks of `group` this call added per value of `attribute`, kept current as tasks are booked. */
+interface AddedCounts {
+  readonly group: string;
+  readonly attribute: string;
+  readonly byValue: Map<string, number>;
+}
+
 export class Overlay {
   private readonly changed = new Map<number, DirtyInstance>();
+  // Spread asks for every bucket's count before each task; counting the dirty instances each
+  // time made that O(buckets × dirty) per task.
+  private readonly added = new Map<string, AddedCounts>();
 
   constructor(readonly snapshot: ClusterSnapshot) {}
 
@@ -53,31 +64,49 @@ export class Overlay {
         index: i,
         cpu: base.cpu,
         memory: base.memory,
-        ports: new Set(base.ports),
-        portsUdp: new Set(base.portsUdp),
-        facts: { ...base.facts, taskGroups: new Map(base.facts.taskGroups) },
+        ports: base.ports,
+        portsUdp: base.portsUdp,
+        facts: {
+          attributes: base.facts.attributes,
+          ec2InstanceId: base.facts.ec2InstanceId,
+          agentConnected: base.facts.agentConnected,
+          agentVersion: base.facts.agentVersion,
+          registeredAt: base.facts.registeredAt,
+          runningTasksCount: base.facts.runningTasksCount,
+          taskGroups: new Map(base.facts.taskGroups),
+        },
       };
       this.changed.set(i, d);
     }
     d.cpu -= task.cpu;
     d.memory -= task.memory;
-    for (const p of task.tcp) d.ports.add(p);
-    for (const p of task.udp) d.portsUdp.add(p);
+    if (task.tcp.length > 0) d.ports = new Set([...d.ports, ...task.tcp]);
+    if (task.udp.length > 0) d.portsUdp = new Set([...d.portsUdp, ...task.udp]);
     d.facts.runningTasksCount++;
     d.facts.taskGroups.set(task.group, (d.facts.taskGroups.get(task.group) ?? 0) + 1);
+    for (const a of this.added.values()) {
+      if (a.group !== task.group) continue;
+      const v = bucketValue(d.facts.attributes, a.attribute);
+      a.byValue.set(v, (a.byValue.get(v) ?? 0) + 1);
+    }
   }
 
   /**
-   * Tasks of `group` this call added on instances whose `attribute` has `value`: the overlay's
-   * share of a spread bucket's count.
+   * Tasks of `group` this call added per value of `attribute` (the overlay's share of spread
+   * bucket counts). The map returned stays current as later tasks are booked.
    */
-  addedInBucket(group: string, attribute: string, value: string): number {
-    let added = 0;
-    for (const d of this.changed.values()) {
-      if (bucketValue(d.facts.attributes, attribute) !== value) continue;
-      const base = this.snapshot.live[d.index]!.facts.taskGroups.get(group) ?? 0;
-      added += (d.facts.taskGroups.get(group) ?? 0) - base;
+  addedInBuckets(group: string, attribute: string): ReadonlyMap<string, number> {
+    const key = `${group}\u0000${attribute}`;
+    let a = this.added.get(key);
+    if (!a) {
+      const byValue = new Map<string, number>();
+      for (const d of this.changed.values()) {
+        const base = this.snapshot.live[d.index]!.facts.taskGroups.get(group) ?? 0;
+        const v = bucketValue(d.facts.attributes, attribute);
+        byValue.set(v, (byValue.get(v) ?? 0) + (d.facts.taskGroups.get(group) ?? 0) - base);
+      }
+      this.added.set(key, (a = { group, attribute, byValue }));
     }
-    return added;
+    return a.byValue;
   }
 }

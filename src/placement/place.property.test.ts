@@ -8,9 +8,9 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { explainPlacement, place } from "./place.js";
 import { refApply, refBest, refReason, refState } from "./reference-place.js";
-import { createSnapshot } from "./snapshot.js";
+import { ClusterSnapshot, createSnapshot } from "./snapshot.js";
 import { anInstance, seededRng } from "./test-builders.js";
-import type { InstanceView, PlacementConstraint, PlacementRequest, PlacementStrategy } from "./types.js";
+import type { InstanceView, PlacementConstraint, PlacementRequest, PlacementResult, PlacementStrategy } from "./types.js";
 
 const GROUPS = ["service:web", "service:api", "family:batch"];
 
@@ -71,21 +71,23 @@ const requestArb: fc.Arbitrary<PlacementRequest> = fc.record({
 type InstanceSpec = typeof instanceArb extends fc.Arbitrary<infer T> ? T : never;
 
 function cluster(specs: readonly InstanceSpec[]): InstanceView[] {
-  return specs.map((s, k) =>
-    anInstance({
-      id: `ci-${String(k).padStart(2, "0")}`,
-      az: s.az,
-      type: s.type,
-      status: s.status,
-      agentConnected: s.agentConnected,
-      cpu: s.cpu,
-      memory: s.memory,
-      ports: s.ports,
-      portsUdp: s.portsUdp,
-      attributes: { ...(s.stack ? { stack: s.stack } : {}), ...(s.gpu ? { gpu: undefined } : {}) },
-      tasks: s.tasks,
-    }),
-  );
+  return specs.map((s, k) => viewOf(s, `ci-${String(k).padStart(2, "0")}`));
+}
+
+function viewOf(s: InstanceSpec, id: string): InstanceView {
+  return anInstance({
+    id,
+    az: s.az,
+    type: s.type,
+    status: s.status,
+    agentConnected: s.agentConnected,
+    cpu: s.cpu,
+    memory: s.memory,
+    ports: s.ports,
+    portsUdp: s.portsUdp,
+    attributes: { ...(s.stack ? { stack: s.stack } : {}), ...(s.gpu ? { gpu: undefined } : {}) },
+    tasks: s.tasks,
+  });
 }
 
 // Large clusters where most instances are full: long scans past infeasible instances and tie
@@ -96,8 +98,12 @@ const crowdedArb = fc.array(
 );
 
 function agreesWithReference(specs: readonly InstanceSpec[], request: PlacementRequest, seed: number): void {
-  const instances = cluster(specs);
-  const result = place(request, createSnapshot(instances), { rng: seededRng(seed) });
+  agreesOn(cluster(specs), createSnapshot(cluster(specs)), request, seed);
+}
+
+/** place() on `snapshot` (a snapshot of `instances`, however made) against the reference. */
+function agreesOn(instances: readonly InstanceView[], snapshot: ClusterSnapshot, request: PlacementRequest, seed: number): PlacementResult {
+  const result = place(request, snapshot, { rng: seededRng(seed) });
   assert.equal(result.placements.length + result.unplaced, request.count);
 
   const state = refState(instances);
@@ -125,12 +131,13 @@ function agreesWithReference(specs: readonly InstanceSpec[], request: PlacementR
         result.failures.map((f) => [f.arn, f.reason]),
         state.map((inst) => [inst.view.arn, refReason(inst, request)]),
       );
-      return;
+      return result;
     }
     assert.ok(best.includes(chosen), `step ${k}: chose ${chosen}, best are ${best.join(", ")}`);
     refApply(state.find((inst) => inst.view.arn === chosen)!, request);
   }
   assert.deepEqual(result.failures, []);
+  return result;
 }
 
 describe("place() agrees with the reference placement", () => {
@@ -157,6 +164,152 @@ describe("place() agrees with the reference placement", () => {
         assert.deepEqual(fresh, first);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+// Derived snapshots: a cluster changes between launches (instances replaced with new views,
+// added, removed, moved; the last launch's tasks booked on the instances it chose), and each
+// launch derives its snapshot from an earlier one. The derived snapshot must answer exactly as
+// one built from scratch (same seed, same result), agree with the reference, and leave the
+// snapshot it came from answering as before.
+
+const editArb = fc.oneof(
+  fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), spec: instanceArb }),
+  fc.record({
+    kind: fc.constant("resources" as const),
+    at: fc.nat(),
+    cpu: fc.constantFrom(0, 256, 1024, 4096),
+    memory: fc.constantFrom(0, 512, 2048, 8192),
+  }),
+  fc.record({ kind: fc.constant("agent" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("task" as const), at: fc.nat(), task: taskArb }),
+  fc.record({ kind: fc.constant("touch" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("add" as const), at: fc.nat(), spec: instanceArb }),
+  fc.record({ kind: fc.constant("remove" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("move" as const), at: fc.nat(), to: fc.nat() }),
+);
+type Edit = typeof editArb extends fc.Arbitrary<infer T> ? T : never;
+
+const stepArb = fc.record({
+  edits: fc.array(editArb, { maxLength: 4 }),
+  /** Which of the run's requests this launch makes (indexes of others age meanwhile). */
+  request: fc.nat(2),
+  seed: fc.integer(),
+  /** Book the launch's tasks on the chosen instances, as a launch does. */
+  book: fc.boolean(),
+  /** Derive from the last snapshot, from the one before it, or build from scratch. */
+  from: fc.constantFrom("last", "last", "last", "older", "none"),
+});
+
+let nextId = 0;
+
+function applyEdit(views: InstanceView[], e: Edit): void {
+  const n = views.length;
+  if (e.kind === "add") {
+    views.splice(e.at % (n + 1), 0, viewOf(e.spec, `new-${nextId++}`));
+    return;
+  }
+  if (n === 0) return;
+  const at = e.at % n;
+  const v = views[at]!;
+  switch (e.kind) {
+    case "replace":
+      views[at] = viewOf(e.spec, `new-${nextId++}`);
+      return;
+    case "resources":
+      views[at] = { ...v, remaining: { ...v.remaining, cpu: e.cpu, memory: e.memory } };
+      return;
+    case "agent":
+      views[at] = { ...v, agentConnected: !v.agentConnected };
+      return;
+    case "task":
+      views[at] = { ...v, tasks: [...v.tasks, { family: "f", taskDefinitionArn: "x", ...e.task }] };
+      return;
+    case "touch":
+      views[at] = { ...v };
+      return;
+    case "remove":
+      views.splice(at, 1);
+      return;
+    case "move":
+      views.splice(at, 1);
+      views.splice(e.to % n, 0, v);
+      return;
+  }
+}
+
+/** The views after a launch: the chosen instances with the tasks booked (a new object each). */
+function book(views: InstanceView[], request: PlacementRequest, result: PlacementResult): void {
+  for (const p of result.placements) {
+    const at = views.findIndex((v) => v.arn === p.instanceArn);
+    const v = views[at]!;
+    views[at] = {
+      ...v,
+      remaining: {
+        cpu: v.remaining.cpu - request.cpu,
+        memory: v.remaining.memory - request.memory,
+        ports: [...v.remaining.ports, ...(request.hostPorts?.tcp ?? []).filter((x) => x !== 0)],
+        portsUdp: [...v.remaining.portsUdp, ...(request.hostPorts?.udp ?? []).filter((x) => x !== 0)],
+      },
+      tasks: [...v.tasks, { group: request.group!, family: "f", taskDefinitionArn: "x", desiredStatus: "RUNNING" }],
+    };
+  }
+}
+
+describe("derived snapshots place exactly as fresh ones", () => {
+  it("over random sequences of changes, agreeing with the reference", () => {
+    fc.assert(
+      fc.property(
+        fc.array(instanceArb, { minLength: 0, maxLength: 16 }),
+        fc.array(requestArb, { minLength: 3, maxLength: 3 }),
+        fc.array(stepArb, { minLength: 1, maxLength: 10 }),
+        (specs, requests, steps) => {
+          const views = cluster(specs);
+          const history: { snapshot: ClusterSnapshot; request: PlacementRequest; seed: number; result: PlacementResult }[] = [];
+          let snapshot = createSnapshot(views);
+          for (const step of steps) {
+            for (const e of step.edits) applyEdit(views, e);
+            const base =
+              step.from === "none" ? undefined : step.from === "older" ? (history.at(-2)?.snapshot ?? snapshot) : snapshot;
+            snapshot = createSnapshot(views, base === undefined ? {} : { previous: base });
+            const request = requests[step.request]!;
+            const result = agreesOn(views, snapshot, request, step.seed);
+            assert.deepEqual(result, place(request, createSnapshot(views), { rng: seededRng(step.seed) }), "derived vs fresh");
+            assert.deepEqual(explainPlacement(request, snapshot), explainPlacement(request, views));
+            // Earlier snapshots answer as they did before anything was derived from them.
+            for (const h of history.slice(-2)) {
+              assert.deepEqual(place(h.request, h.snapshot, { rng: seededRng(h.seed) }), h.result, "earlier snapshot changed");
+            }
+            history.push({ snapshot, request, seed: step.seed, result });
+            if (step.book) book(views, request, result);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("on large clusters with few changes per launch (long runs patched in place)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(instanceArb, { minLength: 40, maxLength: 120 }),
+        fc.array(requestArb, { minLength: 3, maxLength: 3 }),
+        fc.array(stepArb, { minLength: 4, maxLength: 12 }),
+        (specs, requests, steps) => {
+          const views = cluster(specs);
+          let snapshot = createSnapshot(views);
+          for (const step of steps) {
+            for (const e of step.edits) applyEdit(views, e);
+            snapshot = createSnapshot(views, { previous: snapshot });
+            const request = requests[step.request]!;
+            const result = place(request, snapshot, { rng: seededRng(step.seed) });
+            assert.deepEqual(result, place(request, createSnapshot(views), { rng: seededRng(step.seed) }));
+            if (step.book) book(views, request, result);
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -20,7 +20,8 @@
 // than the choice but infeasible (full, port taken, ...). The worst cases are linear: a cluster
 // whose best-ranked instances are all full, or a spread over an attribute unique per instance.
 // Building an order costs O(n log n) once per snapshot, bucket and key (and per group for
-// spread instanceId).
+// spread instanceId); a snapshot derived from the previous one patches the previous orders for
+// the changed instances instead (snapshot.ts).
 
 import { dynamicFeasible, staticCandidates, type CompiledRequest } from "./filters.js";
 import {
@@ -61,8 +62,8 @@ interface Context {
   readonly root: BucketNode;
   /** Identifies plan.levels (and the group when it matters) for the orders memo. */
   readonly orderKey: string;
-  /** Base spread counts per attribute, for this request's group. */
-  readonly counts: Map<string, ReadonlyMap<string, number>>;
+  /** Spread counts per attribute for this request's group: the snapshot's and this call's. */
+  readonly counts: Map<string, { readonly base: ReadonlyMap<string, number>; readonly added: ReadonlyMap<string, number> }>;
 }
 
 function planOf(steps: readonly StrategyStep[]): Plan {
@@ -108,10 +109,14 @@ function feasibleClean(ctx: Context, i: number): boolean {
 
 function bucketCount(ctx: Context, attribute: string, value: string): number {
   let counts = ctx.counts.get(attribute);
-  if (!counts) ctx.counts.set(attribute, (counts = baseBucketCounts(ctx.overlay.snapshot, ctx.req.group, attribute)));
-  const base = counts.get(value) ?? 0;
-  if (ctx.overlay.dirtyCount === 0) return base;
-  return base + ctx.overlay.addedInBucket(ctx.req.group, attribute, value);
+  if (!counts) {
+    counts = {
+      base: baseBucketCounts(ctx.overlay.snapshot, ctx.req.group, attribute),
+      added: ctx.overlay.addedInBuckets(ctx.req.group, attribute),
+    };
+    ctx.counts.set(attribute, counts);
+  }
+  return (counts.base.get(value) ?? 0) + (counts.added.get(value) ?? 0);
 }
 
 function chooseIn(ctx: Context, nodes: readonly BucketNode[], depth: number): number | undefined {
