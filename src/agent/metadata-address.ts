@@ -3,7 +3,6 @@
 // containers reach the host at the bridge's gateway (docker0, usually 172.17.0.1): the agent
 // asks the engine for it, since a bridge with no container attached has no carrier and Node's
 // interface list leaves it out. Host-network docker containers reach either address.
-import Docker from "dockerode";
 import type { Logger } from "pino";
 import { dockerConnection, type RuntimeName } from "../runtime/index.js";
 
@@ -11,6 +10,7 @@ export async function metadataHosts(runtime: RuntimeName, log: Logger, explicit?
   if (explicit) return [explicit];
   if (runtime !== "docker") return ["127.0.0.1"];
   try {
+    const { default: Docker } = await import("dockerode");
     const net = (await new Docker(dockerConnection().options).getNetwork("bridge").inspect()) as {
       IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] };
     };

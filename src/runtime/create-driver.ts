@@ -1,6 +1,6 @@
 // One entry point for the agent: a driver by name, or the best one this host offers.
 import { detectDocker } from "./detect-runtime.js";
-import { createDockerDriver, type DockerDriverOptions } from "./docker-driver.js";
+import type { DockerDriverOptions } from "./docker-driver.js";
 import { createProcessDriver, type ProcessDriverOptions } from "./process-driver.js";
 import { SimulatedDriver, type SimulatedDriverOptions } from "./simulated-driver.js";
 import type { RuntimeDriver } from "./types.js";
@@ -11,6 +11,12 @@ export type RuntimeDriverOptions =
   | ({ kind: "simulated" } & SimulatedDriverOptions)
   /** docker when an engine answers, else process. */
   | ({ kind: "auto" } & ProcessDriverOptions & DockerDriverOptions);
+
+/** dockerode and the docker driver load only here, when a docker driver is made. */
+async function createDockerDriver(options: DockerDriverOptions): Promise<RuntimeDriver> {
+  const docker = await import("./docker-driver.js");
+  return docker.createDockerDriver(options);
+}
 
 export async function createRuntimeDriver(options: RuntimeDriverOptions): Promise<RuntimeDriver> {
   switch (options.kind) {

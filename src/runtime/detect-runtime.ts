@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { detectProcessHost } from "./process-driver.js";
 import type { Isolation } from "./process-launch.js";
 import type { RuntimeName } from "./types.js";
@@ -70,6 +70,8 @@ export async function detectDocker(options: { timeoutMs?: number; env?: NodeJS.P
     const s = await stat(conn.socketPath).catch((e: NodeJS.ErrnoException) => e);
     if (s instanceof Error) return { available: false, endpoint: conn.endpoint, reason: s.code === "ENOENT" ? "no such socket" : s.message };
   }
+  // dockerode is loaded only when an engine may be there: it is most of an idle agent's heap.
+  const { default: Docker } = await import("dockerode");
   const docker = new Docker(conn.options);
   try {
     const v = await withTimeout(docker.version(), options.timeoutMs ?? 3000, "the engine");

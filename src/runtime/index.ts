@@ -42,7 +42,8 @@ export {
   parseHealthCommand,
   validateHealthCheck,
 } from "./health-check.js";
-export { createDockerDriver, DockerDriver, type DockerDriverOptions, type PullBehavior } from "./docker-driver.js";
+// The docker driver (and dockerode) is loaded by createRuntimeDriver only when asked for.
+export type { DockerDriver, DockerDriverOptions, PullBehavior } from "./docker-driver.js";
 export {
   DEFAULT_DOCKER_SOCKET,
   detectDocker,
