@@ -1,13 +1,14 @@
 // The node agent with the process runtime (real processes): time from RunTask to RUNNING, one
 // task at a time, and the agent's resident memory with 100 running tasks. The control plane
 // runs in this process; the agent is a child process (`berth agent`), so its memory is its own
-// (VmRSS from /proc/<pid>/status). Two ways of running the agent are measured: from the
-// TypeScript sources through tsx's loader (how `berth agent` runs today; Node 20 runs that
-// loader on a thread of its own, a second V8 isolate), and bundled to plain JavaScript with
-// esbuild (what a build step would ship). Prints a markdown table.
+// (VmRSS from /proc/<pid>/status). It runs as users run it, `bin/berth.js agent`, two ways: from
+// the build in dist/ (what `npm ci` leaves; the bench builds it first) and from the TypeScript
+// sources through tsx's loader (BERTH_FROM_SOURCE=1; Node 20 runs that loader on a thread of its
+// own, a second V8 isolate). Prints a markdown table.
 // Run: node --import tsx bench/agent.ts [--tasks 50] [--running 100]
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Cluster, removeProcessContainers, spawnAgentProcess, startCluster, until } from "../test/agent/harness.js";
@@ -46,9 +47,9 @@ async function allRunning(c: Cluster, arns: string[], status: string): Promise<b
   return true;
 }
 
-async function measure(program: string[] | undefined): Promise<Figures> {
+async function measure(): Promise<Figures> {
   const c = await startCluster();
-  const agent = await spawnAgentProcess(c.cp.url, join(c.dir, "bench-agent"), [], ...(program ? [program] : []));
+  const agent = await spawnAgentProcess(c.cp.url, join(c.dir, "bench-agent"));
   try {
     const arn = agent.containerInstanceArn;
     await until("agent connected", async () => (await c.instance(arn)).agentConnected === true);
@@ -104,27 +105,10 @@ async function measure(program: string[] | undefined): Promise<Figures> {
   }
 }
 
-/** The agent bundled to one JavaScript file (packages stay in node_modules), or undefined without esbuild. */
-async function bundledAgent(): Promise<{ program: string[]; dispose(): void } | undefined> {
-  let esbuild: typeof import("esbuild");
-  try {
-    esbuild = await import("esbuild");
-  } catch {
-    return undefined;
-  }
-  // Inside the repository, so the bundle resolves packages from its node_modules.
-  const dir = mkdtempSync(join(fileURLToPath(new URL("..", import.meta.url)), ".bench-agent-"));
-  const outfile = join(dir, "agent.mjs");
-  await esbuild.build({
-    entryPoints: [fileURLToPath(new URL("../test/agent/agent-main.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    outfile,
-    logLevel: "warning",
-  });
-  return { program: [outfile], dispose: () => rmSync(dir, { recursive: true, force: true }) };
+
+/** `npm run build`: dist/ as `npm ci` leaves it. */
+function buildDist(): void {
+  execFileSync(process.execPath, [fileURLToPath(new URL("../scripts/build.mjs", import.meta.url))], { stdio: "inherit" });
 }
 
 const rows: string[] = [];
@@ -139,22 +123,18 @@ function addRows(label: string, f: Figures): void {
   );
 }
 
-addRows("tsx (sources)", await measure(undefined));
-const bundle = await bundledAgent();
-if (bundle) {
-  try {
-    addRows("bundled JS", await measure(bundle.program));
-  } finally {
-    bundle.dispose();
-  }
-}
+buildDist();
+addRows("berth agent (dist/)", await measure());
+process.env.BERTH_FROM_SOURCE = "1";
+addRows("berth agent (sources, tsx)", await measure());
+delete process.env.BERTH_FROM_SOURCE;
 process.stdout.write(
   [
     "| agent run as | measure | value | target | met |",
     "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    "Process runtime, one container per task (`sh` + `sleep`), agent as a child process (`berth agent`); control plane in the benchmark's process.",
+    "Process runtime, one container per task (`sh` + `sleep`), agent as a child process (`bin/berth agent`, the installed command: Node.js with a 1 MiB young generation); control plane in the benchmark's process.",
     "",
   ].join("\n"),
 );

@@ -1,49 +1,11 @@
-// The `berth` command. The command tree is in program.ts; this file loads what the command
-// line needs, runs it, and turns failures into one line and an exit code (errors.ts).
-import { CommanderError, type Command } from "commander";
-import { DEFAULT_ENDPOINT } from "./aws-config.js";
-import { currentTarget } from "./context.js";
-import { describeError, ExitCode } from "./errors.js";
-import { buildProgram, CLIENT_COMMANDS } from "./program.js";
-
-/** Flags of the root that take a value, so the command word is found after them. */
-const ROOT_VALUE_FLAGS = new Set(["--endpoint", "--cluster", "--region", "--profile"]);
-
-/** The first word of the command line that names a command, if any. */
-function commandWord(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (ROOT_VALUE_FLAGS.has(a)) i++;
-    else if (!a.startsWith("-")) return a;
-  }
-  return undefined;
-}
-
-// The daemons pull in the control plane and the agent (a second of start-up); load them only
-// when one runs, or when the whole tree is shown (help, completion, an unknown word).
-async function daemonCommands(argv: readonly string[]): Promise<Command[]> {
-  const word = commandWord(argv);
-  const client: readonly string[] = CLIENT_COMMANDS;
-  if (word !== undefined && client.includes(word) && word !== "completion") return [];
-  if (word === undefined && argv.some((a) => a === "-V" || a === "--version")) return [];
-  // An agent on a host has no use for the control plane and SQLite: it loads its own code only.
-  if (word === "agent") return [(await import("./agent-command.js")).agentCommand()];
-  const [{ serverCommand, upCommand }, { agentCommand }] = await Promise.all([import("./server-commands.js"), import("./agent-command.js")]);
-  return [serverCommand(), upCommand(), agentCommand()];
-}
-
-const program = buildProgram(await daemonCommands(process.argv.slice(2)));
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // Commander printed its message (and the --help hint) already.
-    const shown = err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0;
-    process.exitCode = shown ? ExitCode.ok : ExitCode.usage;
-  } else {
-    const target = currentTarget();
-    const { message, exitCode } = describeError(err, { endpoint: target.endpoint ?? DEFAULT_ENDPOINT, cluster: target.cluster ?? "default" });
-    process.stderr.write(`error: ${message}\n`);
-    process.exitCode = exitCode;
-  }
+// The `berth` command's entry. `berth agent ...` takes a path of its own: a node agent is a
+// long-lived daemon on every host, and its resident memory is a target, so it loads the agent
+// and commander only — not the client commands, the AWS SDK or the control plane.
+const argv = process.argv;
+if (argv[2] === "agent") {
+  const { runAgentOnly } = await import("./agent-main.js");
+  await runAgentOnly(argv);
+} else {
+  const { runCli } = await import("./cli-main.js");
+  await runCli(argv);
 }

@@ -1,4 +1,4 @@
-// The command tree of `berth`. main.ts runs it; tests build it in-process to check every help
+// The command tree of `berth`. cli-main.ts runs it; tests build it in-process to check every help
 // text. The daemons (server, up, agent) are passed in, so the client commands never load the
 // control plane's code.
 import { Command } from "commander";
@@ -15,8 +15,10 @@ import { rolloutCommand } from "./rollout-command.js";
 import { deployCommand, scaleCommand } from "./service-commands.js";
 import { runCommand, stopCommand } from "./task-commands.js";
 import { translateCommand } from "./translate-command.js";
+import { configureTree } from "./command-tree.js";
 
-export const HELP_WIDTH = 100;
+export { fullName, HELP_WIDTH } from "./command-tree.js";
+
 
 /** Names of the client commands (main.ts decides from them what to load). */
 export const CLIENT_COMMANDS = [
@@ -80,25 +82,6 @@ Docs: docs/cli.md. Exit codes: 0 ok, 1 failed, 2 usage, 3 unreachable, 4 rollout
   for (const c of clientCommands()) program.addCommand(c);
   configureTree(program);
   return program;
-}
-
-/** Help fits 100 columns; usage errors throw (main.ts turns them into exit code 2). */
-function configureTree(cmd: Command): void {
-  // On a terminal narrower than 100 columns, its width; otherwise (a pipe, a wide terminal) 100.
-  const width = (stream: NodeJS.WriteStream) => () => Math.min(stream.isTTY && stream.columns ? stream.columns : HELP_WIDTH, HELP_WIDTH);
-  cmd
-    .exitOverride()
-    .configureOutput({ getOutHelpWidth: width(process.stdout), getErrHelpWidth: width(process.stderr) })
-    // "get <kind> [name]" reads better in the list of commands than "get [options] <kind> [name]".
-    .configureHelp({ subcommandTerm: (c) => [c.name(), ...c.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))].join(" ") })
-    .showHelpAfterError(`(see '${fullName(cmd)} --help')`);
-  for (const sub of cmd.commands) configureTree(sub);
-}
-
-export function fullName(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
 }
 
 /** Every command in the tree, depth first (the root first). */

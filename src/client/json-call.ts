@@ -1,7 +1,11 @@
 // One AWS JSON 1.1 call, signed, over fetch: what berth's agent and CLI use where the AWS SDK is
 // more than they need (the agent makes a handful of calls at start-up, and its resident memory
 // is a target; the CLI's own berth operations are unknown to the SDK). Errors come back as
-// JsonCallError with the exception's name and HTTP status, as the SDK raises them.
+// JsonCallError with the exception's name and HTTP status, as the SDK raises them. node:http
+// rather than fetch: fetch loads undici and its WebAssembly parser, about 8 MB more of an
+// agent's resident memory.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { signRequest } from "./sigv4.js";
 
 export interface Credentials {
@@ -50,8 +54,8 @@ export async function jsonCall<T>(target: JsonCallTarget, targetPrefix: string, 
     credentials: target.credentials,
     now: new Date(),
   });
-  const res = await fetch(target.endpoint, { method: "POST", headers, body: text, signal: AbortSignal.timeout(target.timeoutMs ?? 30_000) });
-  const answer = await res.text();
+  const res = await post(target.endpoint, headers, text, target.timeoutMs ?? 30_000);
+  const answer = res.body;
   let parsed: Record<string, unknown> | undefined;
   try {
     parsed = JSON.parse(answer) as Record<string, unknown>;
@@ -61,9 +65,25 @@ export async function jsonCall<T>(target: JsonCallTarget, targetPrefix: string, 
   if (!parsed || typeof parsed !== "object") {
     throw new JsonCallError("NotJsonAnswer", `${target.endpoint} answered ${operation} with HTTP ${res.status} and a body that is not JSON`, res.status);
   }
-  if (!res.ok) {
+  if (res.status < 200 || res.status >= 300) {
     const type = String(parsed.__type ?? "UnknownError").split("#").pop() || "UnknownError";
     throw new JsonCallError(type, String(parsed.message ?? parsed.Message ?? ""), res.status);
   }
   return parsed as T;
+}
+
+/** One POST; resolves with the status and the whole body. */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith("https:") ? httpsRequest : httpRequest;
+    const req = send(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }

@@ -37,22 +37,18 @@ function instanceTask(t: TaskLike): InstanceTask {
   return view;
 }
 
-// For the same reason a whole view is kept with the record and task records it was built from,
-// and reused while the instance's record and its tasks are those same objects.
-const views = new WeakMap<ContainerInstanceRecord, { records: readonly TaskLike[]; view: InstanceView }>();
-
-function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+// For the same reason a whole view is kept with the record it was built from and the
+// generation of the instance's task bucket (which changes whenever one of those tasks does),
+// and reused while both are the same: a launch then touches only the instances that changed.
+const views = new WeakMap<ContainerInstanceRecord, { generation: number; view: InstanceView }>();
 
 export function instanceView(deps: Deps, rec: ContainerInstanceRecord): InstanceView {
-  const records = deps.cache.byIndex<TaskLike>("instanceTasks", indexKey.instanceTasks(rec.containerInstanceArn, "desired", "RUNNING"));
+  const bucket = indexKey.instanceTasks(rec.containerInstanceArn, "desired", "RUNNING");
+  const generation = deps.cache.indexGeneration("instanceTasks", bucket);
   const kept = views.get(rec);
-  if (kept && sameObjects(kept.records, records)) return kept.view;
-  const view = buildView(rec, records.map(instanceTask));
-  views.set(rec, { records, view });
+  if (kept && kept.generation === generation) return kept.view;
+  const view = buildView(rec, deps.cache.byIndex<TaskLike>("instanceTasks", bucket).map(instanceTask));
+  views.set(rec, { generation, view });
   return view;
 }
 

@@ -53,6 +53,8 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
   const dirty = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
   const failures = new Map<string, number>();
+  /** Services whose last pass could not place every task it wanted to: room helps them. */
+  const waitingForRoom = new Set<string>();
   const concurrency = options.concurrency ?? 4;
   const logSize = options.logSize ?? 50;
   let stopped = false;
@@ -115,8 +117,13 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
     if (acted) summary = await executeDecision(deps, scope, service, decision);
     if (acted || decision.waits.length > 0) await recordDecision(deps, scope, service, decision, summary, now, logSize);
     if (service.status === "DRAINING") await finishDeletion(deps, scope, key);
-    // Placement failures are retried on a back-off of their own, as ECS keeps trying.
-    if (summary.placementFailures > 0) return Math.min(decision.requeueAfterMs ?? 5_000, 5_000);
+    // Placement failures are retried on a back-off of their own, as ECS keeps trying, and
+    // sooner when an instance gives resources back.
+    if (summary.placementFailures > 0) {
+      waitingForRoom.add(key);
+      return Math.min(decision.requeueAfterMs ?? 5_000, 5_000);
+    }
+    waitingForRoom.delete(key);
     return decision.requeueAfterMs;
   }
 
@@ -142,6 +149,8 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
   };
 
   // Wake-ups: a service changed, one of its tasks changed, or its cluster's instances changed.
+  // An instance that only gave resources back wakes just the services waiting for room; any
+  // other change (status, attributes, agent, joining, leaving) may matter to every service.
   const subscription = deps.cache.subscribe((change) => {
     const kind = kindOf(change.key);
     if (kind === "services") enqueue(change.key);
@@ -149,9 +158,17 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
       const t = (change.value ?? change.prev) as TaskRecord | undefined;
       if (t?.serviceName) enqueue(change.key.replace(/\/tasks\/([^/]+)\/[^/]+$/, `/services/$1/${t.serviceName}`));
     } else if (kind === "instances") {
-      if (onlyReserved(change.prev as ContainerInstanceRecord | undefined, change.value as ContainerInstanceRecord | undefined)) return;
+      const prev = change.prev as ContainerInstanceRecord | undefined;
+      const next = change.value as ContainerInstanceRecord | undefined;
+      const resources = resourceChange(prev, next);
+      if (resources === "taken") return;
+      const services = change.key.replace(/\/instances\/([^/]+)\/[^/]+$/, "/services/$1/");
+      if (resources === "freed") {
+        for (const key of waitingForRoom) if (key.startsWith(services)) enqueue(key);
+        return;
+      }
       if (wokenClusters.size === 0) queueMicrotask(wakeClusters);
-      wokenClusters.add(change.key.replace(/\/instances\/([^/]+)\/[^/]+$/, "/services/$1/"));
+      wokenClusters.add(services);
     }
   });
   const resyncAll = () => {
@@ -176,24 +193,25 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
 }
 
 /**
- * True when an instance change only took resources (a launch reserving cpu, memory, ports):
- * that can never let a waiting placement succeed, so it wakes no service. With 1,000 services
- * every launch otherwise re-ran every service that was waiting for room.
+ * How an instance change bears on placement when only its remaining resources moved: "taken"
+ * (a launch reserved cpu, memory or ports: that never lets a waiting placement succeed, so it
+ * wakes no service), "freed" (something was given back: only services waiting for room care),
+ * or "other" when anything else changed too (or the instance came or went).
  */
-export function onlyReserved(prev: ContainerInstanceRecord | undefined, next: ContainerInstanceRecord | undefined): boolean {
-  if (!prev || !next) return false;
+export function resourceChange(prev: ContainerInstanceRecord | undefined, next: ContainerInstanceRecord | undefined): "taken" | "freed" | "other" {
+  if (!prev || !next) return "other";
   const { remainingResources: a, version: _va, ...restPrev } = prev;
   const { remainingResources: b, version: _vb, ...restNext } = next;
-  if (JSON.stringify(restPrev) !== JSON.stringify(restNext)) return false;
+  if (JSON.stringify(restPrev) !== JSON.stringify(restNext)) return "other";
   const amount = (rs: typeof a, name: string) => rs?.find((r) => r.name === name)?.integerValue ?? 0;
   const ports = (rs: typeof a, name: string) => new Set(rs?.find((r) => r.name === name)?.stringSetValue ?? []);
-  if (amount(b, "CPU") > amount(a, "CPU") || amount(b, "MEMORY") > amount(a, "MEMORY")) return false;
+  if (amount(b, "CPU") > amount(a, "CPU") || amount(b, "MEMORY") > amount(a, "MEMORY")) return "freed";
   // A port given back frees room as surely as cpu does.
   for (const name of ["PORTS", "PORTS_UDP"]) {
     const after = ports(b, name);
-    for (const p of ports(a, name)) if (!after.has(p)) return false;
+    for (const p of ports(a, name)) if (!after.has(p)) return "freed";
   }
-  return true;
+  return "taken";
 }
 
 function describeAction(a: Decision["actions"][number]): { kind: string; detail: string } {

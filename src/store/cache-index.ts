@@ -11,6 +11,9 @@ export class SecondaryIndex {
   private readonly buckets = new Map<string, string[]>();
   /** What each key is filed under now, to unfile it when it changes or goes. */
   private readonly filed = new Map<string, readonly string[]>();
+  /** Per index value, the tick of its bucket's last change (see generation()). */
+  private readonly changedAt = new Map<string, number>();
+  private tick = 0;
 
   constructor(
     readonly name: string,
@@ -24,6 +27,8 @@ export class SecondaryIndex {
     const prev = this.filed.get(key) ?? NONE;
     for (const v of prev) if (!next.includes(v)) this.unfile(v, key);
     for (const v of next) if (!prev.includes(v)) this.file(v, key);
+    // The value of a key the bucket keeps changed, which changes what byIndex returns too.
+    for (const v of next) this.changedAt.set(v, ++this.tick);
     if (next.length > 0) this.filed.set(key, next);
     else this.filed.delete(key);
   }
@@ -40,9 +45,20 @@ export class SecondaryIndex {
     return this.buckets.get(indexValue) ?? NONE;
   }
 
+  /**
+   * A number that changes whenever the bucket of `indexValue` gains or loses a key or one of its
+   * keys gets a new value, and never returns to an earlier number: equal generations mean the
+   * same bucket contents, so a caller can keep what it derived from them.
+   */
+  generation(indexValue: string): number {
+    return this.changedAt.get(indexValue) ?? 0;
+  }
+
   clear(): void {
     this.buckets.clear();
     this.filed.clear();
+    // Ticks keep counting, so a generation read before the clear never matches one after it.
+    for (const v of this.changedAt.keys()) this.changedAt.set(v, ++this.tick);
   }
 
   private valuesOf(key: string, value: unknown): readonly string[] {
@@ -69,6 +85,7 @@ export class SecondaryIndex {
   private unfile(indexValue: string, key: string): void {
     const bucket = this.buckets.get(indexValue);
     if (!bucket) return;
+    this.changedAt.set(indexValue, ++this.tick);
     removeSorted(bucket, key);
     if (bucket.length === 0) this.buckets.delete(indexValue);
   }

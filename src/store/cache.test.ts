@@ -97,6 +97,30 @@ describe("createCache", () => {
     });
   });
 
+  it("an index value's generation moves with every change to its records, and only then", async () => {
+    await withCache({}, async (store, cache) => {
+      const apply = async (...ops: Op[]) => cache.waitFor((await store.txn({ success: ops })).revision);
+      const gen = () => cache.indexGeneration("cluster", "c1");
+      assert.equal(gen(), 0, "an empty bucket");
+      await apply(put("t/1", { cluster: "c1", family: "web" }));
+      const seen = new Set([gen()]);
+      await apply(put("t/9", { cluster: "c2", family: "web" }));
+      assert.ok(seen.has(gen()), "a record of another bucket leaves it alone");
+      const steps = [
+        () => apply(put("t/1", { cluster: "c1", family: "web", status: "RUNNING" })), // a new value
+        () => apply(put("t/2", { cluster: "c1", family: "db" })), // a record filed
+        () => apply(put("t/2", { cluster: "c2", family: "db" })), // moved out
+        () => apply(del("t/1")), // deleted: the bucket is empty again
+        () => apply(put("t/1", { cluster: "c1", family: "web" })), // the same record as at first
+      ];
+      for (const step of steps) {
+        await step();
+        assert.ok(!seen.has(gen()), "every change gives a number never seen before");
+        seen.add(gen());
+      }
+    });
+  });
+
   it("an index function may file a record under several values", async () => {
     const indexes = { tag: (_key: string, value: unknown) => (value as { tags: string[] }).tags };
     await withCache({ indexes }, async (store, cache) => {

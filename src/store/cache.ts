@@ -55,6 +55,11 @@ export interface Cache {
   byIndex<T = unknown>(index: string, indexValue: string): T[];
   byIndexEntries<T = unknown>(index: string, indexValue: string): CacheEntry<T>[];
   countByIndex(index: string, indexValue: string): number;
+  /**
+   * Changes whenever what byIndex(index, indexValue) returns changes (a key filed or unfiled,
+   * or a filed key's new value), never repeating: equal numbers mean the same records.
+   */
+  indexGeneration(index: string, indexValue: string): number;
   /** Called synchronously for every change, after the whole transaction is applied. */
   subscribe(listener: (change: CacheChange) => void): Disposable;
   /** Stops watching; pending waitFor calls reject. */
@@ -173,6 +178,10 @@ class InformerCache implements Cache {
 
   countByIndex(index: string, indexValue: string): number {
     return this.index(index).keys(indexValue).length;
+  }
+
+  indexGeneration(index: string, indexValue: string): number {
+    return this.index(index).generation(indexValue);
   }
 
   subscribe(listener: (change: CacheChange) => void): Disposable {

@@ -13,7 +13,7 @@ import {
   type TaskOverride,
 } from "@aws-sdk/client-ecs";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -135,21 +135,20 @@ export interface AgentProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-const AGENT_MAIN = fileURLToPath(new URL("./agent-main.ts", import.meta.url));
-const BERTH_BIN = fileURLToPath(new URL("../../bin/berth.js", import.meta.url));
-const MAIN_TS = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+/** The `berth` command as installed: a shell wrapper that runs bin/berth.js under Node.js. */
+export const BERTH_COMMAND = fileURLToPath(new URL("../../bin/berth", import.meta.url));
 
-/** `node bin/berth.js agent ...` once the CLI wires the command in; until then the command alone. */
-function agentArgv(): string[] {
-  const wired = readFileSync(MAIN_TS, "utf8").includes("agentCommand");
-  return wired ? [BERTH_BIN, "agent"] : ["--import", "tsx", AGENT_MAIN];
-}
-
-/** `program`: node's arguments before the agent's flags (default: the CLI, see agentArgv). */
-export async function spawnAgentProcess(endpoint: string, stateDir: string, extra: string[] = [], program = agentArgv()): Promise<AgentProcess> {
+/** `command ...program --endpoint ...`: by default `berth agent`, as users start it. */
+export async function spawnAgentProcess(
+  endpoint: string,
+  stateDir: string,
+  extra: string[] = [],
+  program: string[] = [BERTH_COMMAND, "agent"],
+): Promise<AgentProcess> {
+  const [command, ...args] = program as [string, ...string[]];
   const child = spawn(
-    process.execPath,
-    [...program, "--endpoint", endpoint, "--runtime", "process", "--state-dir", stateDir, "--metadata-port", "0", ...extra],
+    command,
+    [...args, "--endpoint", endpoint, "--runtime", "process", "--state-dir", stateDir, "--metadata-port", "0", ...extra],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BERTH_LOG_LEVEL: process.env.BERTH_TEST_LOG ?? "warn" } },
   );
   let stderr = "";
