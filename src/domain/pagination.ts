@@ -12,8 +12,14 @@ export interface Page<T> {
   nextToken?: string;
 }
 
+/** What paginate reads: an array, or a view that fetches items only when asked (at). */
+export interface Sequence<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
 export function paginate<T>(
-  sorted: T[],
+  sorted: Sequence<T>,
   keyOf: (item: T) => string,
   req: PageRequest,
   limits: { default: number; max: number },
@@ -27,19 +33,20 @@ export function paginate<T>(
     const after = decodeToken(req.nextToken);
     start = upperBound(sorted, after, keyOf);
   }
-  const items = sorted.slice(start, start + size);
+  const items: T[] = [];
+  for (let i = start; i < Math.min(start + size, sorted.length); i++) items.push(sorted.at(i) as T);
   const page: Page<T> = { items };
   if (start + size < sorted.length && items.length > 0) page.nextToken = encodeToken(keyOf(items[items.length - 1]!));
   return page;
 }
 
 /** Index of the first item whose key is greater than `key` (keys must ascend along `sorted`). */
-function upperBound<T>(sorted: T[], key: string, keyOf: (item: T) => string): number {
+function upperBound<T>(sorted: Sequence<T>, key: string, keyOf: (item: T) => string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keyOf(sorted[mid]!) <= key) lo = mid + 1;
+    if (keyOf(sorted.at(mid) as T) <= key) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -86,11 +86,16 @@ export function listTaskDefinitions(
   assertStatusFilter(input.status);
   const status = input.status ?? "ACTIVE";
   // ECS's familyPrefix is, despite its name, an exact family filter.
-  const recs = input.familyPrefix
-    ? deps.cache.byIndex<TaskDefinitionRecord>("familyStatus", indexKey.familyStatus(scope, input.familyPrefix, status))
-    : deps.cache.byIndex<TaskDefinitionRecord>("taskDefinitionStatus", indexKey.taskDefinitionStatus(scope, status));
+  const keysOf = input.familyPrefix
+    ? deps.cache.byIndexKeys("familyStatus", indexKey.familyStatus(scope, input.familyPrefix, status))
+    : deps.cache.byIndexKeys("taskDefinitionStatus", indexKey.taskDefinitionStatus(scope, status));
   const desc = input.sort === "DESC";
-  const ordered = desc ? [...recs].reverse() : recs;
+  // A page reads only its own records (and a binary search's worth for the token), not every
+  // revision of the account.
+  const ordered = {
+    length: keysOf.length,
+    at: (i: number) => deps.cache.get<TaskDefinitionRecord>(keysOf[desc ? keysOf.length - 1 - i : i]!)!,
+  };
   // Sort keys: family, then the zero-padded revision; inverted for DESC so the token stays ordered.
   const sortKey = (r: TaskDefinitionRecord) => {
     const k = `${r.family}\u0000${r.revision.toString().padStart(7, "0")}`;

@@ -55,6 +55,8 @@ export interface Cache {
   byIndex<T = unknown>(index: string, indexValue: string): T[];
   byIndexEntries<T = unknown>(index: string, indexValue: string): CacheEntry<T>[];
   countByIndex(index: string, indexValue: string): number;
+  /** The keys filed under an index value, ascending, without their values; do not modify. */
+  byIndexKeys(index: string, indexValue: string): readonly string[];
   /**
    * Changes whenever what byIndex(index, indexValue) returns changes (a key filed or unfiled,
    * or a filed key's new value), never repeating: equal numbers mean the same records.
@@ -178,6 +180,10 @@ class InformerCache implements Cache {
 
   countByIndex(index: string, indexValue: string): number {
     return this.index(index).keys(indexValue).length;
+  }
+
+  byIndexKeys(index: string, indexValue: string): readonly string[] {
+    return this.index(index).keys(indexValue);
   }
 
   indexGeneration(index: string, indexValue: string): number {
