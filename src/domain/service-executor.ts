@@ -2,11 +2,11 @@
 // same paths as RunTask/StartTask and StopTask; everything the decision says about the service
 // itself (deployments, rollout state, events, failure tracking) is one guarded write.
 import type { Decision, ServiceAction } from "../controllers/index.js";
-import { isRepeatSuppressed, serviceEvents, taskIdOf } from "../controllers/index.js";
+import { applyDeploymentActions, isRepeatSuppressed, serviceEvents, taskIdOf } from "../controllers/index.js";
 import { uuid, type Scope } from "../model/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
 import { keys } from "./keys.js";
-import { MAX_EVENTS, newDeployment, MAX_PAST_DEPLOYMENTS, type DeploymentRecord, type ServiceEvent, type ServiceRecord } from "./service-records.js";
+import { MAX_EVENTS, newDeployment, MAX_PAST_DEPLOYMENTS, type ServiceEvent, type ServiceRecord } from "./service-records.js";
 import { launchTasks, startTask } from "./task-launch.js";
 import { findTask, requestStop } from "./tasks.js";
 
@@ -113,59 +113,16 @@ async function updateServiceRecord(
     const current = deps.cache.get<ServiceRecord>(key);
     if (!current) return { guards: [], ops: [], result: undefined };
     const now = deps.clock.now();
-    let deployments: DeploymentRecord[] = current.deployments.map((d) => ({ ...d }));
-    let past = [...(current.pastDeployments ?? [])];
-    let failureTracking = current.failureTracking;
-    const find = (id: string) => deployments.find((d) => d.id === id);
-    for (const a of actions) {
-      switch (a.kind) {
-        case "setRolloutState": {
-          const d = find(a.deploymentId);
-          if (d) Object.assign(d, { rolloutState: a.rolloutState, rolloutStateReason: a.rolloutStateReason, updatedAt: now });
-          break;
-        }
-        case "setDeploymentCounts": {
-          const d = find(a.deploymentId);
-          if (d) {
-            Object.assign(d, {
-              desiredCount: a.desiredCount,
-              pendingCount: a.pendingCount,
-              runningCount: a.runningCount,
-              failedTasks: a.failedTasks,
-              hadHealthyTask: a.hadHealthyTask,
-            });
-          }
-          break;
-        }
-        case "setDeploymentStatus": {
-          const d = find(a.deploymentId);
-          if (!d) break;
-          d.status = a.status;
-          d.updatedAt = now;
-          if (a.status === "INACTIVE") {
-            deployments = deployments.filter((x) => x !== d);
-            past = [d, ...past].slice(0, MAX_PAST_DEPLOYMENTS);
-          }
-          break;
-        }
-        case "createRollbackDeployment": {
-          const rollback = newDeployment(a.taskDefinitionArn, a.desiredCount, now, {
-            rolloutStateReason: a.rolloutStateReason,
-            rollbackTargetId: a.targetDeploymentId,
-          });
-          deployments = [
-            rollback,
-            ...deployments.map((d) => (d.id === a.failedDeploymentId || d.status === "PRIMARY" ? { ...d, status: "ACTIVE" as const } : d)),
-          ];
-          break;
-        }
-        case "setFailureTracking":
-          failureTracking = a.tracking;
-          break;
-        default:
-          break;
-      }
-    }
+    const { deployments, past, failureTracking } = applyDeploymentActions(
+      { deployments: current.deployments, past: current.pastDeployments ?? [], failureTracking: current.failureTracking },
+      actions,
+      now,
+      {
+        maxPast: MAX_PAST_DEPLOYMENTS,
+        rollback: (a) =>
+          newDeployment(a.taskDefinitionArn, a.desiredCount, now, { rolloutStateReason: a.rolloutStateReason, rollbackTargetId: a.targetDeploymentId }),
+      },
+    );
     let events: ServiceEvent[] = current.events;
     for (const message of messages) {
       if (isRepeatSuppressed(message, events, now)) continue;

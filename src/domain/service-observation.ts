@@ -62,7 +62,7 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
       },
       healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds ?? 0,
       loadBalanced: service.loadBalancers.length > 0,
-      ...(service.failureTracking ? { failureTracking: service.failureTracking as never } : {}),
+      ...(service.failureTracking ? { failureTracking: service.failureTracking } : {}),
       events: service.events,
     },
     deployments: [...service.deployments, ...(service.pastDeployments ?? [])].map((d) => ({

@@ -1,6 +1,7 @@
 // A service as berth stores it: ECS's Service shape with its deployments and events inside, as
 // DescribeServices shows them, plus the scheduler's own bookkeeping.
 import type { DeploymentConfiguration, Tag } from "@aws-sdk/client-ecs";
+import type { FailureTracking } from "../controllers/index.js";
 import { deploymentId, invalidParameter } from "../model/index.js";
 
 export interface DeploymentRecord {
@@ -63,7 +64,7 @@ export interface ServiceRecord {
   /** Newest first, at most MAX_EVENTS. */
   events: ServiceEvent[];
   /** The scheduler's failure accounting and launch throttling, kept between passes. */
-  failureTracking?: unknown;
+  failureTracking?: FailureTracking;
   /** Deployments that ended (INACTIVE), newest first, for ListServiceDeployments. */
   pastDeployments?: DeploymentRecord[];
 }

@@ -239,7 +239,7 @@ describe("decide: property", () => {
           sim.advance(r.ms);
         }
         if (rolledBack) {
-          const failed = sim.deployments.find((d) => d.id === failing)!;
+          const failed = sim.deployment(failing)!;
           assert.equal(failed.rolloutState, "FAILED");
           assert.equal(sim.primary.taskDefinitionArn, original);
           assert.ok(sim.settle(300));

@@ -189,7 +189,7 @@ describe("decide: rolling update to completion", () => {
       assert.equal(texts[0], "(service web) has reached a steady state.");
       assert.equal(texts[1], `(service web) (deployment ${sim.primary.id}) deployment completed.`);
       assert.equal(sim.primary.rolloutStateReason, `ECS deployment ${sim.primary.id} completed.`);
-      assert.equal(sim.deployments.find((d) => d.id === old)!.status, "INACTIVE");
+      assert.equal(sim.deployment(old)!.status, "INACTIVE");
     });
   }
 

@@ -17,6 +17,12 @@ export {
 } from "./classify.js";
 export { findRollbackTarget } from "./circuit-breaker.js";
 export {
+  applyDeploymentActions,
+  type DeploymentState,
+  type DeploymentUpdateOptions,
+  type UpdatableDeployment,
+} from "./deployment-updates.js";
+export {
   EVENT_REPEAT_INTERVAL_MS,
   MAX_SERVICE_EVENTS,
   isHealthCheckStopReason,

@@ -5,6 +5,7 @@
 // cannot hide itself.
 
 import { decide } from "./decide.js";
+import { applyDeploymentActions } from "./deployment-updates.js";
 import { mergeEvents } from "./events.js";
 import { maximumTotalTasks, minimumHealthyTasks } from "./rollout-math.js";
 import {
@@ -49,6 +50,8 @@ export class Simulation {
   status: "ACTIVE" | "DRAINING" = "ACTIVE";
   readonly config: SimConfig;
   deployments: SimDeployment[] = [];
+  /** INACTIVE deployments, newest first, as the executor keeps them. */
+  pastDeployments: SimDeployment[] = [];
   tasks: SimTask[] = [];
   instances: SimInstance[] = [];
   events: ServiceEventRecord[] = [];
@@ -78,6 +81,11 @@ export class Simulation {
 
   get isDaemon(): boolean {
     return this.config.strategy === "DAEMON";
+  }
+
+  /** A deployment by id, live or past. */
+  deployment(id: string): SimDeployment | undefined {
+    return this.deployments.find((d) => d.id === id) ?? this.pastDeployments.find((d) => d.id === id);
   }
 
   get primary(): SimDeployment {
@@ -119,11 +127,17 @@ export class Simulation {
     this.now += ms;
   }
 
-  private newDeployment(rolloutState: "IN_PROGRESS" | "COMPLETED", td = this.tdRevision, rollbackTargetId?: string): SimDeployment {
-    const d: SimDeployment = {
+  private newDeployment(rolloutState: "IN_PROGRESS" | "COMPLETED"): SimDeployment {
+    const d = this.makeDeployment(rolloutState, `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${this.tdRevision}`);
+    this.deployments.push(d);
+    return d;
+  }
+
+  private makeDeployment(rolloutState: "IN_PROGRESS" | "COMPLETED", taskDefinitionArn: string, rollbackTargetId?: string): SimDeployment {
+    return {
       id: `ecs-svc/${(1000000000000000000n + BigInt(++this.seq)).toString()}`,
       status: "PRIMARY",
-      taskDefinitionArn: `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${td}`,
+      taskDefinitionArn,
       desiredCount: this.desired,
       failedTasks: 0,
       rolloutState,
@@ -131,8 +145,6 @@ export class Simulation {
       containerHealthChecks: this.config.containerHealthChecks ?? false,
       ...(rollbackTargetId ? { rollbackTargetId } : {}),
     };
-    this.deployments.push(d);
-    return d;
   }
 
   private createTask(deploymentId: string, instanceArn?: string): SimTask {
@@ -223,7 +235,7 @@ export class Simulation {
         failureTracking: this.tracking,
         events: this.events,
       },
-      deployments: this.deployments.map((d) => ({ ...d })),
+      deployments: [...this.deployments, ...this.pastDeployments].map((d) => ({ ...d })),
       tasks: this.tasks.map((t) => ({
         ...t,
         ...(t.containerInstanceArn ? { instanceStatus: statusOf.get(t.containerInstanceArn) ?? "INACTIVE" } : {}),
@@ -309,40 +321,6 @@ export class Simulation {
           }
           break;
         }
-        case "setRolloutState": {
-          const d = this.deployments.find((x) => x.id === a.deploymentId);
-          if (d) Object.assign(d, { rolloutState: a.rolloutState, rolloutStateReason: a.rolloutStateReason });
-          break;
-        }
-        case "setDeploymentStatus": {
-          const d = this.deployments.find((x) => x.id === a.deploymentId);
-          if (d) d.status = a.status;
-          break;
-        }
-        case "setDeploymentCounts": {
-          const d = this.deployments.find((x) => x.id === a.deploymentId);
-          if (d) {
-            Object.assign(d, {
-              desiredCount: a.desiredCount,
-              pendingCount: a.pendingCount,
-              runningCount: a.runningCount,
-              failedTasks: a.failedTasks,
-              hadHealthyTask: a.hadHealthyTask,
-            });
-          }
-          break;
-        }
-        case "createRollbackDeployment": {
-          for (const d of this.deployments) if (d.status === "PRIMARY") d.status = "ACTIVE";
-          const target = this.deployments.find((d) => d.id === a.targetDeploymentId)!;
-          const td = Number(target.taskDefinitionArn.slice(target.taskDefinitionArn.lastIndexOf(":") + 1));
-          const d = this.newDeployment("IN_PROGRESS", td, a.targetDeploymentId);
-          d.rolloutStateReason = a.rolloutStateReason;
-          break;
-        }
-        case "setFailureTracking":
-          this.tracking = a.tracking;
-          break;
         case "event":
           // No suppression here: repeats are decide()'s to hold back, and the tests check it does.
           added.push({ createdAt: this.now, message: a.message });
@@ -350,6 +328,19 @@ export class Simulation {
       }
     }
     this.events = mergeEvents(this.events, added);
+    // The rest is what the executor does to the stored deployments, through the same function.
+    const next = applyDeploymentActions(
+      { deployments: this.deployments, past: this.pastDeployments, failureTracking: this.tracking },
+      decision.actions,
+      this.now,
+      {
+        maxPast: 20,
+        rollback: (a) => ({ ...this.makeDeployment("IN_PROGRESS", a.taskDefinitionArn, a.targetDeploymentId), desiredCount: a.desiredCount, rolloutStateReason: a.rolloutStateReason }),
+      },
+    );
+    this.deployments = next.deployments;
+    this.pastDeployments = next.past;
+    this.tracking = next.failureTracking ?? INITIAL_FAILURE_TRACKING;
   }
 
   /** True when the service is what ECS calls steady: desired PRIMARY tasks, all healthy, nothing else. */
