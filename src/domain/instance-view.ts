@@ -38,8 +38,11 @@ function instanceTask(t: TaskLike): InstanceTask {
 }
 
 // For the same reason a whole view is kept with the record it was built from and the
-// generation of the instance's task bucket (which changes whenever one of those tasks does),
-// and reused while both are the same: a launch then touches only the instances that changed.
+// generation of the instance's task bucket, and reused while both are the same: a launch then
+// touches only the instances that changed. The bucket's generation moves when a task joins or
+// leaves it (desiredStatus decides that); what a view takes from a task besides (group,
+// service, task definition) never changes, so a task's other updates (its lastStatus, health)
+// leave the view as it is.
 const views = new WeakMap<ContainerInstanceRecord, { generation: number; view: InstanceView }>();
 
 export function instanceView(deps: Deps, rec: ContainerInstanceRecord): InstanceView {

@@ -11,7 +11,7 @@ export class SecondaryIndex {
   private readonly buckets = new Map<string, string[]>();
   /** What each key is filed under now, to unfile it when it changes or goes. */
   private readonly filed = new Map<string, readonly string[]>();
-  /** Per index value, the tick of its bucket's last change (see generation()). */
+  /** Per index value, the tick of its bucket's last change of keys (see generation()). */
   private readonly changedAt = new Map<string, number>();
   private tick = 0;
 
@@ -27,8 +27,6 @@ export class SecondaryIndex {
     const prev = this.filed.get(key) ?? NONE;
     for (const v of prev) if (!next.includes(v)) this.unfile(v, key);
     for (const v of next) if (!prev.includes(v)) this.file(v, key);
-    // The value of a key the bucket keeps changed, which changes what byIndex returns too.
-    for (const v of next) this.changedAt.set(v, ++this.tick);
     if (next.length > 0) this.filed.set(key, next);
     else this.filed.delete(key);
   }
@@ -46,9 +44,9 @@ export class SecondaryIndex {
   }
 
   /**
-   * A number that changes whenever the bucket of `indexValue` gains or loses a key or one of its
-   * keys gets a new value, and never returns to an earlier number: equal generations mean the
-   * same bucket contents, so a caller can keep what it derived from them.
+   * A number that changes whenever the bucket of `indexValue` gains or loses a key, and never
+   * returns to an earlier number: equal generations mean the same keys (their values may have
+   * changed), so a caller can keep what it derived from the fields that decide membership.
    */
   generation(indexValue: string): number {
     return this.changedAt.get(indexValue) ?? 0;
@@ -77,6 +75,7 @@ export class SecondaryIndex {
   }
 
   private file(indexValue: string, key: string): void {
+    this.changedAt.set(indexValue, ++this.tick);
     const bucket = this.buckets.get(indexValue);
     if (bucket) insertSorted(bucket, key);
     else this.buckets.set(indexValue, [key]);

@@ -58,8 +58,8 @@ export interface Cache {
   /** The keys filed under an index value, ascending, without their values; do not modify. */
   byIndexKeys(index: string, indexValue: string): readonly string[];
   /**
-   * Changes whenever what byIndex(index, indexValue) returns changes (a key filed or unfiled,
-   * or a filed key's new value), never repeating: equal numbers mean the same records.
+   * Changes whenever a key is filed under or unfiled from indexValue, never repeating: equal
+   * numbers mean the same keys (though their values may be newer).
    */
   indexGeneration(index: string, indexValue: string): number;
   /** Called synchronously for every change, after the whole transaction is applied. */
