@@ -38,13 +38,21 @@ export function prefixEnd(prefix: string): string | undefined {
   return undefined;
 }
 
+/** A UTF-16 unit at or above the first surrogate: only these can make `<` and code point order differ. */
+const HIGH_UNIT = /[\uD800-\uFFFF]/;
+
 /** Index of the first element of the sorted `keys` that is not below `key`. */
 export function lowerBound(keys: readonly string[], key: string): number {
+  // compareKeys departs from `<` only where both strings have a unit >= U+D800 at the first
+  // difference: for a key without one (nearly every key), the native comparison is exact and
+  // saves walking the long shared prefixes of keys character by character.
+  const native = !HIGH_UNIT.test(key);
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(keys[mid] as string, key) < 0) lo = mid + 1;
+    const probe = keys[mid] as string;
+    if (native ? probe < key : compareKeys(probe, key) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
