@@ -33,9 +33,13 @@ function emitShape(model: ApiModel, shapeName: string, value: unknown): unknown 
     case "structure": {
       if (typeof value !== "object") return undefined;
       const src = value as Record<string, unknown>;
+      const members = shape.members ?? {};
       const out: Record<string, unknown> = {};
-      for (const [member, target] of Object.entries(shape.members ?? {})) {
-        const v = emit(model, target, src[member]);
+      // Over the value's fields, not the shape's members: a container definition has about 50
+      // members and usually sets a handful.
+      for (const member of Object.keys(src)) {
+        if (!Object.hasOwn(members, member)) continue;
+        const v = emit(model, members[member]!, src[member]);
         if (v !== undefined) out[member] = v;
       }
       return out;
