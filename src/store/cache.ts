@@ -4,7 +4,7 @@
 // for a key, a binary search into one sorted key array for a prefix, one sorted bucket for an
 // index value — nothing scans the whole cache.
 import { SecondaryIndex, type IndexFunction } from "./cache-index.js";
-import { insertSorted, lowerBound, removeSorted } from "./key-order.js";
+import { SortedKeys } from "./sorted-keys.js";
 import { CompactedError, type Disposable, type KeyValue, type Store, type WatchBatch } from "./types.js";
 
 export type { IndexFunction } from "./cache-index.js";
@@ -84,7 +84,7 @@ const RETRY_MAX_MS = 5000;
 
 class InformerCache implements Cache {
   private entries = new Map<string, CacheEntry>();
-  private keys: string[] = [];
+  private keys = new SortedKeys();
   private readonly indexes = new Map<string, SecondaryIndex>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private waiters: Waiter[] = [];
@@ -158,11 +158,7 @@ class InformerCache implements Cache {
 
   listEntries<T>(prefix: string): CacheEntry<T>[] {
     const out: CacheEntry<T>[] = [];
-    for (let i = lowerBound(this.keys, prefix); i < this.keys.length; i++) {
-      const key = this.keys[i] as string;
-      if (!key.startsWith(prefix)) break;
-      out.push(this.entries.get(key) as CacheEntry<T>);
-    }
+    this.keys.forEachWithPrefix(prefix, (key) => out.push(this.entries.get(key) as CacheEntry<T>));
     return out;
   }
 
@@ -288,7 +284,7 @@ class InformerCache implements Cache {
     }
     this.entries = next;
     // The store lists in byte order, which is compareKeys order: no sort needed.
-    this.keys = kvs.map((kv) => kv.key);
+    this.keys = new SortedKeys(kvs.map((kv) => kv.key));
     for (const index of this.indexes.values()) {
       index.clear();
       for (const entry of next.values()) index.put(entry.key, entry.value);
@@ -305,7 +301,7 @@ class InformerCache implements Cache {
         const old = this.entries.get(key);
         const entry = this.toEntry(event.kv);
         this.entries.set(key, entry);
-        if (!old) insertSorted(this.keys, key);
+        if (!old) this.keys.insert(key);
         for (const index of this.indexes.values()) index.put(key, entry.value);
         changes.push(old ? { type: "put", key, value: entry.value, prev: old.value, revision: batch.revision }
           : { type: "put", key, value: entry.value, revision: batch.revision });
@@ -314,7 +310,7 @@ class InformerCache implements Cache {
         const old = this.entries.get(key);
         if (!old) continue;
         this.entries.delete(key);
-        removeSorted(this.keys, key);
+        this.keys.remove(key);
         for (const index of this.indexes.values()) index.remove(key);
         changes.push({ type: "delete", key, prev: old.value, revision: batch.revision });
       }
