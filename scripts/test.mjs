@@ -1,8 +1,15 @@
 // Runs every *.test.ts under src/ and test/ with node's own test runner (through tsx's loader).
 // Extra arguments are passed on, so `npm test -- src/store` runs one folder.
+//
+// No process a test starts may outlive the run. The run gets its own TMPDIR (where every
+// harness makes its state dirs) and an id in BERTH_TEST_SUITE; once node --test exits, any
+// process still carrying either mark is printed, killed, and fails the run (leak-check.mjs).
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeProcess, findLeaks, killLeaks, listProcesses, SUITE_ENV } from "./leak-check.mjs";
 
 function collect(path, out) {
   const st = statSync(path, { throwIfNoEntry: false });
@@ -25,9 +32,34 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
+const id = randomBytes(8).toString("hex");
+const root = mkdtempSync(join(tmpdir(), "berth-suite-"));
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...flags, ...files],
-  { stdio: "inherit", env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env } },
+  {
+    stdio: "inherit",
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env, [SUITE_ENV]: id, TMPDIR: root },
+  },
 );
-process.exit(result.status ?? 1);
+let status = result.status ?? 1;
+
+// A process stopped by a test's last hook may still be on its way out: look again briefly.
+let leaks = findLeaks(listProcesses(), { id, root, self: process.pid });
+for (let i = 0; leaks.length && i < 20; i++) {
+  await new Promise((r) => setTimeout(r, 100));
+  leaks = findLeaks(listProcesses(), { id, root, self: process.pid });
+}
+if (leaks.length) {
+  console.error(`\n${leaks.length} process(es) the tests started outlived them (a test must stop what it starts):`);
+  for (const p of leaks) console.error(describeProcess(p));
+  const alive = await killLeaks(leaks);
+  console.error(alive.length ? `${alive.length} of them survived SIGKILL` : "killed them all");
+  status = status || 1;
+}
+try {
+  rmSync(root, { recursive: true, force: true });
+} catch (e) {
+  console.error(`could not remove ${root}: ${e.message}`);
+}
+process.exit(status);
