@@ -27,7 +27,7 @@ import {
 } from "./service-records.js";
 import { checkNetworkConfiguration } from "./task-launch.js";
 import type { TaskRecord } from "./task-records.js";
-import { usableTaskDefinition } from "./task-definitions.js";
+import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
 
 const serviceNotFound = () => new EcsError("ServiceNotFoundException", "Service not found.");
@@ -147,7 +147,8 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
   const target = updatedTarget(deps, scope, cluster, found, input.capacityProviderStrategy);
   const td = input.taskDefinition ? usableTaskDefinition(deps, scope, input.taskDefinition) : undefined;
   const fargate = isFargateTarget(target ?? targetOfEcho(found));
-  if (fargate && (td || target)) checkFargateTask(td ?? usableTaskDefinition(deps, scope, found.taskDefinition));
+  // The service's current revision may be INACTIVE by now: it stays the service's to use.
+  if (fargate && (td || target)) checkFargateTask(td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
   if (td) checkNetworkConfiguration(td, input.networkConfiguration ?? found.networkConfiguration);
   // A new target brings its own launch fields; otherwise only platformVersion may change.
   const launch = target

@@ -64,6 +64,17 @@ function latestActive(deps: Deps, scope: Scope, family: string): TaskDefinitionR
   return active[active.length - 1];
 }
 
+/**
+ * The task definition of a service's own launch: it must exist, in any status. ECS lets an
+ * existing service replace, scale up and scale down tasks of a revision deregistered after the
+ * service took it (ecs-behavior.md §1.3); only new references need ACTIVE (usableTaskDefinition).
+ */
+export function referencedTaskDefinition(deps: Deps, scope: Scope, ref: string): TaskDefinitionRecord {
+  const rec = findTaskDefinition(deps, scope, ref);
+  if (!rec) throw clientError("Unable to describe task definition.");
+  return rec;
+}
+
 /** A task definition that new tasks or services may use: it must exist and be ACTIVE. */
 export function usableTaskDefinition(deps: Deps, scope: Scope, ref: string): TaskDefinitionRecord {
   const rec = findTaskDefinition(deps, scope, ref);

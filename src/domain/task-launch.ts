@@ -42,7 +42,7 @@ import {
 import type { ClusterRecord, ContainerInstanceRecord, Stored, TaskDefinitionRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
 import { applyOverrides, newTask, reservationOf, taskView, type Reservation, type TaskRecord } from "./task-records.js";
-import { usableTaskDefinition } from "./task-definitions.js";
+import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
 
 export interface LaunchInput {
@@ -94,7 +94,9 @@ function prepare(
   target?: LaunchTarget,
 ): Prepared {
   const cluster = launchCluster(deps, scope, input.cluster);
-  const td = usableTaskDefinition(deps, scope, input.taskDefinition);
+  // Only a service's scheduler launches with a serviceName: it may go on using a revision
+  // deregistered since (ECS); RunTask and StartTask need an ACTIVE one.
+  const td = extra.serviceName !== undefined ? referencedTaskDefinition(deps, scope, input.taskDefinition) : usableTaskDefinition(deps, scope, input.taskDefinition);
   const fargate = target !== undefined && isFargateTarget(target);
   if (fargate) checkFargateTask(td, input.overrides);
   const platform = target ? platformOf(fargate, input.platformVersion) : undefined;
