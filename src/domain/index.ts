@@ -14,6 +14,7 @@ export * as taskLaunch from "./task-launch.js";
 export * as taskRecords from "./task-records.js";
 export * as taskStateChanges from "./task-state-changes.js";
 export * as taskRetention from "./task-retention.js";
+export * as serviceRetention from "./service-retention.js";
 export * as agentSessions from "./agent-sessions.js";
 export * as services from "./services.js";
 export * as serviceRecords from "./service-records.js";

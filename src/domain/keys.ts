@@ -24,7 +24,10 @@ export const keys = {
   task: (s: Scope, cluster: string, id: string) => `${scopePrefix(s)}tasks/${cluster}/${id}`,
   services: (s: Scope, cluster: string) => `${scopePrefix(s)}services/${cluster}/`,
   service: (s: Scope, cluster: string, name: string) => `${scopePrefix(s)}services/${cluster}/${name}`,
-  decisions: (s: Scope, cluster: string, name: string) => `${scopePrefix(s)}decisions/${cluster}/${name}`,
+  // A service's decision log and events: one key per entry under these prefixes (record-log.ts).
+  // The trailing slash keeps `web` from matching `web-api`.
+  decisions: (s: Scope, cluster: string, name: string) => `${scopePrefix(s)}decisions/${cluster}/${name}/`,
+  serviceEvents: (s: Scope, cluster: string, name: string) => `${scopePrefix(s)}service-events/${cluster}/${name}/`,
   capacityProviders: (s: Scope) => `${scopePrefix(s)}capacity-providers/`,
   capacityProvider: (s: Scope, name: string) => `${scopePrefix(s)}capacity-providers/${name}`,
   accountSettings: (s: Scope) => `${scopePrefix(s)}account-settings/`,

@@ -1,12 +1,14 @@
 // Execute: applies one decision of the pure scheduler. Task launches and stops go through the
 // same paths as RunTask/StartTask and StopTask; everything the decision says about the service
-// itself (deployments, rollout state, events, failure tracking) is one guarded write.
+// itself (deployments, rollout state, failure tracking, and its events, appended under their own
+// keys) is one guarded write.
 import type { Decision, ServiceAction } from "../controllers/index.js";
 import { applyDeploymentActions, isRepeatSuppressed, serviceEvents, taskIdOf } from "../controllers/index.js";
-import { uuid, type Scope } from "../model/index.js";
+import type { Scope } from "../model/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
 import { keys } from "./keys.js";
-import { MAX_EVENTS, newDeployment, MAX_PAST_DEPLOYMENTS, type ServiceEvent, type ServiceRecord } from "./service-records.js";
+import { appendEvents, readServiceEvents } from "./service-logs.js";
+import { newDeployment, MAX_PAST_DEPLOYMENTS, type ServiceRecord } from "./service-records.js";
 import { launchTasks, startTask } from "./task-launch.js";
 import { findTask, requestStop } from "./tasks.js";
 
@@ -123,15 +125,26 @@ async function updateServiceRecord(
           newDeployment(a.taskDefinitionArn, a.desiredCount, now, { rolloutStateReason: a.rolloutStateReason, rollbackTargetId: a.targetDeploymentId }),
       },
     );
-    let events: ServiceEvent[] = current.events;
+    // Repeats are judged against the stored events and those this pass already added.
+    let newest = readServiceEvents(deps, scope, current)[0];
+    const added: string[] = [];
+    summary.events = added;
     for (const message of messages) {
-      if (isRepeatSuppressed(message, events, now)) continue;
-      events = [{ id: uuid(), createdAt: now, message }, ...events].slice(0, MAX_EVENTS);
-      summary.events.push(message);
+      if (isRepeatSuppressed(message, newest ? [newest] : [], now)) continue;
+      newest = { id: "", createdAt: now, message };
+      added.push(message);
     }
+    const appended = appendEvents(deps, scope, current, added, now);
     const rollbackTd = deployments.find((d) => d.status === "PRIMARY")?.taskDefinition ?? current.taskDefinition;
-    const next: ServiceRecord = { ...current, deployments, pastDeployments: past, events, failureTracking, taskDefinition: rollbackTd };
-    if (JSON.stringify(next) === JSON.stringify(current)) return { guards: [], ops: [], result: undefined };
-    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: undefined };
+    // `events` inside the record is a leftover of the layout before service-logs.ts: dropped.
+    const { events: _legacy, ...rest } = current as ServiceRecord & { events?: unknown };
+    const next: ServiceRecord = { ...rest, deployments, pastDeployments: past, failureTracking, taskDefinition: rollbackTd };
+    const changed = JSON.stringify(next) !== JSON.stringify(current);
+    if (!changed && appended.ops.length === 0) return { guards: [], ops: [], result: undefined };
+    return {
+      guards: [guardOf(deps, key), ...appended.guards],
+      ops: [...(changed ? [put(key, next)] : []), ...appended.ops],
+      result: undefined,
+    };
   });
 }

@@ -8,6 +8,7 @@ import { indexKey } from "./indexes.js";
 import { instanceView } from "./instance-view.js";
 import { keys } from "./keys.js";
 import type { ContainerInstanceRecord, TaskDefinitionRecord } from "./records.js";
+import { readServiceEvents } from "./service-logs.js";
 import type { ServiceRecord } from "./service-records.js";
 import type { TaskRecord } from "./task-records.js";
 import { findTaskDefinition } from "./task-definitions.js";
@@ -63,7 +64,7 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
       healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds ?? 0,
       loadBalanced: service.loadBalancers.length > 0,
       ...(service.failureTracking ? { failureTracking: service.failureTracking } : {}),
-      events: service.events,
+      events: readServiceEvents(deps, scope, service),
     },
     deployments: [...service.deployments, ...(service.pastDeployments ?? [])].map((d) => ({
       id: d.id,

@@ -10,6 +10,7 @@ import { commit, guardOf, put, type Deps } from "./deps.js";
 import { indexKey } from "./indexes.js";
 import { keys, kindOf, ROOT } from "./keys.js";
 import { executeDecision, type ExecutionSummary } from "./service-executor.js";
+import { appendDecision, DEFAULT_DECISION_LOG_SIZE, readDecisions } from "./service-logs.js";
 import { observeService } from "./service-observation.js";
 import type { ContainerInstanceRecord } from "./records.js";
 import type { ServiceRecord } from "./service-records.js";
@@ -32,8 +33,10 @@ export interface DecisionLogEntry {
   result: Omit<ExecutionSummary, "events"> & { events: string[] };
 }
 
+/** The decision log as DescribeServiceDecisions reads it; each entry is stored under its own key (service-logs.ts). */
 export interface DecisionLogRecord {
   serviceArn: string;
+  /** Newest first. */
   entries: DecisionLogEntry[];
 }
 
@@ -56,7 +59,7 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
   /** Services whose last pass could not place every task it wanted to: room helps them. */
   const waitingForRoom = new Set<string>();
   const concurrency = options.concurrency ?? 4;
-  const logSize = options.logSize ?? 50;
+  const logSize = options.logSize ?? DEFAULT_DECISION_LOG_SIZE;
   let stopped = false;
   let active = 0;
 
@@ -134,7 +137,7 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
       if (!current || current.status !== "DRAINING") return { guards: [], ops: [], result: undefined };
       const tasks = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(current.clusterArn, current.serviceName));
       if (tasks.some((t) => t.lastStatus !== "STOPPED")) return { guards: [], ops: [], result: undefined };
-      const next: ServiceRecord = { ...current, status: "INACTIVE" };
+      const next: ServiceRecord = { ...current, status: "INACTIVE", inactiveSince: deps.clock.now() };
       return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: undefined };
     });
   }
@@ -237,16 +240,16 @@ function describeAction(a: Decision["actions"][number]): { kind: string; detail:
   }
 }
 
-async function recordDecision(
+/** Appends one pass to the service's decision log (exported for its tests). */
+export async function recordDecision(
   deps: Deps,
   scope: Scope,
   service: ServiceRecord,
   decision: Decision,
   summary: ExecutionSummary,
   now: number,
-  logSize: number,
+  logSize = DEFAULT_DECISION_LOG_SIZE,
 ): Promise<void> {
-  const key = keys.decisions(scope, service.clusterName, service.serviceName);
   const entry: DecisionLogEntry = {
     at: now,
     inputs: decision.inputs,
@@ -257,17 +260,20 @@ async function recordDecision(
     result: { ...summary },
   };
   await commit(deps, () => {
-    const current = deps.cache.get<DecisionLogRecord>(key);
-    const last = current?.entries[0];
+    const last = readDecisions<DecisionLogEntry>(deps, scope, service, 1)[0];
     // A pass that only repeats the previous wait adds nothing a reader needs.
     if (last && decision.actions.length === 0 && JSON.stringify(last.waits) === JSON.stringify(entry.waits) && JSON.stringify(last.bounds) === JSON.stringify(entry.bounds)) {
       return { guards: [], ops: [], result: undefined };
     }
-    const next: DecisionLogRecord = { serviceArn: service.serviceArn, entries: [entry, ...(current?.entries ?? [])].slice(0, logSize) };
-    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: undefined };
+    // One key per pass: the pass's own entry is written, the oldest beyond logSize deleted.
+    return { ...appendDecision(deps, scope, service, entry, logSize), result: undefined };
   });
 }
 
+/** The decision log of a service, newest first; undefined when it has none. */
 export function readDecisionLog(deps: Deps, scope: Scope, clusterName: string, serviceName: string): DecisionLogRecord | undefined {
-  return deps.cache.get<DecisionLogRecord>(keys.decisions(scope, clusterName, serviceName));
+  const service = deps.cache.get<ServiceRecord>(keys.service(scope, clusterName, serviceName));
+  const entries = readDecisions<DecisionLogEntry>(deps, scope, { clusterName, serviceName });
+  if (!service || entries.length === 0) return undefined;
+  return { serviceArn: service.serviceArn, entries };
 }

@@ -1,5 +1,6 @@
-// A service as berth stores it: ECS's Service shape with its deployments and events inside, as
-// DescribeServices shows them, plus the scheduler's own bookkeeping.
+// A service as berth stores it: ECS's Service shape with its deployments inside, as
+// DescribeServices shows them, plus the scheduler's own bookkeeping. Its events and decision log
+// are kept beside it, one key per entry (service-logs.ts).
 import type { DeploymentConfiguration, Tag } from "@aws-sdk/client-ecs";
 import type { FailureTracking } from "../controllers/index.js";
 import { deploymentId, invalidParameter } from "../model/index.js";
@@ -61,14 +62,15 @@ export interface ServiceRecord {
   createdBy: string;
   roleArn?: string;
   deployments: DeploymentRecord[];
-  /** Newest first, at most MAX_EVENTS. */
-  events: ServiceEvent[];
+  /** berth: when the service became INACTIVE; it is purged, with its logs, a retention later. */
+  inactiveSince?: number;
   /** The scheduler's failure accounting and launch throttling, kept between passes. */
   failureTracking?: FailureTracking;
   /** Deployments that ended (INACTIVE), newest first, for ListServiceDeployments. */
   pastDeployments?: DeploymentRecord[];
 }
 
+/** ECS keeps and returns a service's 100 newest events; berth stores them apart (service-logs.ts). */
 export const MAX_EVENTS = 100;
 export const MAX_PAST_DEPLOYMENTS = 20;
 

@@ -10,6 +10,7 @@ import { checkFargateTask, FARGATE_PLATFORM_VERSION, isPoolCluster, platformOf }
 import { indexKey } from "./indexes.js";
 import { keys } from "./keys.js";
 import { paginate, type PageRequest } from "./pagination.js";
+import { readServiceEvents, removeServiceLogs } from "./service-logs.js";
 import {
   checkStrategy,
   isFargateTarget,
@@ -129,11 +130,12 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
       createdBy: rootPrincipal(scope),
       ...(input.role ? { roleArn: input.role } : {}),
       deployments: [newDeployment(td.taskDefinitionArn, desired, now)],
-      events: [],
     };
-    return { guards: [guardOf(deps, key)], ops: [put(key, service)], result: service };
+    // A name reused after an INACTIVE service starts with no events and no decisions of its own.
+    const clearLogs = existing ? removeServiceLogs(scope, service) : [];
+    return { guards: [guardOf(deps, key)], ops: [...clearLogs, put(key, service)], result: service };
   });
-  return { service: serviceView(deps, rec, ["TAGS"]) };
+  return { service: serviceView(deps, scope, rec, ["TAGS"]) };
 }
 
 export async function updateService(deps: Deps, scope: Scope, input: UpdateServiceRequest) {
@@ -204,7 +206,7 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
     };
     return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
   });
-  return { service: serviceView(deps, rec, []) };
+  return { service: serviceView(deps, scope, rec, []) };
 }
 
 /**
@@ -235,7 +237,7 @@ export async function deleteService(deps: Deps, scope: Scope, input: { cluster?:
   const cluster = activeCluster(deps, scope, input.cluster);
   const found = findService(deps, scope, cluster.clusterName, input.service);
   if (!found || found.status === "INACTIVE") throw serviceNotFound();
-  if (found.status === "DRAINING") return { service: serviceView(deps, found, []) };
+  if (found.status === "DRAINING") return { service: serviceView(deps, scope, found, []) };
   if (found.schedulingStrategy === "REPLICA" && found.desiredCount > 0 && !input.force) {
     throw invalidParameter("The service cannot be stopped while it is scaled above 0.");
   }
@@ -250,7 +252,7 @@ export async function deleteService(deps: Deps, scope: Scope, input: { cluster?:
     };
     return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
   });
-  return { service: serviceView(deps, rec, []) };
+  return { service: serviceView(deps, scope, rec, []) };
 }
 
 export function describeServices(deps: Deps, scope: Scope, input: { cluster?: string; services: string[]; include?: string[] }) {
@@ -262,7 +264,7 @@ export function describeServices(deps: Deps, scope: Scope, input: { cluster?: st
   const failures: { arn: string; reason: string }[] = [];
   for (const ref of input.services) {
     const rec = findService(deps, scope, cluster.clusterName, ref);
-    if (rec) services.push(serviceView(deps, rec, input.include ?? []));
+    if (rec) services.push(serviceView(deps, scope, rec, input.include ?? []));
     else failures.push({ arn: ref.startsWith("arn:") ? ref : arns.service(scope, cluster.clusterName, ref), reason: "MISSING" });
   }
   return { services, failures };
@@ -279,11 +281,11 @@ export function listServices(deps: Deps, scope: Scope, input: PageRequest & { cl
   return { serviceArns: page.items.map((s) => s.serviceArn), nextToken: page.nextToken };
 }
 
-/** The service as DescribeServices shows it: counts computed from its tasks now. */
-export function serviceView(deps: Deps, rec: ServiceRecord, include: string[]): Record<string, unknown> {
+/** The service as DescribeServices shows it: counts computed from its tasks now, its events (newest first) read from their own keys. */
+export function serviceView(deps: Deps, scope: Scope, rec: ServiceRecord, include: string[]): Record<string, unknown> {
   const tasks = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(rec.clusterArn, rec.serviceName));
   const pending = (t: TaskRecord) => ["PROVISIONING", "PENDING", "ACTIVATING"].includes(t.lastStatus);
-  const { clusterName: _c, failureTracking: _f, pastDeployments: _p, tags, ...rest } = rec;
+  const { clusterName: _c, failureTracking: _f, pastDeployments: _p, inactiveSince: _i, tags, ...rest } = rec;
   // Deployments echo the service's launch settings, which apply to the tasks started from now on.
   const launch = {
     ...launchEcho(targetOfEcho(rec)),
@@ -291,6 +293,7 @@ export function serviceView(deps: Deps, rec: ServiceRecord, include: string[]): 
   };
   return {
     ...rest,
+    events: readServiceEvents(deps, scope, rec),
     runningCount: tasks.filter((t) => t.lastStatus === "RUNNING").length,
     pendingCount: tasks.filter(pending).length,
     deployments: rec.deployments
