@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { usageError } from "./errors.js";
+import { jsonError, placedError, yamlMessage } from "./parse-errors.js";
 import { registerInputFrom } from "./taskdef-input.js";
 
 export type ApplyDocument =
@@ -58,14 +59,20 @@ export function parseText(text: string, source: string): ApplyDocument[] {
       return classify(JSON.parse(text), source);
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
-      if (source.endsWith(".json")) throw usageError(`${source}: not valid JSON: ${err.message}`);
+      if (source.endsWith(".json")) throw usageError(jsonError(source, text, err));
     }
   }
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [];
   return list.flatMap((doc, i) => {
     const [error] = doc.errors;
-    if (error) throw usageError(`${source}: not valid YAML (document ${i + 1}): ${error.message.split("\n")[0]}`);
+    if (error) {
+      const where = list.length > 1 ? ` (document ${i + 1})` : "";
+      const at = error.linePos?.[0];
+      const place = at ? { line: at.line, column: at.col } : undefined;
+      const message = yamlMessage(error.message);
+      throw usageError(place ? placedError(source, `not valid YAML${where}`, message, text, place) : `${source}: not valid YAML${where}: ${message}`);
+    }
     return classify(doc.toJS(), list.length > 1 ? `${source}#${i + 1}` : source);
   });
 }

@@ -41,7 +41,7 @@ describe("parseText", () => {
     assert.deepEqual(docs.map((d) => d.source), ["k.yaml#1", "k.yaml#2"]);
   });
   it("says where JSON is broken", () => {
-    assert.throws(() => parseText('{"family": ', "bad.json"), /bad\.json: not valid JSON/);
+    assert.throws(() => parseText('{"family": ', "bad.json"), /bad\.json:1:11: not valid JSON/);
   });
 });
 
