@@ -30,8 +30,12 @@ async function daemonCommands(argv: readonly string[]): Promise<Command[]> {
   if (word === undefined && argv.some((a) => a === "-V" || a === "--version")) return [];
   // An agent on a host has no use for the control plane and SQLite: it loads its own code only.
   if (word === "agent") return [(await import("./agent-command.js")).agentCommand()];
-  const [{ serverCommand, upCommand }, { agentCommand }] = await Promise.all([import("./server-commands.js"), import("./agent-command.js")]);
-  return [serverCommand(), upCommand(), agentCommand()];
+  const [{ serverCommand, upCommand }, { downCommand }, { agentCommand }] = await Promise.all([
+    import("./server-commands.js"),
+    import("./down-command.js"),
+    import("./agent-command.js"),
+  ]);
+  return [serverCommand(), upCommand(), downCommand(), agentCommand()];
 }
 
 export async function runCli(argv: readonly string[]): Promise<void> {

@@ -3,10 +3,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolve } from "node:path";
 import pino from "pino";
-import { startAgent, type Agent } from "../agent/index.js";
+import { AGENT_INSTANCE_LABEL, startAgent, type Agent } from "../agent/index.js";
 import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/index.js";
 import { FARGATE_POOL_CLUSTER } from "../domain/index.js";
 import { detectRuntime } from "../runtime/index.js";
+import { removeUpRecord, writeUpRecord } from "./up-record.js";
+
+const DEFAULT_DATA_DIR = "./.berth";
 
 interface UpFlags extends ServerFlags {
   runtime?: "docker" | "process" | "simulated";
@@ -33,7 +36,7 @@ function withServerFlags(cmd: Command): Command {
   return cmd
     .addOption(new Option("--host <address>", "address to listen on").default("127.0.0.1"))
     .addOption(new Option("--port <port>", "port for the API").default(DEFAULT_PORT).argParser(parsePort))
-    .addOption(new Option("--data-dir <dir>", "where state is kept").default("./.berth"))
+    .addOption(new Option("--data-dir <dir>", "where state is kept").default(DEFAULT_DATA_DIR))
     .addOption(new Option("--account-id <id>", "the account id in ARNs").default("000000000000"))
     .addOption(new Option("--region <region>", "region when a request names none").default("us-east-1"))
     .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"));
@@ -80,10 +83,16 @@ export function upCommand(): Command {
     .action(async (flags: UpFlags) => {
       let agent: Agent | undefined;
       let poolAgent: Agent | undefined;
+      const dataDir = resolve(flags.dataDir);
       const cp = await start(flags, async () => {
+        // Tasks keep running, as they do when the ECS agent stops: say so, and how to stop them.
+        const running = await runningTasks([agent, poolAgent]);
         await poolAgent?.stop();
         await agent?.stop();
+        await removeUpRecord(dataDir);
+        process.stdout.write(stoppedMessage(running, flags.dataDir));
       });
+      await writeUpRecord(dataDir, cp.url);
       const res = await fetch(cp.url, {
         method: "POST",
         headers: {
@@ -135,9 +144,35 @@ export function upCommand(): Command {
           // The CLI finds the default endpoint by itself; on any other port it needs telling.
           ...(cp.url === `http://127.0.0.1:${DEFAULT_PORT}` ? [] : [`  cli:       export BERTH_ENDPOINT=${cp.url}`]),
           "  next:      berth get instances, berth apply -f FILE, berth --help",
-          "  stop:      Ctrl-C",
+          `  stop:      Ctrl-C stops berth, its tasks keep running; ${withDataDir("berth down", flags.dataDir)} stops them`,
           "",
         ].join("\n"),
       );
     });
+}
+
+/** How many tasks have a running container on these agents (the count Ctrl-C leaves running). */
+async function runningTasks(agents: readonly (Agent | undefined)[]): Promise<number> {
+  const tasks = new Set<string>();
+  for (const a of agents) {
+    if (!a) continue;
+    const states = await a.driver.list().catch(() => []);
+    for (const s of states) if (s.status === "RUNNING" && s.labels[AGENT_INSTANCE_LABEL] === a.instanceId) tasks.add(s.taskArn);
+  }
+  return tasks.size;
+}
+
+/** `berth up`'s last words, pure. */
+export function stoppedMessage(running: number, dataDir: string): string {
+  if (running === 0) return "berth stopped; no task was running.\n";
+  const them = running === 1 ? "it" : "them";
+  return [
+    `berth stopped; ${running} task${running === 1 ? " keeps" : "s keep"} running, as tasks do while an ECS agent restarts.`,
+    `  ${withDataDir("berth up", dataDir)} adopts ${them} again; ${withDataDir("berth down", dataDir)} stops ${them}.`,
+    "",
+  ].join("\n");
+}
+
+function withDataDir(command: string, dataDir: string): string {
+  return dataDir === DEFAULT_DATA_DIR ? command : `${command} --data-dir ${dataDir}`;
 }

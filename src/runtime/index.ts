@@ -58,3 +58,4 @@ export { SimulatedDriver, type SimulatedDriverOptions } from "./simulated-driver
 export { SimulatedHost } from "./simulated-host.js";
 export { SIMULATE, type SimulatedBehavior, simulatedBehavior } from "./simulate-schedule.js";
 export type { Isolation } from "./process-launch.js";
+export { isSameProcessAlive, processInfo, signalProcess } from "./process-table.js";

@@ -1,0 +1,83 @@
+// `berth down` on one agent's state dir, while no agent runs on it: every container the agent
+// started is stopped as a stopping task's would be (its stop signal, SIGKILL after its stop
+// timeout), its exit is written to the agent's journal (down-records.ts), and it is removed:
+// the process runtime kills what is left of its process group or cgroup and drops its record,
+// the docker runtime removes the container. Nothing of the task runs afterwards, and the next
+// agent on this state dir reports the tasks STOPPED with their exit codes.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { type ContainerState, createRuntimeDriver, type RuntimeDriver } from "../runtime/index.js";
+import { AGENT_INSTANCE_LABEL, taskIdOf } from "./container-spec.js";
+import { recordDownExits, type StoppedContainer } from "./down-records.js";
+import { StateStore } from "./state-store.js";
+
+export interface DownContainer extends StoppedContainer {
+  runtime: "process" | "docker";
+  /** Why it could not be stopped or removed; it may still run. */
+  error?: string;
+}
+
+export interface AgentDownResult {
+  stateDir: string;
+  /** undefined: no agent ever ran on this state dir. */
+  instanceId?: string;
+  containers: DownContainer[];
+}
+
+export interface AgentDownOptions {
+  /** Also look for the agent's containers in this Docker engine (the caller found one answering). */
+  docker: boolean;
+  now?: () => number;
+}
+
+export async function stopAgentContainers(stateDir: string, options: AgentDownOptions): Promise<AgentDownResult> {
+  const exists = (p: string) => stat(p).then(() => true, () => false);
+  if (!(await exists(join(stateDir, "agent.json")))) return { stateDir, containers: [] };
+  const store = new StateStore(stateDir);
+  const identity = await store.loadIdentity();
+  const instanceId = identity?.instanceId;
+  const containers: DownContainer[] = [];
+  // The process runtime's directory holds only this agent's containers: all of them go.
+  if (await exists(join(stateDir, "runtime"))) {
+    const driver = await createRuntimeDriver({ kind: "process", stateDir: join(stateDir, "runtime") });
+    containers.push(...(await stopAll(driver, "process", () => true)));
+  }
+  // A Docker engine is shared: only the containers labelled with this agent's instance id.
+  if (options.docker && instanceId) {
+    const driver = await createRuntimeDriver({ kind: "docker" });
+    containers.push(...(await stopAll(driver, "docker", (s) => s.labels[AGENT_INSTANCE_LABEL] === instanceId)));
+  }
+  if (containers.length) {
+    await store.open();
+    try {
+      const now = options.now ?? Date.now;
+      const changed = recordDownExits(await store.loadTasks(), containers.filter((c) => !c.error), now());
+      await Promise.all(changed.map((rec) => store.saveTask(taskIdOf(rec.task.taskArn), rec)));
+    } finally {
+      await store.close();
+    }
+  }
+  return { stateDir, ...(instanceId ? { instanceId } : {}), containers };
+}
+
+/** Stops (all at once: each may take its stop timeout) and removes the driver's matching containers. */
+async function stopAll(driver: RuntimeDriver, runtime: DownContainer["runtime"], mine: (s: ContainerState) => boolean): Promise<DownContainer[]> {
+  try {
+    const states = (await driver.list()).filter(mine);
+    return await Promise.all(
+      states.map(async (s): Promise<DownContainer> => {
+        const base = { id: s.id, taskArn: s.taskArn, containerName: s.containerName, runtime };
+        try {
+          if (s.status === "RUNNING") await driver.stop(s.id);
+          const after = await driver.inspect(s.id);
+          await driver.remove(s.id);
+          return { ...base, ...(after.exit ? { exit: after.exit } : {}) };
+        } catch (err) {
+          return { ...base, error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+  } finally {
+    await driver.close();
+  }
+}
