@@ -4,7 +4,7 @@
 // or is split across a capacity provider strategy (launch-target.ts); FARGATE shares go to
 // berth's hidden pool (fargate-pool.ts), the others to the cluster's own instances.
 import type { CapacityProviderStrategyItem, PlacementConstraint, PlacementStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
-import { clusterNotFound, hexId, invalidParameter, type Scope } from "../model/index.js";
+import { clusterNotFound, hexId, invalidParameter, PORT_TRANSLATION_ATTRIBUTE, translatesPorts, type Scope } from "../model/index.js";
 import {
   place,
   splitAcrossCapacityProviders,
@@ -41,7 +41,16 @@ import {
 } from "./launch-target.js";
 import type { ClusterRecord, ContainerInstanceRecord, Stored, TaskDefinitionRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
-import { applyOverrides, newTask, reservationOf, taskView, type Reservation, type TaskRecord } from "./task-records.js";
+import {
+  applyOverrides,
+  dynamicPortsOf,
+  newTask,
+  reservationOf,
+  taskView,
+  withHostBoundPorts,
+  type Reservation,
+  type TaskRecord,
+} from "./task-records.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
 
@@ -74,7 +83,10 @@ interface Prepared {
   cluster: ClusterRecord;
   td: TaskDefinitionRecord;
   request: PlacementRequest;
-  reservation: Reservation;
+  /** Container ports of the dynamic mappings as a pool agent runs the task (all of them). */
+  poolDynamicPorts: { tcp: number[]; udp: number[] };
+  /** What a task takes on this instance: more where the runtime cannot translate ports. */
+  reservationOn: (instance: ContainerInstanceRecord, pool: boolean) => Reservation;
   build: (instance: ContainerInstanceRecord, id: string, now: number, where: Where) => TaskRecord;
 }
 
@@ -114,6 +126,12 @@ function prepare(
   const overrides = input.overrides ?? {};
   const containers = applyOverrides(td, overrides);
   const reservation = reservationOf(td, containers, overrides);
+  const dynamicPorts = dynamicPortsOf(td.networkMode, containers);
+  const poolDynamicPorts = dynamicPortsOf(POOL_NETWORK_MODE, containers, true);
+  const reservationOn = (instance: ContainerInstanceRecord, pool: boolean): Reservation =>
+    translatesPorts(instance.attributes.find((a) => a.name === PORT_TRANSLATION_ATTRIBUTE)?.value)
+      ? reservation
+      : withHostBoundPorts(reservation, pool ? poolDynamicPorts : dynamicPorts);
   const tags = validateTags([
     ...(input.propagateTags === "TASK_DEFINITION" ? (td.tags ?? []) : []),
     ...(input.tags ?? []),
@@ -124,6 +142,7 @@ function prepare(
     cpu: reservation.cpu,
     memory: reservation.memory,
     hostPorts: { tcp: reservation.ports, udp: reservation.portsUdp },
+    dynamicPorts,
     group,
     family: td.family,
     constraints: [...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])] as never,
@@ -137,7 +156,7 @@ function prepare(
       td,
       containers,
       overrides,
-      reservation,
+      reservation: reservationOn(instance, where.pool),
       containerInstanceArn: instance.containerInstanceArn,
       launchType: where.launchType,
       ...(where.capacityProviderName ? { capacityProviderName: where.capacityProviderName } : {}),
@@ -151,7 +170,7 @@ function prepare(
       now,
       id,
     });
-  return { cluster, td, request, reservation, build };
+  return { cluster, td, request, poolDynamicPorts, reservationOn, build };
 }
 
 /** One part of a launch: `count` tasks for one launch type or capacity provider. */
@@ -221,7 +240,7 @@ export async function launchTasks(deps: Deps, scope: Scope, input: LaunchInput, 
         throw invalidParameter("No Container Instances were found in your cluster.");
       }
       const request: PlacementRequest = pool
-        ? { ...prepared.request, count: share.count, constraints: [], strategy: POOL_STRATEGY }
+        ? { ...prepared.request, count: share.count, constraints: [], strategy: POOL_STRATEGY, dynamicPorts: prepared.poolDynamicPorts }
         : { ...prepared.request, count: share.count };
       const views = instances.map((i): InstanceView => instanceView(deps, booked.get(i.containerInstanceArn) ?? i));
       // Derived from the last launch into the same candidate set: only changed instances cost.
@@ -234,7 +253,8 @@ export async function launchTasks(deps: Deps, scope: Scope, input: LaunchInput, 
       if (shares.length > 1) {
         const byArn = new Map(instances.map((i) => [i.containerInstanceArn, i]));
         for (const p of result.placements) {
-          booked.set(p.instanceArn, reserve(booked.get(p.instanceArn) ?? byArn.get(p.instanceArn)!, prepared.reservation));
+          const instance = booked.get(p.instanceArn) ?? byArn.get(p.instanceArn)!;
+          booked.set(p.instanceArn, reserve(instance, prepared.reservationOn(instance, pool)));
         }
       }
       candidates.push(...instances);

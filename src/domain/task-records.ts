@@ -132,6 +132,32 @@ export function reservationOf(td: TaskDefinitionRecord, containers: ContainerDef
   return { cpu, memory, ports, portsUdp };
 }
 
+/**
+ * The container ports of a task's dynamic mappings as its agent runs it (bridge, hostPort 0 or
+ * absent; `allDynamic` when the agent runs every mapping so, as the Fargate pool does). They
+ * take no host port where the runtime translates ports; the process runtime binds them on the
+ * host itself, so an instance of it reserves them (placement/host-ports.ts).
+ */
+export function dynamicPortsOf(networkMode: string | undefined, containers: ContainerDefinition[], allDynamic = false): { tcp: number[]; udp: number[] } {
+  const tcp: number[] = [];
+  const udp: number[] = [];
+  if (allDynamic || (networkMode ?? "bridge") === "bridge") {
+    for (const c of containers) {
+      for (const pm of c.portMappings ?? []) {
+        if (pm.containerPort === undefined || (!allDynamic && pm.hostPort)) continue;
+        (pm.protocol === "udp" ? udp : tcp).push(pm.containerPort);
+      }
+    }
+  }
+  return { tcp: [...new Set(tcp)], udp: [...new Set(udp)] };
+}
+
+/** The reservation on an instance that binds dynamic mappings' container ports on the host. */
+export function withHostBoundPorts(r: Reservation, dynamic: { tcp: number[]; udp: number[] }): Reservation {
+  const add = (fixed: number[], more: number[]) => [...fixed, ...more.filter((p) => !fixed.includes(p))];
+  return { ...r, ports: add(r.ports, dynamic.tcp), portsUdp: add(r.portsUdp, dynamic.udp) };
+}
+
 export interface NewTaskInput {
   scope: Scope;
   clusterName: string;

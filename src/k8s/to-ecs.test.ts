@@ -186,4 +186,24 @@ describe("toEcs: input handling", () => {
     has(r.report, "unmapped", "Pod/p.spec.futureField");
     has(r.report, "unmapped", "Pod/p.spec.containers[0].somethingNew");
   });
+  it("reports no empty field: [], {} and null set nothing, so nothing is lost", () => {
+    // As `kubectl create deployment --dry-run=client -o yaml` writes them.
+    const r = toEcs([
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", creationTimestamp: null },
+        spec: {
+          selector: { matchLabels: { app: "web" } },
+          strategy: {},
+          template: {
+            metadata: { labels: { app: "web" }, creationTimestamp: null },
+            spec: { tolerations: [], volumes: [], securityContext: {}, containers: [{ name: "c", image: "x", resources: {}, ports: [], securityContext: {}, lifecycle: { postStart: {} } }] },
+          },
+        },
+        status: {},
+      },
+    ]);
+    assert.deepEqual(r.report.filter((e) => e.kind === "unmapped").map((e) => e.path), []);
+  });
 });

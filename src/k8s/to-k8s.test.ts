@@ -128,6 +128,16 @@ describe("toK8s: rollout percents", () => {
 });
 
 describe("toK8s: fields", () => {
+  it("reports no empty field of describe-task-definition's output ([] and {} set nothing)", () => {
+    const td = aTaskDefinition({
+      volumes: [],
+      placementConstraints: [],
+      containerDefinitions: [{ name: "app", image: "x", portMappings: [], environment: [], mountPoints: [], volumesFrom: [], ulimits: [] }],
+    });
+    const { k8s } = roundTrip({ taskDefinition: td, service: aService({ loadBalancers: [], placementStrategy: [], serviceRegistries: [] }) });
+    assert.deepEqual(k8s.report.filter((e) => e.kind === "unmapped").map((e) => e.path), []);
+  });
+
   it("turns CMD-SHELL into /bin/sh -c and back", () => {
     const td = aTaskDefinition({
       containerDefinitions: [{ name: "app", image: "x", healthCheck: { command: ["CMD-SHELL", "curl -f localhost || exit 1"], interval: 30, timeout: 5, retries: 3 } }],

@@ -4,3 +4,4 @@ export * from "./ids.js";
 export * from "./arn.js";
 export * from "./agent-protocol.js";
 export * from "./rng.js";
+export * from "./port-translation.js";

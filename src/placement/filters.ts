@@ -5,11 +5,13 @@
 //   4. every memberOf expression holds     → "MemberOf placement constraint unsatisfied."
 //   5. distinctInstance: no task of group  → "DistinctInstance placement constraint unsatisfied."
 //   6. cpu, memory, tcp ports, udp ports   → RESOURCE:CPU / MEMORY / PORTS / PORTS_UDP
+//      (the ports the task takes on that instance: host-ports.ts)
 // Steps 1–3 and memberOf expressions that ignore tasks are "static": they depend only on the
 // instance, not on what this call places, so their verdict is computed once per snapshot and
 // request shape. The rest is "dynamic" and read from the live state (base or overlay).
 // An instance's failure reason is the first check it fails, in this order.
 
+import { hostPortsOn, UNTRANSLATED_NOTE, type HostPorts } from "./host-ports.js";
 import type { Overlay, TaskFootprint } from "./overlay.js";
 import type { CompiledQuery } from "./query/index.js";
 import type { ClusterSnapshot, LiveInstance } from "./snapshot.js";
@@ -46,6 +48,14 @@ function uniquePorts(ports: readonly number[] | undefined): number[] {
   return [...new Set((ports ?? []).filter((p) => p !== 0))];
 }
 
+/** Fixed ports plus dynamic mappings' container ports, or undefined without dynamic mappings. */
+function untranslatedPorts(fixed: HostPorts, dynamic: PlacementRequest["dynamicPorts"]): HostPorts | undefined {
+  const tcp = uniquePorts(dynamic?.tcp);
+  const udp = uniquePorts(dynamic?.udp);
+  if (tcp.length === 0 && udp.length === 0) return undefined;
+  return { tcp: [...new Set([...fixed.tcp, ...tcp])], udp: [...new Set([...fixed.udp, ...udp])] };
+}
+
 /**
  * Prepares a request: defaults the group, compiles memberOf expressions (through the snapshot,
  * so each is parsed once), splits static from dynamic checks and resolves the strategy chain.
@@ -68,12 +78,14 @@ export function compileRequest(request: PlacementRequest, snapshot: ClusterSnaps
     required.map((r) => [r.name, r.value ?? null]).sort(),
     [...new Set(staticMemberOf.map((q) => q.text))].sort(),
   ]);
+  const fixed = { tcp: uniquePorts(request.hostPorts?.tcp), udp: uniquePorts(request.hostPorts?.udp) };
+  const untranslated = untranslatedPorts(fixed, request.dynamicPorts);
   return {
     count: request.count,
     cpu: request.cpu,
     memory: request.memory,
-    tcp: uniquePorts(request.hostPorts?.tcp),
-    udp: uniquePorts(request.hostPorts?.udp),
+    ...fixed,
+    ...(untranslated ? { untranslated } : {}),
     group,
     required,
     memberOf,
@@ -124,11 +136,20 @@ function stateRejection(live: LiveInstance, req: CompiledRequest): Rejection | u
   if (live.memory < req.memory) {
     return { reason: FailureReason.MEMORY, detail: `needs ${req.memory} MiB of memory, ${live.memory} remaining` };
   }
-  const tcp = portConflict(live.ports, req.tcp, "tcp");
+  // A fixed port's conflict is told plainly; one that only a dynamic mapping's containerPort
+  // causes says why that port is reserved at all.
+  const ports = hostPortsOn(live.facts.attributes, req);
+  const tcp = portConflict(live.ports, req.tcp, "tcp") ?? untranslatedConflict(live.ports, req.tcp, ports.tcp, "tcp");
   if (tcp !== undefined) return { reason: FailureReason.PORTS, detail: tcp };
-  const udp = portConflict(live.portsUdp, req.udp, "udp");
+  const udp = portConflict(live.portsUdp, req.udp, "udp") ?? untranslatedConflict(live.portsUdp, req.udp, ports.udp, "udp");
   if (udp !== undefined) return { reason: FailureReason.PORTS_UDP, detail: udp };
   return undefined;
+}
+
+function untranslatedConflict(reserved: ReadonlySet<number>, fixed: readonly number[], wanted: readonly number[], protocol: string): string | undefined {
+  if (wanted === fixed) return undefined;
+  const conflict = portConflict(reserved, wanted, protocol);
+  return conflict === undefined ? undefined : conflict + UNTRANSLATED_NOTE;
 }
 
 function portConflict(reserved: ReadonlySet<number>, wanted: readonly number[], protocol: string): string | undefined {
@@ -148,8 +169,9 @@ function portConflict(reserved: ReadonlySet<number>, wanted: readonly number[], 
 export function dynamicFeasible(snapshot: ClusterSnapshot, live: LiveInstance, clean: boolean, req: CompiledRequest): boolean {
   if (live.cpu < req.cpu || live.memory < req.memory) return false;
   if (req.distinct && (live.facts.taskGroups.get(req.group) ?? 0) > 0) return false;
-  if (req.tcp.length > 0 && portConflict(live.ports, req.tcp, "tcp") !== undefined) return false;
-  if (req.udp.length > 0 && portConflict(live.portsUdp, req.udp, "udp") !== undefined) return false;
+  const ports = hostPortsOn(live.facts.attributes, req);
+  if (ports.tcp.length > 0 && portConflict(live.ports, ports.tcp, "tcp") !== undefined) return false;
+  if (ports.udp.length > 0 && portConflict(live.portsUdp, ports.udp, "udp") !== undefined) return false;
   for (const q of req.dynamicMemberOf) {
     if (!(clean ? snapshot.matches(q, live.index) : q.test(live.facts))) return false;
   }

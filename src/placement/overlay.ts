@@ -2,6 +2,7 @@
 // resources, ports and task groups. The snapshot's base state and indexes stay untouched; any
 // instance found here ("dirty") is read from here instead, so nothing is double-booked.
 
+import { hostPortsOn, type PortFootprint } from "./host-ports.js";
 import type { QueryFacts } from "./query/index.js";
 import type { ClusterSnapshot, LiveInstance } from "./snapshot.js";
 import { bucketValue } from "./strategies.js";
@@ -15,11 +16,10 @@ interface DirtyInstance extends LiveInstance {
   readonly facts: QueryFacts & { runningTasksCount: number; readonly taskGroups: Map<string, number> };
 }
 
-export interface TaskFootprint {
+/** tcp/udp: fixed host ports; `untranslated`: what instances without port translation take. */
+export interface TaskFootprint extends PortFootprint {
   readonly cpu: number;
   readonly memory: number;
-  readonly tcp: readonly number[];
-  readonly udp: readonly number[];
   readonly group: string;
 }
 
@@ -80,8 +80,9 @@ export class Overlay {
     }
     d.cpu -= task.cpu;
     d.memory -= task.memory;
-    if (task.tcp.length > 0) d.ports = new Set([...d.ports, ...task.tcp]);
-    if (task.udp.length > 0) d.portsUdp = new Set([...d.portsUdp, ...task.udp]);
+    const ports = hostPortsOn(d.facts.attributes, task);
+    if (ports.tcp.length > 0) d.ports = new Set([...d.ports, ...ports.tcp]);
+    if (ports.udp.length > 0) d.portsUdp = new Set([...d.portsUdp, ...ports.udp]);
     d.facts.runningTasksCount++;
     d.facts.taskGroups.set(task.group, (d.facts.taskGroups.get(task.group) ?? 0) + 1);
     for (const a of this.added.values()) {

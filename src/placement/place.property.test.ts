@@ -30,6 +30,8 @@ const instanceArb = fc.record({
   portsUdp: fc.subarray([53, 5000]),
   stack: fc.constantFrom("prod", "dev", undefined),
   gpu: fc.boolean(),
+  // berth's process runtime: dynamic mappings bind their container port on the host.
+  noPortTranslation: fc.constantFrom(false, false, true),
   tasks: fc.array(taskArb, { maxLength: 4 }),
 });
 
@@ -62,6 +64,7 @@ const requestArb: fc.Arbitrary<PlacementRequest> = fc.record({
     tcp: fc.constantFrom([], [], [80], [80, 443], [0]),
     udp: fc.constantFrom([], [], [53]),
   }),
+  dynamicPorts: fc.constantFrom({}, {}, { tcp: [80] }, { tcp: [8080, 3000] }, { tcp: [443], udp: [5000] }),
   group: fc.constantFrom(...GROUPS),
   constraints: fc.array(constraintArb, { maxLength: 3 }),
   strategy: fc.array(strategyArb, { maxLength: 4 }),
@@ -85,7 +88,11 @@ function viewOf(s: InstanceSpec, id: string): InstanceView {
     memory: s.memory,
     ports: s.ports,
     portsUdp: s.portsUdp,
-    attributes: { ...(s.stack ? { stack: s.stack } : {}), ...(s.gpu ? { gpu: undefined } : {}) },
+    attributes: {
+      ...(s.stack ? { stack: s.stack } : {}),
+      ...(s.gpu ? { gpu: undefined } : {}),
+      ...(s.noPortTranslation ? { "berth.runtime.port-translation": "none" } : {}),
+    },
     tasks: s.tasks,
   });
 }

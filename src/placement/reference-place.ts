@@ -76,15 +76,22 @@ export function refReason(inst: RefInstance, request: PlacementRequest): string 
   if (distinct && groupCount(inst, group) > 0) return "DistinctInstance placement constraint unsatisfied.";
   if (inst.cpu < request.cpu) return "RESOURCE:CPU";
   if (inst.memory < request.memory) return "RESOURCE:MEMORY";
-  const tcp = [...new Set(request.hostPorts?.tcp ?? [])].filter((p) => p !== 0);
+  const tcp = refPorts(inst, request, "tcp");
   if (tcp.some((p) => inst.ports.includes(p)) || (tcp.length > 0 && new Set(inst.ports).size + tcp.length > 100)) {
     return "RESOURCE:PORTS";
   }
-  const udp = [...new Set(request.hostPorts?.udp ?? [])].filter((p) => p !== 0);
+  const udp = refPorts(inst, request, "udp");
   if (udp.some((p) => inst.portsUdp.includes(p)) || (udp.length > 0 && new Set(inst.portsUdp).size + udp.length > 100)) {
     return "RESOURCE:PORTS_UDP";
   }
   return undefined;
+}
+
+/** Fixed host ports, plus the dynamic mappings' container ports on an instance that binds them itself. */
+function refPorts(inst: RefInstance, request: PlacementRequest, protocol: "tcp" | "udp"): number[] {
+  const bindsOnHost = attr(inst, "berth.runtime.port-translation") === "none";
+  const dynamic = bindsOnHost ? (request.dynamicPorts?.[protocol] ?? []) : [];
+  return [...new Set([...(request.hostPorts?.[protocol] ?? []), ...dynamic])].filter((p) => p !== 0);
 }
 
 function chain(request: PlacementRequest): readonly PlacementStrategy[] {
@@ -121,8 +128,8 @@ export function refBest(state: readonly RefInstance[], request: PlacementRequest
 export function refApply(inst: RefInstance, request: PlacementRequest): void {
   inst.cpu -= request.cpu;
   inst.memory -= request.memory;
-  for (const p of request.hostPorts?.tcp ?? []) if (p !== 0 && !inst.ports.includes(p)) inst.ports.push(p);
-  for (const p of request.hostPorts?.udp ?? []) if (p !== 0 && !inst.portsUdp.includes(p)) inst.portsUdp.push(p);
+  for (const p of refPorts(inst, request, "tcp")) if (!inst.ports.includes(p)) inst.ports.push(p);
+  for (const p of refPorts(inst, request, "udp")) if (!inst.portsUdp.includes(p)) inst.portsUdp.push(p);
   inst.placedGroups.push(groupOf(request));
 }
 

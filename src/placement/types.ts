@@ -84,6 +84,13 @@ export interface PlacementRequest {
   readonly memory: number;
   /** Fixed host ports only; dynamic (0) host ports never conflict and are left out. */
   readonly hostPorts?: { readonly tcp?: readonly number[]; readonly udp?: readonly number[] };
+  /**
+   * The container ports of the task's dynamic mappings (bridge, hostPort 0 or absent). They take
+   * nothing on an instance that translates ports; on one that cannot (attribute
+   * berth.runtime.port-translation=none) the container binds them on the host, so there they
+   * are reserved as fixed host ports are.
+   */
+  readonly dynamicPorts?: { readonly tcp?: readonly number[]; readonly udp?: readonly number[] };
   /** `service:<name>` for service tasks; defaults to `family:<family>`. */
   readonly group?: string;
   readonly family?: string;

@@ -6,6 +6,7 @@
 // so a restarted agent lists them by label; the driver keeps no state of its own.
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
+import { PORT_TRANSLATION_ATTRIBUTE } from "../model/index.js";
 import { dockerConnection } from "./detect-runtime.js";
 import { dockerCreateOptions, dockerContainerName, imageReference } from "./docker-create-options.js";
 import { type DockerEvent, DockerEventStream } from "./docker-events.js";
@@ -101,6 +102,7 @@ export class DockerDriver implements RuntimeDriver {
         { name: "ecs.capability.container-health-check" },
         { name: "berth.runtime", value: "docker" },
         { name: "berth.runtime.isolation", value: "container" },
+        { name: PORT_TRANSLATION_ATTRIBUTE, value: "nat" },
       ],
       resources: { cpu: (info.NCPU ?? 1) * 1024, memoryMiB: Math.floor((info.MemTotal ?? 0) / 1024 / 1024) },
     };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { runDriverConformance } from "./driver-conformance.js";
@@ -106,11 +107,30 @@ describe("process driver: command line", () => {
     assert.deepEqual((await d.inspect(id)).networkBindings, [{ bindIP: "0.0.0.0", containerPort: 8080, hostPort: 8080, protocol: "tcp" }]);
   });
 
+  it("a host port another program holds fails the start with CannotStartContainerError, saying so", async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const d = await driver();
+      const id = await d.createContainer(spec({ command: ["sleep", "30"], networkMode: "bridge", portMappings: [{ containerPort: port }] }));
+      await assert.rejects(d.start(id), (e: unknown) => {
+        assert.ok(e instanceof ContainerError);
+        assert.equal(e.reason, `CannotStartContainerError: port ${port}/tcp is already in use on the host: the process runtime binds a container's ports on the host itself, and another program holds it`);
+        return true;
+      });
+      assert.equal((await d.inspect(id)).status, "CREATED");
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+
   it("capabilities state the isolation on the container instance's attributes", async () => {
     const plain = await (await driver({ isolation: "none", cgroups: "none" })).capabilities();
     assert.deepEqual(plain.attributes.filter((a) => a.name.startsWith("berth.runtime.")), [
       { name: "berth.runtime.isolation", value: "none" },
       { name: "berth.runtime.cgroup", value: "none" },
+      { name: "berth.runtime.port-translation", value: "none" },
     ]);
     assert.ok(plain.resources.cpu >= 1024 && plain.resources.memoryMiB > 0);
   });

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { availableParallelism, totalmem } from "node:os";
+import { NO_PORT_TRANSLATION, PORT_TRANSLATION_ATTRIBUTE } from "../model/index.js";
 import { containerDirs } from "./cgroups.js";
 import { createCgroups, procsFiles, removeCgroups } from "./cgroup-controller.js";
 import { ContainerError, ContainerNotFoundError } from "./errors.js";
@@ -20,7 +21,8 @@ import { keepAliveUntil } from "./keep-alive.js";
 import { containerLabels } from "./labels.js";
 import { logFiles } from "./log-recorder.js";
 import { ProcessContainer } from "./process-container.js";
-import { commandLine, containerEnvironment, type Isolation, planLaunch, planNetwork } from "./process-launch.js";
+import { checkHostPorts } from "./host-port-check.js";
+import { commandLine, containerEnvironment, type Isolation, ownsNetwork, planLaunch, planNetwork } from "./process-launch.js";
 import { checkRunnable, detectProcessHost, type ProcessHost, resolveContainerUser } from "./process-host.js";
 import { containerDir, exitFile, type ProcessRecord, readRecords, removeContainerDir, writeRecord } from "./process-record.js";
 import { findInit, spawnDetached, waitForCommandExec } from "./process-spawn.js";
@@ -86,6 +88,8 @@ export class ProcessDriver implements RuntimeDriver {
         { name: "berth.runtime", value: "process" },
         { name: "berth.runtime.isolation", value: this.host.isolation },
         { name: "berth.runtime.cgroup", value: this.host.cgroups?.version ?? "none" },
+        // A container binds its containerPort on the host: placement reserves it (no translation).
+        { name: PORT_TRANSLATION_ATTRIBUTE, value: NO_PORT_TRANSLATION },
         { name: "ecs.capability.container-health-check" },
       ],
       resources: { cpu: availableParallelism() * 1024, memoryMiB: Math.floor(totalmem() / 1024 / 1024) },
@@ -154,6 +158,9 @@ export class ProcessDriver implements RuntimeDriver {
     const env = containerEnvironment(spec, id, record.isolation);
     const argv0 = commandLine(spec)[0] as string;
     await checkRunnable(argv0, env, spec.workingDirectory || "/");
+    // Ports are the host's (no translation): one another program holds fails the start here.
+    const portProblem = ownsNetwork(spec) ? undefined : await checkHostPorts(record.networkBindings);
+    if (portProblem !== undefined) throw new ContainerError("CannotStartContainerError", portProblem);
     const plan = planLaunch({
       spec,
       id,

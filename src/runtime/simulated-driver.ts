@@ -2,6 +2,7 @@
 // and for benchmarks with thousands of container instances in one process. Behavior comes from
 // the containers' labels (simulate-schedule.ts); containers live on a SimulatedHost, which
 // several driver instances may share (an agent restart), like a real machine's processes.
+import { PORT_TRANSLATION_ATTRIBUTE } from "../model/index.js";
 import { ContainerError, ContainerNotFoundError } from "./errors.js";
 import { EventHub } from "./event-hub.js";
 import { keepAliveUntil } from "./keep-alive.js";
@@ -53,6 +54,8 @@ export class SimulatedDriver implements RuntimeDriver {
       attributes: [
         { name: "berth.runtime", value: "simulated" },
         { name: "berth.runtime.isolation", value: "none" },
+        // Dynamic host ports are drawn from a counter, as Docker's bridge would.
+        { name: PORT_TRANSLATION_ATTRIBUTE, value: "nat" },
         { name: "ecs.capability.container-health-check" },
       ],
       resources: this.options.resources ?? { cpu: 2048, memoryMiB: 4096 },
