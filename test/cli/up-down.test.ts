@@ -9,6 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import Docker from "dockerode";
+import { AGENT_INSTANCE_LABEL } from "../../src/agent/index.js";
+import { detectDocker, dockerConnection } from "../../src/runtime/index.js";
 import { BERTH_BIN } from "../helpers/process.js";
 import { berth } from "./harness.js";
 
@@ -21,8 +24,8 @@ interface UpProcess {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-function spawnUp(dataDir: string): Promise<UpProcess> {
-  const child = spawn(process.execPath, [BERTH_BIN, "up", "--port", "0", "--data-dir", dataDir, "--runtime", "process"], {
+function spawnUp(dataDir: string, runtime: "process" | "docker" = "process"): Promise<UpProcess> {
+  const child = spawn(process.execPath, [BERTH_BIN, "up", "--port", "0", "--data-dir", dataDir, "--runtime", runtime], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, BERTH_LOG_LEVEL: "warn" },
   });
@@ -89,13 +92,13 @@ async function waitTask(client: ECSClient, arn: string, what: string, ok: (t: Ta
   assert.fail(`timed out waiting until the task is ${what}; last seen: ${JSON.stringify(last)}`);
 }
 
-async function runSleeper(url: string): Promise<string> {
+async function runSleeper(url: string, image = "busybox"): Promise<string> {
   const client = ecs(url);
   try {
     await client.send(
       new RegisterTaskDefinitionCommand({
         family: "sleeper",
-        containerDefinitions: [{ name: "app", image: "busybox", memory: 32, entryPoint: ["sh", "-c"], command: ["exec sleep 600"], stopTimeout: 2 }],
+        containerDefinitions: [{ name: "app", image, memory: 32, entryPoint: ["sh", "-c"], command: ["exec sleep 600"], stopTimeout: 2 }],
       }),
     );
     const res = await client.send(new RunTaskCommand({ cluster: "default", taskDefinition: "sleeper" }));
@@ -188,5 +191,45 @@ describe("berth up, Ctrl-C and berth down", { skip: process.platform !== "linux"
     const again = await down(dataDir);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^no task was running in /m);
+  });
+});
+
+const IMAGE = process.env.BERTH_TEST_IMAGE ?? "local/busybox:1";
+
+async function dockerSkipReason(): Promise<string | undefined> {
+  const engine = await detectDocker();
+  if (!engine.available) return `no Docker engine at ${engine.endpoint}: ${engine.reason}`;
+  try {
+    await new Docker(dockerConnection().options).getImage(IMAGE).inspect();
+  } catch {
+    return `image ${IMAGE} is missing; build it with scripts/build-test-image.sh`;
+  }
+  return undefined;
+}
+
+const dockerSkip = await dockerSkipReason();
+
+describe("berth down with the docker runtime", { timeout: 180_000, ...(dockerSkip ? { skip: dockerSkip } : {}) }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "berth-up-down-docker-"));
+  let up: UpProcess | undefined;
+  after(async () => {
+    await up?.stop("SIGKILL");
+    await down(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("removes the containers berth labelled for the agent, after a kill -9 of berth up", async () => {
+    up = await spawnUp(dataDir, "docker");
+    const task = await runSleeper(up.url, IMAGE);
+    const instanceId = (JSON.parse(readFileSync(join(dataDir, "agent", "agent.json"), "utf8")) as { instanceId: string }).instanceId;
+    const docker = new Docker(dockerConnection().options);
+    const labelled = () => docker.listContainers({ all: true, filters: { label: [`${AGENT_INSTANCE_LABEL}=${instanceId}`] } });
+    assert.equal((await labelled()).filter((c) => c.State === "running").length, 1);
+    await up.stop("SIGKILL");
+    assert.equal((await labelled()).filter((c) => c.State === "running").length, 1, "kill -9 of berth up leaves the container running");
+    const r = await down(dataDir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`task ${task.split("/").pop()} container app \\(docker\\): stopped, exit code 1(37|43)`));
+    assert.deepEqual(await labelled(), [], "no container of the agent is left");
   });
 });
