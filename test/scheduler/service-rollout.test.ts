@@ -4,8 +4,10 @@
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
+  ListServicesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   StopTaskCommand,
@@ -20,6 +22,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { startAgent, type Agent } from "../../src/agent/index.js";
+import { removeAgentContainers } from "../agent/harness.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const sleeper = (family: string, marker: string) =>
@@ -67,15 +70,21 @@ describe("the service scheduler with a real agent", { timeout: 240_000 }, () => 
     });
   });
   after(async () => {
-    // Stop every task so no process outlives the test.
-    for (const desiredStatus of ["RUNNING"] as const) {
-      const { taskArns } = await s.ecs.send(new ListTasksCommand({ cluster: "default", desiredStatus }));
+    // No process may outlive the test. Stopping the tasks alone is not enough: the service
+    // would replace them. So the services go first (their tasks stop with them), then whatever
+    // the runtime still holds is removed, even when a step before failed.
+    try {
+      const { serviceArns } = await s.ecs.send(new ListServicesCommand({ cluster: "default" }));
+      for (const service of serviceArns ?? []) await s.ecs.send(new DeleteServiceCommand({ cluster: "default", service, force: true }));
+      const { taskArns } = await s.ecs.send(new ListTasksCommand({ cluster: "default", desiredStatus: "RUNNING" }));
       for (const task of taskArns ?? []) await s.ecs.send(new StopTaskCommand({ cluster: "default", task }));
+      await until("every task stopped", async () => ((await s.ecs.send(new ListTasksCommand({ cluster: "default" }))).taskArns ?? []).length === 0);
+    } finally {
+      await removeAgentContainers(agent);
+      await agent.stop();
+      await s.close();
+      rmSync(stateDir, { recursive: true, force: true });
     }
-    await until("every task stopped", async () => ((await s.ecs.send(new ListTasksCommand({ cluster: "default" }))).taskArns ?? []).length === 0).catch(() => {});
-    await agent.stop();
-    await s.close();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it("starts a 4-task service and reaches a steady state the waiter accepts", async () => {
