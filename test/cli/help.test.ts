@@ -5,16 +5,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { agentCommand } from "../../src/cli/agent-command.js";
 import { allCommands, buildProgram, fullName, HELP_WIDTH } from "../../src/cli/program.js";
+import { downCommand } from "../../src/cli/down-command.js";
 import { serverCommand, upCommand } from "../../src/cli/server-commands.js";
 import { berth } from "./harness.js";
 
 describe("help", () => {
-  const program = buildProgram([serverCommand(), upCommand(), agentCommand()]);
+  const program = buildProgram([serverCommand(), upCommand(), downCommand(), agentCommand()]);
   const commands = allCommands(program);
 
   it("covers every command of the issue", () => {
     const names = commands.map(fullName);
-    for (const n of ["get", "describe", "explain", "run", "stop", "scale", "deploy", "rollout status", "rollout undo", "delete", "apply", "events", "logs", "completion", "translate", "up"]) {
+    for (const n of ["get", "describe", "explain", "run", "stop", "scale", "deploy", "rollout status", "rollout undo", "delete", "apply", "events", "logs", "completion", "translate", "up", "down"]) {
       assert.ok(names.includes(`berth ${n}`), `berth ${n} exists`);
     }
   });
@@ -36,7 +37,7 @@ describe("help", () => {
   it("berth --help as a process: every command listed, exit 0, within 100 columns", async () => {
     const r = await berth("http://127.0.0.1:1", ["--help"]);
     assert.equal(r.code, 0, r.stderr);
-    for (const n of ["up", "apply", "get", "describe", "explain", "rollout", "completion"]) assert.match(r.stdout, new RegExp(`^ {2}${n}\\b`, "m"));
+    for (const n of ["up", "down", "apply", "get", "describe", "explain", "rollout", "completion"]) assert.match(r.stdout, new RegExp(`^ {2}${n}\\b`, "m"));
     assert.ok(r.stdout.split("\n").every((l) => l.length <= HELP_WIDTH));
   });
 });
