@@ -98,6 +98,10 @@ export function prepareStatements(db: Database.Database) {
        ORDER BY l.revision, l.id LIMIT ?`,
     ),
     maxLogRevision: db.prepare("SELECT coalesce(max(revision), 0) FROM log").pluck(),
+    // Keys and values written after a revision: the history a compaction there would keep.
+    historyBytes: db
+      .prepare("SELECT coalesce(sum(length(key) + coalesce(length(value), 0)), 0) FROM log WHERE revision > ?")
+      .pluck(),
     getMeta: db.prepare("SELECT value FROM meta WHERE name = ?").pluck(),
     setMeta: db.prepare("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
     // Keeps, at or below the compaction point, only rows something still needs: each key's

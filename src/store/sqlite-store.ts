@@ -12,6 +12,8 @@
 // simply roll back). synchronous=FULL fsyncs the WAL on every commit and survives those too,
 // at the cost of one disk flush per write.
 import Database from "better-sqlite3";
+import { statSync } from "node:fs";
+import { checkPolicy, compactionPoint, HistoryLedger, type RetentionPolicy } from "./history-retention.js";
 import { compareKeys, prefixEnd } from "./key-order.js";
 import { createSchema, prepareStatements, type CurrentRow, type HistoryRow, type Statements } from "./sqlite-schema.js";
 import {
@@ -35,8 +37,14 @@ export interface SqliteStoreOptions {
   path: string;
   /** NORMAL (the default) survives process crashes; FULL also survives OS crashes and power loss. */
   synchronous?: "NORMAL" | "FULL";
-  /** Compact every `intervalMs`, keeping the last `keepRevisions` revisions of history. */
-  autoCompact?: { keepRevisions: number; intervalMs: number };
+  /**
+   * Every `intervalMs`, compact the history the policy lets go (history-retention.ts: at most
+   * keepRevisions revisions, none older than maxAgeMs, at most maxBytes written), then give
+   * the freed pages back to the file system.
+   */
+  autoCompact?: RetentionPolicy & { intervalMs: number };
+  /** The clock that dates history for maxAgeMs (epoch milliseconds; default Date.now). */
+  now?: () => number;
 }
 
 export interface SqliteStore extends Store {
@@ -47,6 +55,12 @@ export interface SqliteStore extends Store {
   compactedRevision(): number;
   /** Compacts all but the last `keepRevisions` revisions; returns the compaction point. */
   compactKeeping(keepRevisions: number): Promise<number>;
+  /** Compacts what `policy` lets go; returns the compaction point. */
+  compactRetaining(policy: RetentionPolicy): Promise<number>;
+  /** Bytes of keys and values written since the compaction point (an estimate after a restart). */
+  historyBytes(): number;
+  /** Gives free pages back to the file system and truncates a large WAL; returns the bytes released. */
+  reclaimSpace(): number;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -55,6 +69,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw new RangeError(`synchronous must be "NORMAL" or "FULL", got ${JSON.stringify(synchronous)}`);
   }
   const db = new Database(options.path);
+  let store: SqliteStoreImpl | undefined;
   try {
     // One process owns the file (the revision counter lives in its memory), so hold SQLite's
     // lock for good: a second server on the same file fails at open instead of corrupting the
@@ -62,6 +77,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // It must be set before WAL is first used, so that no -shm file is involved.
     db.pragma("locking_mode = EXCLUSIVE");
     db.pragma("busy_timeout = 2000");
+    // Incremental auto-vacuum lets a compaction's freed pages go back to the file system
+    // (reclaimSpace). It only takes on a new file, before WAL mode writes the header; an older
+    // file is converted by one VACUUM below.
+    db.pragma("auto_vacuum = INCREMENTAL");
     db.pragma("journal_mode = WAL"); // ":memory:" answers "memory", which is fine
     db.pragma(`synchronous = ${synchronous}`);
     // Checkpoints are where NORMAL fsyncs; 4,000 pages (16 MiB of WAL) between them instead of
@@ -70,15 +89,28 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma("journal_size_limit = 67108864"); // truncate a WAL that a huge txn grew past 64 MiB
     db.pragma("cache_size = -32768"); // 32 MiB: a control plane's whole state stays hot
     createSchema(db);
-    return new SqliteStoreImpl(db, options);
+    store = new SqliteStoreImpl(db, options);
+    if (options.path !== ":memory:" && db.pragma("auto_vacuum", { simple: true }) !== INCREMENTAL) {
+      // A file from before auto-vacuum: forget what the policy lets go first, so the one-time
+      // rewrite copies only what is kept.
+      if (options.autoCompact) store.compactNow(options.autoCompact);
+      db.exec("VACUUM");
+      db.pragma("wal_checkpoint(TRUNCATE)");
+    }
+    return store;
   } catch (err) {
-    db.close();
+    if (store) void store.close();
+    else db.close();
     if (err instanceof Error && /database is locked/.test(err.message)) {
       throw new Error(`store file ${options.path} is in use by another process (SQLite: ${err.message})`, { cause: err });
     }
     throw err;
   }
 }
+
+const INCREMENTAL = 2;
+/** A WAL past this is truncated after a compaction; below it, it is reused from its start. */
+const WAL_TRUNCATE_BYTES = 16 * 2 ** 20;
 
 class SqliteStoreImpl implements SqliteStore {
   readonly path: string;
@@ -93,6 +125,9 @@ class SqliteStoreImpl implements SqliteStore {
   private commitScheduled = false;
   private readonly runCompaction: (revision: number) => void;
   private readonly timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private readonly ledger: HistoryLedger;
+  private readonly pageSize: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -117,15 +152,28 @@ class SqliteStoreImpl implements SqliteStore {
       this.st.setMeta.run("compacted", revision);
     });
     this.hub = new WatchHub(this.history());
+    this.now = options.now ?? Date.now;
+    this.pageSize = db.pragma("page_size", { simple: true }) as number;
     const auto = options.autoCompact;
     if (auto) {
-      if (!(auto.keepRevisions >= 0 && auto.intervalMs > 0)) {
-        throw new RangeError(
-          `autoCompact needs keepRevisions >= 0 and intervalMs > 0, got ${auto.keepRevisions} and ${auto.intervalMs}`,
-        );
-      }
+      checkPolicy(auto);
+      if (!(auto.intervalMs > 0)) throw new RangeError(`autoCompact intervalMs must be > 0, got ${auto.intervalMs}`);
+    }
+    // Spans of an eighth of the size budget: a size compaction forgets about an eighth at a time.
+    this.ledger = new HistoryLedger(auto?.maxBytes !== undefined ? Math.max(1, Math.floor(auto.maxBytes / 8)) : Infinity);
+    // What is on disk from before this open counts as one span written now.
+    this.ledger.record(this.rev, this.st.historyBytes.get(this.compacted) as number, this.now());
+    this.ledger.seal();
+    if (auto) {
       // A failed round costs nothing but some extra history; the next one tries again.
-      this.timer = setInterval(() => void this.compactKeeping(auto.keepRevisions).catch(() => {}), auto.intervalMs);
+      this.timer = setInterval(() => {
+        try {
+          this.compactNow(auto);
+          this.reclaimSpace();
+        } catch {
+          // the next round tries again
+        }
+      }, auto.intervalMs);
       this.timer.unref();
     }
   }
@@ -217,6 +265,7 @@ class SqliteStoreImpl implements SqliteStore {
   private finish(q: QueuedTxn, outcome: TxnOutcome): void {
     if (outcome.events.length > 0) {
       this.rev += 1;
+      this.ledger.record(this.rev, outcome.bytes, this.now());
       this.hub.publish({ revision: this.rev, events: outcome.events });
     }
     q.resolve({ succeeded: outcome.succeeded, revision: this.rev });
@@ -243,15 +292,53 @@ class SqliteStoreImpl implements SqliteStore {
     if (revision <= this.compacted) return;
     this.runCompaction(revision);
     this.compacted = revision;
+    this.ledger.forget(revision);
   }
 
   async compactKeeping(keepRevisions: number): Promise<number> {
     if (!Number.isSafeInteger(keepRevisions) || keepRevisions < 0) {
       throw new RangeError(`keepRevisions must be an integer >= 0, got ${keepRevisions}`);
     }
-    const target = this.rev - keepRevisions;
-    if (target > this.compacted) await this.compact(target);
+    return this.compactRetaining({ keepRevisions });
+  }
+
+  async compactRetaining(policy: RetentionPolicy): Promise<number> {
+    this.checkOpen();
+    checkPolicy(policy);
+    return this.compactNow(policy);
+  }
+
+  /** Compacts what the policy lets go and closes the ledger's open span (one auto-compaction round). */
+  compactNow(policy: RetentionPolicy): number {
+    const now = this.now();
+    const target = compactionPoint(this.ledger.list(), this.rev, this.compacted, policy, now);
+    if (target > this.compacted) {
+      this.runCompaction(target);
+      this.compacted = target;
+      this.ledger.forget(target);
+    }
+    this.ledger.seal();
     return this.compacted;
+  }
+
+  historyBytes(): number {
+    return this.ledger.bytes();
+  }
+
+  reclaimSpace(): number {
+    this.checkOpen();
+    if (this.path === ":memory:") return 0;
+    const before = fileSize(this.path) + fileSize(`${this.path}-wal`);
+    const free = this.db.pragma("freelist_count", { simple: true }) as number;
+    const pages = this.db.pragma("page_count", { simple: true }) as number;
+    // Free pages are reused by later writes; giving them back costs page moves, so only when
+    // they are a quarter of the file (and at least 4 MiB): a compaction that freed a burst.
+    const vacuum = free * 4 >= pages && free * this.pageSize >= 4 * 2 ** 20;
+    if (vacuum) this.db.pragma("incremental_vacuum");
+    // The file shrinks when the WAL is checkpointed; TRUNCATE also empties the WAL, which
+    // otherwise stays at its largest size (reused from its start).
+    if (vacuum || fileSize(`${this.path}-wal`) > WAL_TRUNCATE_BYTES) this.db.pragma("wal_checkpoint(TRUNCATE)");
+    return Math.max(0, before - fileSize(this.path) - fileSize(`${this.path}-wal`));
   }
 
   async close(): Promise<void> {
@@ -273,21 +360,28 @@ class SqliteStoreImpl implements SqliteStore {
     const succeeded = (request.compare ?? []).every((c) => this.holds(c));
     const ops = succeeded ? request.success : (request.failure ?? []);
     const events: WatchEvent[] = [];
+    // What the transaction adds to the log, for the size rule of compaction: keys and values.
+    let bytes = 0;
     for (const op of ops) {
       if (op.kind === "put") {
         events.push(this.put(op.key, op.value, revision));
+        bytes += op.key.length + op.value.length;
       } else if (op.kind === "delete") {
         const row = this.st.current.get(op.key) as CurrentRow | undefined;
         if (row) events.push(this.remove(row, revision));
+        if (row) bytes += row.key.length;
       } else {
         const end = prefixEnd(op.prefix);
         const rows = (
           end === undefined ? this.st.currentFrom.all(op.prefix) : this.st.currentBetween.all(op.prefix, end)
         ) as CurrentRow[];
-        for (const row of rows) events.push(this.remove(row, revision));
+        for (const row of rows) {
+          events.push(this.remove(row, revision));
+          bytes += row.key.length;
+        }
       }
     }
-    return { succeeded, events };
+    return { succeeded, events, bytes };
   }
 
   private holds(compare: Compare): boolean {
@@ -350,6 +444,11 @@ class SqliteStoreImpl implements SqliteStore {
 interface TxnOutcome {
   succeeded: boolean;
   events: WatchEvent[];
+  bytes: number;
+}
+
+function fileSize(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 interface QueuedTxn {

@@ -198,6 +198,79 @@ export function watchConformance(withStore: WithStore): void {
       assert.deepEqual(failed.batches, []);
     });
 
+    withStore("a watcher that keeps up loses nothing across repeated compactions", async (store) => {
+      const rec = record(store, "k/", { afterRevision: 0 });
+      for (let i = 1; i <= 30; i++) {
+        await store.txn({ success: [put(`k/${i % 3}`, String(i))] });
+        if (i % 5 === 0) {
+          await rec.reach(i);
+          await store.compact(i);
+        }
+      }
+      await rec.reach(30);
+      assert.deepEqual(
+        rec.batches.map((b) => b.revision),
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
+      assert.deepEqual(rec.errors, []);
+      rec.dispose();
+    });
+
+    withStore("a replay that a compaction overtakes ends in CompactedError after a gap-free prefix, never with a gap", async (store) => {
+      // 3,000 revisions, so a replay from 0 takes more than one read of history.
+      for (let i = 0; i < 30; i++) {
+        await Promise.all(Array.from({ length: 100 }, (_, j) => store.txn({ success: [put(`r/${j}`, String(i))] })));
+      }
+      const head = await store.revision();
+      const seen: number[] = [];
+      const errors: Error[] = [];
+      let compacted = false;
+      const done = new Promise<void>((resolve) => {
+        const w = store.watch(
+          "r/",
+          {
+            afterRevision: 0,
+            onError: (err) => {
+              errors.push(err);
+              resolve();
+            },
+          },
+          (batch) => {
+            seen.push(batch.revision);
+            // Compact ahead of the replay once it has started.
+            if (!compacted) {
+              compacted = true;
+              void store.compact(head - 10);
+            }
+            if (batch.revision === head) {
+              w.dispose();
+              resolve();
+            }
+          },
+        );
+      });
+      await done;
+      assert.deepEqual(seen, Array.from({ length: seen.length }, (_, i) => i + 1), "consecutive from 1");
+      if (seen.at(-1) !== head) {
+        assert.equal(errors.length, 1);
+        assert.ok(errors[0] instanceof CompactedError);
+        assert.equal((errors[0] as CompactedError).compactedAt, head - 10);
+      }
+    });
+
+    withStore("a deletion replayed after a compaction carries the value written before the point", async (store) => {
+      await store.txn({ success: [put("d/a", "1"), put("d/b", "1")] }); // 1
+      await store.txn({ success: [put("d/b", "2")] }); // 2
+      await store.compact(2);
+      await store.txn({ success: [del("d/a")] }); // 3
+      const rec = record(store, "d/", { afterRevision: 2 });
+      await rec.reach(3);
+      assert.deepEqual(rec.batches[0]!.events, [
+        { type: "delete", key: "d/a", modRevision: 3, prevKv: { key: "d/a", value: "1", createRevision: 1, modRevision: 1, version: 1 } },
+      ]);
+      rec.dispose();
+    });
+
     withStore("compacting again, or to an older point, is harmless; past the head is refused", async (store) => {
       await store.txn({ success: [put("a", "1")] });
       await store.txn({ success: [put("a", "2")] });
