@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { indexes, serviceReconciler, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
+import { indexes, serviceReconciler, serviceRetention, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
 import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
@@ -43,6 +43,13 @@ export interface ControlPlane {
 
 export const DEFAULT_PORT = 4666;
 
+/**
+ * The store's history: at most 100,000 revisions, none older than 10 minutes, at most 32 MiB
+ * written, checked every 10 s. The cache watches in-process and never falls that far behind;
+ * the size rule is what bounds the data directory under churn (docs/design.md, The store).
+ */
+export const STORE_RETENTION = { keepRevisions: 100_000, maxAgeMs: 10 * 60_000, maxBytes: 32 * 2 ** 20, intervalMs: 10_000 };
+
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const logger = options.logger ?? pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
   let store = options.store;
@@ -50,13 +57,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const path = options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "berth.db");
     if (options.dataDir !== ":memory:") mkdirSync(options.dataDir, { recursive: true });
     // Keep enough history for watchers that fall behind; older revisions are compacted away.
-    store = openSqliteStore({ path, autoCompact: { keepRevisions: 100_000, intervalMs: 60_000 } });
+    store = openSqliteStore({ path, autoCompact: STORE_RETENTION });
   }
   const cache = createCache(store, { prefix: STORE_ROOT, indexes });
   await cache.start();
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
   const sweeper = setInterval(() => {
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
+    serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
