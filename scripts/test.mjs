@@ -34,6 +34,8 @@ if (files.length === 0) {
 }
 const id = randomBytes(8).toString("hex");
 const root = mkdtempSync(join(tmpdir(), "berth-suite-"));
+// Ctrl-C reaches node --test too; the runner outlives it to clean up what the tests left.
+process.on("SIGINT", () => {});
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...flags, ...files],
@@ -42,7 +44,7 @@ const result = spawnSync(
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env, [SUITE_ENV]: id, TMPDIR: root },
   },
 );
-let status = result.status ?? 1;
+let status = result.status ?? (result.signal === "SIGINT" ? 130 : 1);
 
 // A process stopped by a test's last hook may still be on its way out: look again briefly.
 let leaks = findLeaks(listProcesses(), { id, root, self: process.pid });
