@@ -51,6 +51,7 @@ Examples:
       if (flags.watch) return watch(ctx, kind, query, flags, style);
       const items = await kind.fetch(ctx, query);
       if (name && items.length === 0) throw notFound(kind, name, ctx);
+      if (!flags.output || flags.output === "wide") await kind.annotate?.(ctx, items);
       write(render(kind, items, flags.output, style).join("\n"));
     });
 }
@@ -64,7 +65,8 @@ function render(kind: Kind<unknown>, items: unknown[], output: GetFlags["output"
   if (output === "json" || output === "yaml") return [formatDocument(output, { [kind.jsonKey]: items }).replace(/\n$/, "")];
   if (output === "name") return items.map((i) => nameLine(kind, i));
   if (items.length === 0) return [`No ${kind.name} found.`];
-  return renderTable(kind.columns(Date.now(), style), items, { wide: output === "wide" });
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  return renderTable(kind.columns(Date.now(), style), items, { wide: output === "wide", ...(width ? { width } : {}) });
 }
 
 /** A row's content apart from its age, which changes every second and is no news. */
@@ -85,6 +87,7 @@ async function watch(ctx: CliContext, kind: Kind<unknown>, query: GetQuery, flag
   try {
     while (!signal.aborted) {
       const items = await kind.fetch(ctx, query);
+      if (!flags.output || flags.output === "wide") await kind.annotate?.(ctx, items);
       if (live) {
         const footer = style.dim(`every ${interval / 1000}s · cluster ${ctx.cluster} · Ctrl-C to stop`);
         live.render([...render(kind, items, flags.output, style), "", footer]);

@@ -6,6 +6,7 @@ import type { CliContext } from "./context.js";
 import { usageError } from "./errors.js";
 import { age, lastSegment, num, shortId, taskDefName } from "./format.js";
 import { getService, listClusters, listInstances, listServices, listTaskDefinitions, listTasks } from "./resources.js";
+import { annotateWaiting, waitingOf } from "./service-waiting.js";
 import type { Style } from "./style.js";
 import type { Column } from "./table.js";
 
@@ -25,6 +26,8 @@ export interface Kind<T> {
   key(item: T): string;
   columns(now: number, s: Style): Column<T>[];
   fetch(ctx: CliContext, q: GetQuery): Promise<T[]>;
+  /** Reads what only the table shows (not -o json/yaml/name), before it is drawn. */
+  annotate?(ctx: CliContext, items: T[]): Promise<void>;
 }
 
 export interface DeploymentRow {
@@ -84,8 +87,10 @@ const services: Kind<Service> = {
     { header: "LAUNCH TYPE", value: (svc) => svc.launchType ?? (svc.capacityProviderStrategy?.map((c) => c.capacityProvider).join(",") || ""), wide: true },
     { header: "AGE", value: (svc) => age(svc.createdAt, now) },
     { header: "ARN", value: (svc) => svc.serviceArn ?? "", wide: true },
+    { header: "WAITING", value: waitingOf, fit: true },
   ],
   fetch: async (ctx, q) => (q.name ? [await getService(ctx.ecs, ctx.cluster, q.name)] : listServices(ctx.ecs, ctx.cluster)),
+  annotate: annotateWaiting,
 };
 
 const tasks: Kind<Task> = {

@@ -9,9 +9,12 @@ import { CliError, ExitCode } from "./errors.js";
 import { taskDefName } from "./format.js";
 import { write } from "./output.js";
 import { familyRevisions, getService } from "./resources.js";
-import { outcomeFromHistory, outcomeOf, primaryOf, progressLine, rolloutLines, type RolloutOutcome } from "./rollout-progress.js";
+import { RolloutDisplay } from "./rollout-display.js";
+import { outcomeFromHistory, outcomeOf, primaryOf, progressLine, type RolloutOutcome } from "./rollout-progress.js";
 import type { Style } from "./style.js";
-import { interruptSignal, LiveView, pollInterval, sleep } from "./watch.js";
+import { WaitObserver } from "./wait-observe.js";
+import type { WaitObservation } from "./wait-reason.js";
+import { interruptSignal, LiveView, pollInterval } from "./watch.js";
 
 const digitsOf = (id: string) => id.replace(/^ecs-svc\//, "");
 
@@ -64,9 +67,10 @@ export async function followRollout(ctx: CliContext, name: string, o: FollowOpti
     if (failed) throw new CliError(failed, ExitCode.rolloutFailed);
   }
   const live = process.stdout.isTTY ? new LiveView(process.stdout) : undefined;
+  const display = new RolloutDisplay({ ...(live ? { live } : {}), columns: () => process.stdout.columns || 80, style: o.style, startedAt: Date.now() });
+  const observer = new WaitObserver(ctx);
   const deadline = o.timeoutMs !== undefined ? Date.now() + o.timeoutMs : Infinity;
   const { signal, dispose } = interruptSignal();
-  let lastLine = "";
   try {
     for (;;) {
       let outcome = outcomeOf(svc, tracked);
@@ -80,18 +84,17 @@ export async function followRollout(ctx: CliContext, name: string, o: FollowOpti
           continue;
         }
       }
-      if (live) live.render(rolloutLines(svc, tracked, Date.now(), o.style));
-      else {
-        const line = progressLine(svc, tracked);
-        if (line !== lastLine) write(line);
-        lastLine = line;
-      }
+      const waiting = outcome.state === "waiting";
+      // The reason is a help: if it cannot be observed, the counts still show.
+      const observation = waiting ? await observer.observe(svc, tracked).catch((): WaitObservation | undefined => undefined) : undefined;
+      display.show(svc, tracked, waiting, observation, Date.now());
       if (outcome.state === "completed") return write(o.style.green(outcome.message));
       if (outcome.state === "failed") throw new CliError(outcome.message, ExitCode.rolloutFailed);
       if (Date.now() >= deadline) {
-        throw new CliError(`rollout of service '${name}' still in progress after the --timeout (${progressLine(svc, tracked)})`, ExitCode.timeout);
+        const why = display.reason(Date.now());
+        throw new CliError(`rollout of service '${name}' still in progress after the --timeout (${progressLine(svc, tracked)}${why ? `; waiting: ${why.text}` : ""})`, ExitCode.timeout);
       }
-      await sleep(Math.min(o.intervalMs, Math.max(0, deadline - Date.now())), signal);
+      await display.pause(Math.min(o.intervalMs, Math.max(0, deadline - Date.now())), signal);
       if (signal.aborted) throw new CliError(`stopped watching; the rollout of service '${name}' goes on`, ExitCode.interrupted);
       svc = await getService(ctx.ecs, ctx.cluster, name);
     }
@@ -134,8 +137,11 @@ Examples:
         .addHelpText(
           "after",
           `
-It follows the deployment that is PRIMARY when it starts. On a terminal the deployments table is
-redrawn in place; otherwise one line is printed whenever the progress changes.
+It follows the deployment that is PRIMARY when it starts, and says what it waits for: a task's
+stop reason, a placement failure, a launch back-off, the 40 s a task without a health check waits,
+a task draining until SIGKILL. On a terminal the deployments table and a line with the time waited
+are redrawn in place; otherwise a line is printed whenever the progress or the reason changes,
+and "still waiting (1m20s): <reason>" after 20 s without news.
 
 Example:
   berth deploy web --image nginx:1.27 && berth rollout status web --timeout 10m

@@ -9,11 +9,20 @@ export interface Column<Row> {
   wide?: boolean;
   /** Numbers read better right-aligned. */
   align?: "right";
+  /** As the last column, cut to fit `width` (a long free-text reason must not wrap the row). */
+  fit?: boolean;
 }
 
-export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { wide?: boolean } = {}): string[] {
+export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { wide?: boolean; width?: number } = {}): string[] {
   const shown = columns.filter((c) => options.wide || !c.wide);
   const cells = rows.map((r) => shown.map((c) => c.value(r)));
+  const last = shown.length - 1;
+  if (options.width && shown[last]?.fit) {
+    // Where the last column starts: the other columns' widths and their three-space gaps.
+    const start = shown.slice(0, last).reduce((n, c, i) => n + Math.max(visibleWidth(c.header), ...cells.map((row) => visibleWidth(row[i]!))) + 3, 0);
+    const room = Math.max(12, options.width - 1 - start);
+    for (const row of cells) row[last] = clipPlain(row[last]!, room);
+  }
   return renderCells(
     shown.map((c) => c.header),
     cells,
@@ -34,4 +43,10 @@ export function renderCells(headers: readonly string[], cells: readonly (readonl
       .join("   ")
       .replace(/\s+$/, "");
   return [line(headers), ...cells.map(line)];
+}
+
+/** Plain text cut to `width` characters, ending in "…" when cut. */
+export function clipPlain(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join("").trimEnd()}…`;
 }

@@ -198,6 +198,45 @@ describe("berth CLI with a running agent", { timeout: 300_000 }, () => {
     });
   });
 
+  describe("a service that cannot become healthy", () => {
+    // A command that exits at once, no circuit breaker: the rollout never ends, and every
+    // waiting command must say why (the stop reason), with the time it has waited.
+    before(async () => {
+      writeFiles(join(dir, "crashy"), {
+        "crashy-taskdef.json": shellTaskDefinition("crashy", "echo crashing; exit 3"),
+        "crashy-service.json": { serviceName: "crashy", taskDefinition: "crashy", desiredCount: 1 },
+      });
+      const applied = await run("apply", "-f", join(dir, "crashy"));
+      assert.equal(applied.code, 0, applied.stderr);
+    });
+    after(async () => {
+      await s.ecs.send(new DeleteServiceCommand({ cluster: "default", service: "crashy", force: true }));
+    });
+
+    it("rollout status in a pipe prints the reason with the time waited; get services shows it too", async () => {
+      const status = await run("rollout", "status", "crashy", "--timeout", "4s");
+      assert.equal(status.code, 5, `${status.stdout}\n${status.stderr}`);
+      assert.match(status.stdout, /^(still )?waiting \(\d+s\): .*Essential container in task exited/m);
+      assert.match(oneErrorLine(status), /still in progress after the --timeout \(.*; waiting: .+\)$/);
+      const got = await run("get", "services", "crashy");
+      assert.match(got.stdout, /^NAME\s+.*\s+WAITING\n/);
+      assert.match(got.stdout, /^crashy\s+ACTIVE\s+1\s+.*IN_PROGRESS\s+\d+s\s+.*Essential container in task exited/m);
+    });
+
+    it("in a terminal, rollout status keeps one live line with the time waited and the reason", { skip: tmuxMissing() }, async () => {
+      const term = new Terminal();
+      try {
+        const env = { BERTH_ENDPOINT: s.url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", TERM: "xterm-256color" };
+        const w = term.open([process.execPath, BERTH_BIN, "rollout", "status", "crashy", "--interval", "0.3", "--timeout", "60s"], env);
+        const screens = await term.until(w, (sc) => /^\s+[|/\\-] waiting \d+s: .*Essential container in task exited/m.test(sc));
+        const last = screens[screens.length - 1]!;
+        assert.equal(last.match(/ waiting \d+s: /g)?.length, 1, `one live line, rewritten in place:\n${last}`);
+      } finally {
+        term.close();
+      }
+    });
+  });
+
   it("rollout status fails (exit 4) on a crashing revision; describe shows where the tasks died", async () => {
     writeFiles(join(dir, "crash"), {
       "web-taskdef.json": shellTaskDefinition("web", "echo crashing; exit 3"),

@@ -66,18 +66,26 @@ describe("berth CLI against a control plane", { timeout: 240_000 }, () => {
     ]);
     for (const r of [table, json, yaml, name, wide, clusters, taskdefs, deployments]) assert.equal(r.code, 0, r.stderr);
     const [header, row] = table.stdout.trimEnd().split("\n");
-    assert.match(header!, /^NAME\s+STATUS\s+DESIRED\s+RUNNING\s+PENDING\s+TASK DEFINITION\s+ROLLOUT\s+AGE$/);
-    assert.match(row!, /^web\s+ACTIVE\s+3\s+0\s+0\s+web:1\s+IN_PROGRESS\s+\d+s$/);
+    assert.match(header!, /^NAME\s+STATUS\s+DESIRED\s+RUNNING\s+PENDING\s+TASK DEFINITION\s+ROLLOUT\s+AGE\s+WAITING$/);
+    // No agent: the service waits for an instance, and its row says so.
+    assert.match(row!, /^web\s+ACTIVE\s+3\s+0\s+0\s+web:1\s+IN_PROGRESS\s+\d+s\s+cannot place a task: no container instance met all of its requirements$/);
     const parsed = JSON.parse(json.stdout) as { services: { serviceName: string; desiredCount: number; serviceArn: string }[] };
     assert.equal(parsed.services[0]!.serviceName, "web");
     assert.equal(parsed.services[0]!.desiredCount, 3);
     assert.match(parsed.services[0]!.serviceArn, /^arn:aws:ecs:us-east-1:000000000000:service\/default\/web$/);
     assert.equal((parseYaml(yaml.stdout) as { services: { serviceName: string }[] }).services[0]!.serviceName, "web");
     assert.equal(name.stdout, "service/web\n");
-    assert.match(wide.stdout.split("\n")[0]!, /DEPLOYMENTS\s+TYPE\s+LAUNCH TYPE\s+AGE\s+ARN/);
+    assert.match(wide.stdout.split("\n")[0]!, /DEPLOYMENTS\s+TYPE\s+LAUNCH TYPE\s+AGE\s+ARN\s+WAITING$/);
     assert.equal((JSON.parse(clusters.stdout) as { clusters: { clusterName: string }[] }).clusters[0]!.clusterName, "default");
     assert.match(taskdefs.stdout, /^web:1\s+ACTIVE\s+app\s+busybox\s+bridge/m);
     assert.match(deployments.stdout, /^web\s+ecs-svc\/\d+\s+PRIMARY\s+IN_PROGRESS\s+web:1\s+3\s+0\s+0\s+0/m);
+  });
+
+  it("rollout status in a pipe says what it waits for, and its --timeout error repeats it", async () => {
+    const r = await run("rollout", "status", "web", "--timeout", "2s");
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stdout, /^ecs-svc\/\d+ IN_PROGRESS \(web:1\): 0 of 3 running, 0 pending, 0 failed\nwaiting \(\d+s\): cannot place a task: no container instance met all of its requirements\n/);
+    assert.match(oneErrorLine(r), /still in progress after the --timeout \(.*; waiting: cannot place a task: no container instance met all of its requirements\)$/);
   });
 
   it("describe shows a service as events, deployments, tasks; a taskdef in full", async () => {
