@@ -11,6 +11,8 @@ import {
   type AgentMessage,
   type AssignedTask,
   DEFAULT_HEARTBEAT_MS,
+  type LogsReply,
+  type LogsRequest,
   type ServerMessage,
   type StateChangeOperation,
   uuid,
@@ -29,6 +31,8 @@ export interface AcsChannelOptions {
   onConnected(): void;
   /** A connection closed; the channel is reconnecting. */
   onDisconnected?(): void;
+  /** Serves a page of a task's logs (logs-request.ts). */
+  onLogs?(request: LogsRequest): Promise<LogsReply>;
   /** Silence after which the connection counts as dead; default three heartbeats. */
   heartbeatTimeoutMs?: number;
   /** A connection that lived this long resets the backoff (the ECS agent: about a minute). */
@@ -219,9 +223,26 @@ export class AcsChannel {
       );
       return;
     }
+    if (msg.type === "LogsRequest") {
+      this.#serveLogs(msg.messageId, msg.request);
+      return;
+    }
     const other = msg as { type?: unknown; messageId?: unknown };
     this.options.log.warn({ type: other.type }, "unknown message from the control plane");
     if (typeof other.messageId === "string") this.send({ type: "Ack", messageId: other.messageId });
+  }
+
+  #serveLogs(messageId: string, request: LogsRequest): void {
+    const answer = (reply: LogsReply) => this.send({ type: "LogsResponse", messageId, ...reply });
+    const serve = this.options.onLogs;
+    if (!serve) {
+      answer({ error: { type: "UnsupportedFeatureException", message: "This agent does not serve logs.", status: 400 } });
+      return;
+    }
+    serve(request).then(answer, (err: unknown) => {
+      this.options.log.error({ err }, "could not read a task's logs");
+      answer({ error: { type: "ServerException", message: `The agent could not read the logs: ${(err as Error).message}`, status: 500 } });
+    });
   }
 
   #failPending(why: string): void {

@@ -14,6 +14,7 @@ import { discoverEndpoint, ecsCaller, submitReport } from "./ecs-calls.js";
 import { JsonCallError, type Credentials } from "../client/index.js";
 import { metadataHosts } from "./metadata-address.js";
 import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
+import { serveLogs } from "./logs-request.js";
 import { type HostFacts, registerInstance } from "./registration.js";
 import { type AgentIdentity, StateStore } from "./state-store.js";
 import { TaskEngine } from "./task-engine.js";
@@ -133,6 +134,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       stateChange: (operation: Parameters<AcsChannel["stateChange"]>[0], input: Record<string, unknown>) =>
         channel ? channel.stateChange(operation, input) : Promise.reject(new Error("the agent channel is not open yet")),
     };
+    const cleanupWaitMs = options.cleanupWaitMs ?? THREE_HOURS_MS;
     engine = new TaskEngine({
       driver,
       store,
@@ -142,7 +144,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       instanceId: identity.instanceId,
       metadataBaseUrl: metadataServer.baseUrl,
       defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
-      cleanupWaitMs: options.cleanupWaitMs ?? THREE_HOURS_MS,
+      cleanupWaitMs,
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });
@@ -185,6 +187,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       clusterArn: registered.clusterArn,
       containerInstanceArn: registered.containerInstanceArn,
       onManifest: (tasks, full) => taskEngine.handleManifest(tasks, full),
+      onLogs: (request) => serveLogs({ task: (arn) => taskEngine.tasks.get(arn)?.record, driver, timers, cleanupWaitMs }, request),
       onConnected: () => {
         const health = taskEngine.allHealth();
         if (health.length) channel?.send({ type: "ContainerHealth", reports: health });

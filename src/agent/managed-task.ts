@@ -7,6 +7,7 @@ import type { AssignedTask } from "../model/index.js";
 import type { ExitInfo, RuntimeDriver, RuntimeEvent, Timers } from "../runtime/index.js";
 import { buildContainerSpec, taskIdOf } from "./container-spec.js";
 import { acknowledge, type Report } from "./report-plan.js";
+import { decideRestart, restartInput } from "./restart-policy.js";
 import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
 import type { StateStore } from "./state-store.js";
 import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
@@ -92,6 +93,11 @@ export class ManagedTask {
     // Through a reconcile pass first: the reporter must not see a restored record before the
     // task's own decisions (an essential exit found at restore stops the task) are made.
     this.#dirty = true;
+    for (const c of this.#rec.containers) {
+      const exit = c.unhandledExit;
+      delete c.unhandledExit;
+      if (exit) this.#exited(c, exit);
+    }
     this.#kick();
   }
 
@@ -284,7 +290,8 @@ export class ManagedTask {
     this.#kick();
   }
 
-  async #start(c: ContainerRecord): Promise<void> {
+  /** Starts a created container, or (restartOf: the exit it restarts from) an exited one again. */
+  async #start(c: ContainerRecord, restartOf?: ExitInfo): Promise<void> {
     this.#inFlight.set(c.name, "RUNNING");
     const driver = this.#ctx.driver;
     const id = c.runtimeId as string;
@@ -298,7 +305,12 @@ export class ManagedTask {
       if (st.exit && !this.#pendingExits.has(c.name)) this.#pendingExits.set(c.name, st.exit);
       this.#log.debug({ container: c.name }, "container started");
     } catch (err) {
-      this.#failed(c, err, "CannotStartContainerError");
+      if (!restartOf) this.#failed(c, err, "CannotStartContainerError");
+      else {
+        // As the ECS agent does: a restart that fails leaves the exit as it was.
+        this.#log.warn({ err, container: c.name }, "could not restart the container");
+        applyExit(c, restartOf);
+      }
     }
     this.#inFlight.delete(c.name);
     this.#takePendingExit(c);
@@ -337,6 +349,25 @@ export class ManagedTask {
   }
 
   #exited(c: ContainerRecord, exit: ExitInfo): void {
+    const now = this.#ctx.timers.now();
+    const input = restartInput(this.#rec, c, exit.exitCode, now);
+    const verdict = decideRestart(input);
+    if (verdict.restart) {
+      // Restarted in place: it stays RUNNING for the control plane, which hears of no exit.
+      c.restartCount = (c.restartCount ?? 0) + 1;
+      c.lastRestartAt = now;
+      if (c.health !== "UNKNOWN") {
+        // A new run is not healthy until its own checks say so.
+        c.health = "UNKNOWN";
+        c.healthSince = now;
+        this.#ctx.onHealthChanged(this);
+      }
+      this.#log.info({ container: c.name, exitCode: exit.exitCode, restartCount: c.restartCount }, "container exited; restarting it (restartPolicy)");
+      this.#changed();
+      void this.#start(c, exit);
+      return;
+    }
+    if (input.policy?.enabled) this.#log.info({ container: c.name, why: verdict.why }, "container exited; not restarted");
     applyExit(c, exit);
     this.#log.info({ container: c.name, exitCode: exit.exitCode, reason: exit.reason }, "container exited");
     this.#changed();

@@ -1,6 +1,7 @@
 // The task metadata endpoint v4's JSON (ecs-behavior.md §8.3), built from the agent's task
 // record, pure. Field names and casing are ECS's; times are RFC 3339 strings.
 import { containerTraits, ecsLabels, taskIdOf } from "./container-spec.js";
+import { restartPolicyOf } from "./restart-policy.js";
 import type { ContainerRecord, TaskRecord } from "./task-record.js";
 
 export interface MetadataContext {
@@ -48,6 +49,8 @@ export function containerMetadata(rec: TaskRecord, c: ContainerRecord): Record<s
     Health: traits?.hasHealthCheck
       ? defined({ status: c.health, statusSince: iso(c.healthSince), output: c.healthOutput })
       : undefined,
+    // As the ECS agent shows it: only for a container whose restart policy is enabled.
+    RestartCount: assigned && restartPolicyOf(assigned.definition)?.enabled ? (c.restartCount ?? 0) : undefined,
   });
 }
 

@@ -43,6 +43,7 @@ describe("registrationRequest", () => {
     assert.equal(get("ecs.instance-type")!.value, "berth.local");
     assert.equal(get("berth.runtime")!.value, "process");
     assert.ok(get("ecs.capability.container-health-check"));
+    assert.ok(get("ecs.capability.container-restart-policy"), "the engine honours restartPolicy on every runtime");
     assert.equal(get("zone")!.value, "lab");
   });
 

@@ -86,6 +86,8 @@ export function registrationRequest(config: RegistrationConfig, host: HostFacts)
     { name: "ecs.instance-type", value: config.instanceType },
     // The agent honours dependsOn (task-transitions.ts).
     { name: "ecs.capability.container-ordering" },
+    // ... and restartPolicy (restart-policy.ts), whatever the runtime.
+    { name: "ecs.capability.container-restart-policy" },
   ];
   const attributes = new Map<string, Attribute>();
   for (const a of [...builtIn, ...config.runtimeAttributes, ...config.customAttributes]) attributes.set(a.name!, a);

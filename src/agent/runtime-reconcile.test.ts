@@ -43,6 +43,19 @@ describe("reconcileTask", () => {
     assert.deepEqual([c!.known, c!.exitCode, c!.reason, c!.finishedAt], ["STOPPED", null, VANISHED_REASON, 500]);
   });
 
+  it("leaves the exit of a container with a restart policy for its task to judge", () => {
+    const rec = newTaskRecord(
+      anAssignedTask([aContainerDef("app", { restartPolicy: { enabled: true } }), aContainerDef("off", { restartPolicy: { enabled: false } })]),
+    );
+    const [app, off] = rec.containers;
+    Object.assign(app!, { known: "RUNNING", runtimeId: "A", startedAt: 20 });
+    Object.assign(off!, { known: "RUNNING", runtimeId: "B", startedAt: 20 });
+    const exit = { exitCode: 1, finishedAt: 99 };
+    reconcileTask(rec, [aState({ id: "A", status: "EXITED", exit }), aState({ id: "B", containerName: "off", status: "EXITED", exit })], 500);
+    assert.deepEqual([app!.known, app!.unhandledExit, app!.exitCode], ["RUNNING", exit, undefined]);
+    assert.deepEqual([off!.known, off!.unhandledExit, off!.exitCode], ["STOPPED", undefined, 1]);
+  });
+
   it("adopts a container created just before a crash, found by its name", () => {
     const rec = newTaskRecord(anAssignedTask([aContainerDef("app")]));
     rec.pullStartedAt = 5;

@@ -4,6 +4,7 @@
 // the agent was down moves the record forward (started, exited with a code); a container the
 // runtime no longer has is STOPPED as vanished. Containers no record claims are orphans.
 import type { ContainerState, ExitInfo } from "../runtime/index.js";
+import { restartPolicyOf } from "./restart-policy.js";
 import type { ContainerRecord, TaskRecord } from "./task-record.js";
 import { rank } from "./task-transitions.js";
 
@@ -16,8 +17,11 @@ export function applyExit(c: ContainerRecord, exit: ExitInfo): void {
   c.finishedAt = exit.finishedAt;
 }
 
-/** Moves one container record to what the runtime reports. */
-export function applyRuntimeState(c: ContainerRecord, st: ContainerState): void {
+/**
+ * Moves one container record to what the runtime reports. The exit of a running container
+ * with a restart policy is left for its ManagedTask to judge (restart it, or let it stand).
+ */
+export function applyRuntimeState(c: ContainerRecord, st: ContainerState, restartable = false): void {
   c.runtimeId = st.id;
   if (st.imageId) c.imageId = st.imageId;
   if (c.known === "STOPPED") return;
@@ -31,7 +35,10 @@ export function applyRuntimeState(c: ContainerRecord, st: ContainerState): void 
   }
   if (st.networkBindings.length) c.networkBindings = st.networkBindings;
   if (st.health.status !== c.health) c.health = st.health.status;
-  if (st.status === "EXITED" && st.exit) applyExit(c, st.exit);
+  if (st.status === "EXITED" && st.exit) {
+    if (restartable && c.known === "RUNNING") c.unhandledExit = st.exit;
+    else applyExit(c, st.exit);
+  }
 }
 
 /**
@@ -46,7 +53,8 @@ export function reconcileTask(rec: TaskRecord, states: readonly ContainerState[]
       (c.runtimeId ? undefined : states.find((s) => s.containerName === c.name && !claimed.has(s.id)));
     if (st) {
       claimed.add(st.id);
-      applyRuntimeState(c, st);
+      const definition = rec.task.containers.find((a) => a.name === c.name)?.definition;
+      applyRuntimeState(c, st, definition !== undefined && restartPolicyOf(definition)?.enabled === true);
     } else if (c.runtimeId && c.known !== "STOPPED") {
       c.known = "STOPPED";
       c.exitCode = null;

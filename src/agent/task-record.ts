@@ -3,7 +3,7 @@
 // the metadata tokens its containers were started with. Only the task's ManagedTask writes it.
 import { randomBytes } from "node:crypto";
 import type { AssignedTask } from "../model/index.js";
-import type { HealthStatus, NetworkBinding } from "../runtime/index.js";
+import type { ExitInfo, HealthStatus, NetworkBinding } from "../runtime/index.js";
 import { containerTraits } from "./container-spec.js";
 import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, TaskSnapshot, TaskStatus } from "./task-transitions.js";
 
@@ -28,6 +28,12 @@ export interface ContainerRecord {
   metadataToken: string;
   /** The last status the control plane acknowledged. */
   reported?: BackendStatus;
+  /** Times the agent restarted it in place under its restartPolicy (restart-policy.ts). */
+  restartCount?: number;
+  /** Epoch ms (agent clock) of the last such restart. */
+  lastRestartAt?: number;
+  /** An exit found at restore that the restartPolicy has yet to judge (runtime-reconcile.ts). */
+  unhandledExit?: ExitInfo;
 }
 
 export interface TaskRecord {

@@ -51,6 +51,12 @@ describe("nextTransition", () => {
       want: { next: "RUNNING", actionRequired: false, blocked: "stop of app in progress" },
     },
     {
+      name: "a restart in flight (start while RUNNING) blocks the stop",
+      c: running("app", { applied: "RUNNING" }),
+      desired: "STOPPED",
+      want: { next: "RUNNING", actionRequired: false, blocked: "restart of app in progress" },
+    },
+    {
       name: "START waits for the dependency to run",
       c: created("app", { dependsOn: [{ containerName: "db", condition: "START" }] }),
       others: [created("db")],

@@ -89,6 +89,9 @@ export function nextTransition(
   if (c.applied !== undefined && rank(c.applied) > rank(c.known)) {
     return stay(c, `${c.applied === "CREATED" ? "create" : c.applied === "RUNNING" ? "start" : "stop"} of ${c.name} in progress`);
   }
+  // A RUNNING container with a start in flight is being restarted in place (restart-policy.ts):
+  // a stop waits for the start to return, so the two calls never race.
+  if (c.applied === "RUNNING" && c.known === "RUNNING") return stay(c, `restart of ${c.name} in progress`);
   if (desired === "RUNNING") {
     if (c.known === "NONE") return { next: "CREATED", actionRequired: true };
     if (c.known === "CREATED") return startTransition(c, all, now);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import type { AssignedTask, ContainerHealthReport } from "../model/index.js";
-import { SimulatedDriver, SimulatedHost, systemTimers } from "../runtime/index.js";
+import { SimulatedDriver, SimulatedHost, systemTimers, type Timers } from "../runtime/index.js";
 import type { Report } from "./report-plan.js";
 import { StateStore } from "./state-store.js";
 import { TaskEngine } from "./task-engine.js";
@@ -60,9 +60,12 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
-export async function engineHarness(options: { dir?: string; host?: SimulatedHost; instanceId?: string } = {}): Promise<EngineHarness> {
+export async function engineHarness(
+  options: { dir?: string; host?: SimulatedHost; instanceId?: string; timers?: Timers } = {},
+): Promise<EngineHarness> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "berth-agent-engine-")));
-  const host = options.host ?? new SimulatedHost(systemTimers);
+  const timers = options.timers ?? systemTimers;
+  const host = options.host ?? new SimulatedHost(timers);
   const driver = new SimulatedDriver({ host });
   const store = new StateStore(dir);
   await store.open();
@@ -73,7 +76,7 @@ export async function engineHarness(options: { dir?: string; host?: SimulatedHos
   const engine = new TaskEngine({
     driver,
     store,
-    timers: systemTimers,
+    timers,
     rng: () => 0.5,
     log: pino({ level: "silent" }),
     instanceId,
@@ -111,7 +114,7 @@ export async function engineHarness(options: { dir?: string; host?: SimulatedHos
     async restart() {
       engine.close();
       await store.close();
-      return engineHarness({ dir, host, instanceId });
+      return engineHarness({ dir, host, instanceId, timers });
     },
     async close() {
       engine.close();

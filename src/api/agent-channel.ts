@@ -19,15 +19,22 @@ import {
   STATE_CHANGE_OPERATIONS,
   uuid,
   type AgentMessage,
+  type LogsReply,
+  type LogsRequest,
   type Scope,
   type ServerMessage,
   type StateChangeError,
   type StateChangeOperation,
 } from "../model/index.js";
 
+/** What asking an agent for logs came to: its reply, or why there is none. */
+export type LogsOutcome = { kind: "reply"; reply: LogsReply } | { kind: "notConnected" } | { kind: "noAnswer" };
+
 export interface AgentChannel {
   /** Takes an HTTP upgrade if it is for the channel; false leaves it to others. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Asks the agent of an instance for a page of a task's logs, over its connection to this process. */
+  requestLogs(instanceArn: string, request: LogsRequest, timeoutMs: number): Promise<LogsOutcome>;
   close(): void;
 }
 
@@ -45,6 +52,8 @@ interface Connection {
   /** taskArn → desiredStatus last sent. */
   sent: Map<string, string>;
   manifest(tasks: taskRecords.TaskRecord[], full: boolean): void;
+  /** LogsRequests waiting for their LogsResponse, by messageId. */
+  logs: Map<string, (outcome: LogsOutcome) => void>;
 }
 
 export function createAgentChannel(deps: Deps, logger: Logger, options: AgentChannelOptions): AgentChannel {
@@ -72,6 +81,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     const conn: Connection = {
       ws,
       sent: new Map(),
+      logs: new Map(),
       manifest(tasks, full) {
         for (const t of tasks) conn.sent.set(t.taskArn, t.desiredStatus);
         send({ type: "TaskManifest", messageId: uuid(), full, tasks: tasks.map(taskRecords.assignedTask) });
@@ -121,6 +131,9 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
       if (typeof msg !== "object" || msg === null) return;
       if (msg.type === "StateChange" && typeof msg.messageId === "string") {
         stateChange(msg.messageId, msg.operation, msg.input);
+      } else if (msg.type === "LogsResponse" && typeof msg.messageId === "string") {
+        const { type: _t, messageId, ...reply } = msg;
+        conn.logs.get(messageId)?.({ kind: "reply", reply });
       } else if (msg.type === "ContainerHealth" && Array.isArray(msg.reports)) {
         for (const report of msg.reports) {
           void taskStateChanges
@@ -132,6 +145,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     ws.on("pong", () => (lastHeard = Date.now()));
     ws.on("close", () => {
       clearInterval(heartbeat);
+      for (const settle of [...conn.logs.values()]) settle({ kind: "notConnected" });
       if (live.get(ref.arn) !== conn) return; // a newer connection owns the flag now
       live.delete(ref.arn);
       void agentSessions.setAgentConnected(deps, ref, false).catch((err) => log.error({ err }, "could not mark the agent disconnected"));
@@ -151,6 +165,21 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
       }
       wss.handleUpgrade(req, socket, head, (ws) => serve(ws, ref));
       return true;
+    },
+    requestLogs(instanceArn, request, timeoutMs) {
+      const conn = live.get(instanceArn);
+      if (!conn || conn.ws.readyState !== conn.ws.OPEN) return Promise.resolve({ kind: "notConnected" });
+      const messageId = uuid();
+      return new Promise<LogsOutcome>((resolve) => {
+        const settle = (outcome: LogsOutcome) => {
+          clearTimeout(timer);
+          conn.logs.delete(messageId);
+          resolve(outcome);
+        };
+        const timer = setTimeout(() => settle({ kind: "noAnswer" }), timeoutMs);
+        conn.logs.set(messageId, settle);
+        conn.ws.send(JSON.stringify({ type: "LogsRequest", messageId, request } satisfies ServerMessage));
+      });
     },
     close() {
       subscription.dispose();

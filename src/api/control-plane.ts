@@ -68,12 +68,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
-  const berth = { signingName: "berth", targetPrefix: berthModel.targetPrefix, model: berthModel, handlers: berthHandlers(deps) };
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const channel = createAgentChannel(deps, logger, {
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     submit: (operation, input, scope) => dispatch(ecs, operation, input, { requestId: uuid(), scope, baseUrl: "" }),
   });
+  // Berth's own operations read task logs through the agents' channel.
+  const berth = { signingName: "berth", targetPrefix: berthModel.targetPrefix, model: berthModel, handlers: berthHandlers(deps, channel) };
   const api: ApiServer = await startApiServer({
     host: options.host ?? "127.0.0.1",
     port: options.port ?? DEFAULT_PORT,

@@ -8,6 +8,7 @@ import { serviceView } from "./describe-service.js";
 import { instanceView, taskDefinitionView, taskView } from "./describe-views.js";
 import { formatDocument, outputOption, writeLines } from "./output.js";
 import { getInstance, getService, getTask, getTaskDefinition, listTasks } from "./resources.js";
+import { failedContainerLogs } from "./task-logs.js";
 
 const KINDS: Record<string, "service" | "task" | "instance" | "taskdef"> = {
   service: "service",
@@ -58,7 +59,8 @@ Examples:
       }
       case "task": {
         const task = await getTask(ctx.ecs, ctx.cluster, name);
-        return out(task, () => taskView(task, now, style));
+        const failedLogs = flags.output ? undefined : await failedContainerLogs(ctx, task);
+        return out(task, () => taskView(task, now, style, failedLogs));
       }
       case "instance": {
         const ci = await getInstance(ctx.ecs, ctx.cluster, name);

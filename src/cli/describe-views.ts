@@ -9,7 +9,14 @@ import { renderTable } from "./table.js";
 const indent = (lines: readonly string[], by = "  ") => lines.map((l) => (l === "" ? l : by + l));
 const when = (d: Date | undefined, now: number) => (d ? `${d.toISOString()} (${age(d, now)} ago)` : undefined);
 
-export function taskView(t: Task, now: number, s: Style): string[] {
+/** The last lines of the containers that failed, for `describe task` (task-logs.ts fetches them). */
+export interface FailedLogs {
+  containers: { name: string; exitCode?: number; lines: string[] }[];
+  /** Why they could not be read (agent not connected, logs gone), instead of lines. */
+  note?: string;
+}
+
+export function taskView(t: Task, now: number, s: Style, failedLogs?: FailedLogs): string[] {
   const lines = fields([
     ["Task", s.bold(shortId(t.taskArn))],
     ["Cluster", shortId(t.clusterArn)],
@@ -59,8 +66,18 @@ export function taskView(t: Task, now: number, s: Style): string[] {
   const ports = containers.flatMap((c) => (c.networkBindings ?? []).map((b) => `${c.name}: ${b.bindIP ?? ""}:${b.hostPort} → ${b.containerPort}/${b.protocol ?? "tcp"}`));
   if (ports.length) lines.push("", s.bold("Ports:"), ...indent(ports));
   lines.push(...tagLines(t.tags, s));
-  if (t.lastStatus === "STOPPED") lines.push("", s.dim("Logs are not kept by berth yet; the stop reason and exit codes above are where a task died."));
+  lines.push(...failedLogLines(failedLogs, s));
   return lines;
+}
+
+function failedLogLines(logs: FailedLogs | undefined, s: Style): string[] {
+  if (!logs) return [];
+  if (logs.note) return ["", s.dim(`Logs: ${logs.note}`)];
+  return logs.containers.flatMap((c) => [
+    "",
+    s.bold(`Last lines of ${c.name}`) + `${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ""}:`,
+    ...(c.lines.length ? indent(c.lines) : [s.dim("  (it wrote nothing)")]),
+  ]);
 }
 
 function tagLines(tags: readonly Tag[] | undefined, s: Style): string[] {

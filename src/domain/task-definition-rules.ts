@@ -163,6 +163,7 @@ function normalizeContainer(c: ContainerDefinition, ctx: ContainerContext): Cont
     if (d.containerName === name) throw bad(`'dependsOn[${i}]' refers to the container itself.`);
   }
   if (c.environmentFiles && c.environmentFiles.length > 10) throw bad(`at most 10 'environmentFiles' are allowed, found ${c.environmentFiles.length}.`);
+  if (c.restartPolicy) checkRestartPolicy(c.restartPolicy, bad);
   const healthCheck = c.healthCheck ? normalizeHealthCheck(c.healthCheck, bad) : undefined;
   return {
     ...c,
@@ -195,6 +196,17 @@ function normalizePortMapping(
     return { ...pm, protocol, ...(port !== undefined ? { hostPort: port } : {}) };
   }
   return { ...pm, protocol, ...(port !== undefined ? { hostPort: pm.hostPort ?? 0 } : {}) };
+}
+
+/** ECS's bounds (API_ContainerRestartPolicy): at most 50 ignored codes, a period of 60-1800 s. */
+function checkRestartPolicy(p: NonNullable<ContainerDefinition["restartPolicy"]>, bad: (what: string) => Error): void {
+  if (typeof p.enabled !== "boolean") throw bad("'restartPolicy.enabled' must be true or false.");
+  const codes = p.ignoredExitCodes ?? [];
+  if (codes.length > 50) throw bad(`'restartPolicy.ignoredExitCodes' may list at most 50 exit codes, found ${codes.length}.`);
+  const period = p.restartAttemptPeriod;
+  if (period !== undefined && (period < 60 || period > 1800)) {
+    throw bad(`'restartPolicy.restartAttemptPeriod' must be between 60 and 1800 seconds, found ${period}.`);
+  }
 }
 
 function normalizeHealthCheck(h: NonNullable<ContainerDefinition["healthCheck"]>, bad: (what: string) => Error) {
@@ -240,6 +252,7 @@ function requiredAttributesOf(d: Definition): { name: string }[] {
     if (driver === "awslogs" && d.executionRoleArn) names.add("ecs.capability.execution-role-awslogs");
     if (c.healthCheck) names.add("ecs.capability.container-health-check");
     if (c.dependsOn?.length) names.add("ecs.capability.container-ordering");
+    if (c.restartPolicy?.enabled) names.add("ecs.capability.container-restart-policy");
     for (const s of c.secrets ?? []) {
       names.add(s.valueFrom?.includes(":secretsmanager:") ? "ecs.capability.secrets.asm.environment-variables" : "ecs.capability.secrets.ssm.environment-variables");
     }

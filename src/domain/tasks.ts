@@ -50,6 +50,14 @@ export async function stopTask(deps: Deps, scope: Scope, input: { cluster?: stri
   return { task: taskView(stopped, ["TAGS"]) };
 }
 
+/** One task of an ACTIVE cluster by id or ARN, or ECS's "not found" (InvalidParameterException). */
+export function getTask(deps: Deps, scope: Scope, input: { cluster?: string; task: string }): TaskRecord {
+  const cluster = activeCluster(deps, scope, input.cluster);
+  const task = findTask(deps, scope, cluster.clusterName, input.task);
+  if (!task) throw notFound();
+  return task;
+}
+
 export function describeTasks(deps: Deps, scope: Scope, input: { cluster?: string; tasks: string[]; include?: string[] }) {
   const cluster = activeCluster(deps, scope, input.cluster);
   if (input.tasks.length === 0 || input.tasks.length > 100) {

@@ -57,7 +57,58 @@ export type ServerMessage =
   | { type: "TaskManifest"; messageId: string; full: boolean; tasks: AssignedTask[] }
   | { type: "Heartbeat"; messageId: string }
   /** The answer to a StateChange: committed when error is absent; otherwise the API's error. */
-  | { type: "StateChangeAck"; messageId: string; error?: StateChangeError };
+  | { type: "StateChangeAck"; messageId: string; error?: StateChangeError }
+  /** A page of a task's container logs, for `berth logs` (answered by a LogsResponse). */
+  | { type: "LogsRequest"; messageId: string; request: LogsRequest };
+
+/**
+ * Where a reader stopped in one container's log: the timestamp (epoch ms) of the last line it
+ * consumed and how many lines with that timestamp it consumed. Lines are recorded in time order,
+ * so this names a position without the agent keeping any state per reader.
+ */
+export interface LogCursor {
+  t: number;
+  n: number;
+}
+
+export interface LogsRequest {
+  taskArn: string;
+  /** The containers to read; every container of the task when absent. */
+  containers?: string[];
+  /** Epoch ms: only lines recorded at or after. */
+  since?: number;
+  /** Only the last N lines of each container (applied when a container has no cursor yet). */
+  tail?: number;
+  /** Per container: where the previous page stopped. */
+  cursors?: Record<string, LogCursor>;
+  /** At most this many lines in the page. */
+  limit: number;
+  /** When no line is past the cursors, wait up to this long for one (following). */
+  waitMs?: number;
+}
+
+export interface LogsPageLine {
+  container: string;
+  stream: "stdout" | "stderr";
+  /** Epoch ms. */
+  timestamp: number;
+  line: string;
+}
+
+export interface LogsPage {
+  lines: LogsPageLine[];
+  /** Per container: where this page stopped; send them back for the next page. */
+  cursors: Record<string, LogCursor>;
+  /** Lines past the cursors were left out by the page's bounds: ask again at once. */
+  more: boolean;
+  /** Every selected container has exited and its last line is recorded: nothing more will come. */
+  ended: boolean;
+  /** Selected containers that have no log on the agent, and why. */
+  missing: { container: string; reason: string }[];
+}
+
+/** The agent's answer: a page, or an API error for the control plane to pass on. */
+export type LogsReply = { page: LogsPage; error?: undefined } | { page?: undefined; error: StateChangeError };
 
 /** The ECS API calls a StateChange message may stand for. */
 export const STATE_CHANGE_OPERATIONS = ["SubmitTaskStateChange", "SubmitContainerStateChange"] as const;
@@ -81,4 +132,6 @@ export type AgentMessage =
   | { type: "Ack"; messageId: string }
   | { type: "ContainerHealth"; reports: ContainerHealthReport[] }
   /** `input` is the API call's JSON input (timestamps as epoch seconds, as on the wire). */
-  | { type: "StateChange"; messageId: string; operation: StateChangeOperation; input: Record<string, unknown> };
+  | { type: "StateChange"; messageId: string; operation: StateChangeOperation; input: Record<string, unknown> }
+  /** The answer to a LogsRequest, with its messageId. */
+  | ({ type: "LogsResponse"; messageId: string } & LogsReply);

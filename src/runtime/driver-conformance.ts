@@ -119,6 +119,30 @@ export function runDriverConformance(target: ConformanceTarget): void {
         assert.equal(exited?.kind === "exited" && exited.exitCode, 3);
       }));
 
+    it("start: an exited container runs again with the same id, a new run and its own exit", () =>
+      withHarness(async (h) => {
+        const spec = h.spec(
+          { command: ["sh", "-c", "echo run; sleep 0.3; exit 3"] },
+          { [SIMULATE.exitAfterMs]: "300", [SIMULATE.exitCode]: "3" },
+        );
+        const id = await h.run(spec);
+        const first = await h.driver.wait(id);
+        assert.equal(first.exitCode, 3);
+        const firstStart = (await h.driver.inspect(id)).startedAt!;
+        await h.driver.start(id);
+        const again = await h.driver.inspect(id);
+        assert.ok(again.startedAt! >= first.finishedAt && again.startedAt! >= firstStart, "a new startedAt");
+        const second = await h.driver.wait(id);
+        assert.equal(second.exitCode, 3);
+        assert.ok(second.finishedAt >= again.startedAt!, "the second exit is the new run's");
+        const kinds = await eventually(() => {
+          const mine = h.events.filter((e) => e.id === id).map((e) => e.kind);
+          return mine.length >= 4 ? mine : undefined;
+        });
+        assert.deepEqual(kinds, ["started", "exited", "started", "exited"]);
+        if (target.runsCommands) assert.deepEqual(await lines(h.driver, id, "stdout"), ["run", "run"]);
+      }));
+
     it("gives the container its environment", commands, () =>
       withHarness(async (h) => {
         const id = await h.run(h.spec({ command: ["sh", "-c", 'echo "FOO=$FOO"'], environment: { FOO: "bar baz" } }));

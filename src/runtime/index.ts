@@ -31,7 +31,7 @@ export type { ContainerStats, CpuStats, MemoryStats, NetworkStats } from "./stat
 export { ZERO_TIME } from "./stats-types.js";
 export { ContainerError, type ContainerErrorName, ContainerNotFoundError, OUT_OF_MEMORY_REASON, truncateReason } from "./errors.js";
 export { containerLabels, LABELS } from "./labels.js";
-export { ManualTimers, systemTimers, type TimerHandle, type Timers } from "./timers.js";
+export { ManualTimers, SkippingTimers, systemTimers, type TimerHandle, type Timers } from "./timers.js";
 export {
   applyProbeResult,
   HEALTH_CHECK_LIMITS,
@@ -55,7 +55,7 @@ export {
 export { createProcessDriver, detectProcessHost, ProcessDriver, type ProcessDriverOptions, type ProcessHost } from "./process-driver.js";
 export { createRuntimeDriver, type RuntimeDriverOptions } from "./create-driver.js";
 export { SimulatedDriver, type SimulatedDriverOptions } from "./simulated-driver.js";
-export { SimulatedHost } from "./simulated-host.js";
+export { type SimulatedContainer, SimulatedHost } from "./simulated-host.js";
 export { SIMULATE, type SimulatedBehavior, simulatedBehavior } from "./simulate-schedule.js";
 export type { Isolation } from "./process-launch.js";
 export { isSameProcessAlive, processInfo, signalProcess } from "./process-table.js";

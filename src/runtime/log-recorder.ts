@@ -61,6 +61,11 @@ export class LogRecorder {
     });
   }
 
+  /** The container runs again (a restart): record its output as before. */
+  reopen(): void {
+    this.#finished = false;
+  }
+
   async *read(options: LogOptions = {}): AsyncGenerator<LogLine> {
     const { history, follower } = await this.#enqueue(async () => {
       if (!this.#finished) await this.#pumpNow(false);

@@ -2,7 +2,7 @@
 // handle when this agent spawned it, from the exit file and pid checks when it was adopted
 // after a restart), its health probes, its log recording, its stats and signals.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { constants as osConstants, totalmem } from "node:os";
 import { cgroupPids, oomKillCount, procsFiles, removeCgroups, sampleCgroupFiles } from "./cgroup-controller.js";
 import { OUT_OF_MEMORY_REASON, truncateReason } from "./errors.js";
@@ -51,6 +51,22 @@ export class ProcessContainer {
     if (record.startedAt !== undefined) this.#markReady();
   }
 
+  /** Forgets the last run of an exited container, so that start() runs it again. */
+  async prepareRestart(): Promise<void> {
+    const { record } = this;
+    if (!record.exit) return;
+    await rm(exitFile(this.dir), { force: true });
+    // The cgroup's OOM kill count is cumulative: only kills after this point mean this run's OOM.
+    if (record.cgroup) record.oomKillsBefore = await oomKillCount(record.cgroup);
+    for (const k of ["exit", "startedAt", "waiterPid", "waiterStart", "initPid", "initStart", "health"] as const) delete record[k];
+    this.#child = undefined;
+    this.#childExit = undefined;
+    this.#exited = new Promise((resolve) => (this.#resolveExited = resolve));
+    this.#ready = new Promise((resolve) => (this.#markReady = resolve));
+    this.recorder.reopen();
+    await this.persist();
+  }
+
   /** start() is done: exits may now be reported. */
   markStarted(): void {
     this.#markReady();
@@ -80,7 +96,8 @@ export class ProcessContainer {
   attachChild(child: ChildProcess, exit: Promise<number | null>): void {
     this.#child = child;
     void exit.then((code) => {
-      if (this.#detached) return;
+      // The shell of an earlier run (before a restart) may end after its exit file was read.
+      if (this.#detached || this.#child !== child) return;
       this.#childExit = { code };
       void this.checkExit();
     });
@@ -157,7 +174,7 @@ export class ProcessContainer {
 
   async #finalize(exit: ExitInfo): Promise<void> {
     const { record } = this;
-    if (record.cgroup && !exit.reason && (await oomKillCount(record.cgroup)) > 0) exit.reason = OUT_OF_MEMORY_REASON;
+    if (record.cgroup && !exit.reason && (await oomKillCount(record.cgroup)) > (record.oomKillsBefore ?? 0)) exit.reason = OUT_OF_MEMORY_REASON;
     this.#health?.dispose();
     this.#health = undefined;
     await this.recorder.finish().catch(() => undefined);

@@ -150,9 +150,8 @@ export class ProcessDriver implements RuntimeDriver {
   async #start(id: string): Promise<void> {
     const c = await this.#get(id);
     const { record } = c;
-    if (record.exit) {
-      throw new ContainerError("CannotStartContainerError", `container ${record.spec.containerName} (${id}) has exited; containers are not restarted`);
-    }
+    // An exited container starts again as `docker start` does: same id, logs appended.
+    if (record.exit) await c.prepareRestart();
     if (record.startedAt !== undefined) return;
     const { spec } = record;
     const env = containerEnvironment(spec, id, record.isolation);

@@ -27,6 +27,8 @@ export interface ProcessRecord {
   initStart?: string;
   health?: ContainerHealth;
   exit?: ExitInfo;
+  /** The cgroup's OOM kill count when the container was last restarted. */
+  oomKillsBefore?: number;
 }
 
 export function containersDir(stateDir: string): string {

@@ -81,9 +81,10 @@ export class SimulatedDriver implements RuntimeDriver {
 
   async start(id: string): Promise<void> {
     const c = this.#get(id);
-    if (c.exit) throw new ContainerError("CannotStartContainerError", `container ${c.spec.containerName} (${id}) has exited; containers are not restarted`);
-    if (c.startedAt !== undefined) return;
+    if (c.startedAt !== undefined && !c.exit) return;
     if (c.behavior.failStart !== undefined) throw new ContainerError("CannotStartContainerError", c.behavior.failStart);
+    // An exited container runs its schedule again, as `docker start` reruns it.
+    if (c.exit) this.host.forgetRun(c);
     this.host.start(c);
   }
 

@@ -97,6 +97,14 @@ export class SimulatedHost {
     if (b.unhealthyAfterMs !== undefined) later(b.unhealthyAfterMs, () => this.#setHealth(c, "UNHEALTHY"));
   }
 
+  /** Clears an exited container's last run before it is started again. */
+  forgetRun(c: SimulatedContainer): void {
+    delete c.exit;
+    delete c.stopping;
+    c.health = initialHealth();
+    c.exited = new Promise<ExitInfo>((resolve) => (c.resolveExited = resolve));
+  }
+
   /** Docker's stop: SIGTERM (honoured after stopDelayMs unless ignored), SIGKILL at the timeout. */
   stop(c: SimulatedContainer, timeoutMs: number, signal: NodeJS.Signals): void {
     if (c.startedAt === undefined || c.exit || c.stopping) return;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { ManualTimers } from "./timers.js";
+import { ManualTimers, SkippingTimers } from "./timers.js";
 
 describe("ManualTimers", () => {
   it("runs due callbacks in time order, ties in the order they were set, and moves now", () => {
@@ -41,5 +41,20 @@ describe("ManualTimers", () => {
         assert.deepEqual(fired, expected);
       }),
     );
+  });
+});
+
+describe("SkippingTimers", () => {
+  it("moves now() by skip() on top of its base clock, and leaves timers to the base", () => {
+    const base = new ManualTimers(1000);
+    const t = new SkippingTimers(base);
+    let ran = false;
+    t.setTimeout(() => (ran = true), 50);
+    t.skip(60_000);
+    assert.equal(t.now(), 61_000);
+    assert.equal(ran, false, "a skip does not fire timers");
+    base.advance(50);
+    assert.equal(ran, true);
+    assert.equal(t.now(), 61_050);
   });
 });

@@ -22,6 +22,34 @@ export const systemTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * Real timers whose clock can be moved forward: now() is another clock's plus an offset that
+ * skip() grows. For tests of rules stated in minutes (a restart period) against components that
+ * also need real time to pass (sockets, child processes): skip the minutes, keep the rest real.
+ */
+export class SkippingTimers implements Timers {
+  #offset = 0;
+
+  constructor(private readonly base: Timers = systemTimers) {}
+
+  now(): number {
+    return this.base.now() + this.#offset;
+  }
+
+  /** Moves now() forward by ms; timers already set keep their real delays. */
+  skip(ms: number): void {
+    this.#offset += ms;
+  }
+
+  setTimeout(callback: () => void, ms: number): TimerHandle {
+    return this.base.setTimeout(callback, ms);
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    this.base.clearTimeout(handle);
+  }
+}
+
 interface ManualTimer {
   at: number;
   seq: number;

@@ -202,7 +202,11 @@ export interface RuntimeDriver {
   capabilities(): Promise<RuntimeCapabilities>;
   /** Creates (pulls if needed) the container; returns its id. Throws ContainerError. */
   createContainer(spec: ContainerSpec): Promise<string>;
-  /** Starts a created container; a running one is left alone. Throws ContainerError. */
+  /**
+   * Starts a created container, or an exited one again as `docker start` does (same id, logs
+   * appended; how the agent applies ECS's restartPolicy); a running one is left alone.
+   * Throws ContainerError.
+   */
   start(id: string): Promise<void>;
   /**
    * Sends the stop signal, waits `timeoutSeconds`, then SIGKILL; resolves once the container

@@ -5,25 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
-import Docker from "dockerode";
 import type { Agent } from "../../src/agent/index.js";
-import { detectDocker, dockerConnection } from "../../src/runtime/index.js";
-import { type Cluster, startCluster } from "./harness.js";
+import { type Cluster, dockerSkipReason, startCluster, TEST_IMAGE as IMAGE } from "./harness.js";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "local/busybox:1";
-
-async function skipReason(): Promise<string | undefined> {
-  const engine = await detectDocker();
-  if (!engine.available) return `no Docker engine at ${engine.endpoint}: ${engine.reason}`;
-  try {
-    await new Docker(dockerConnection().options).getImage(IMAGE).inspect();
-  } catch {
-    return `image ${IMAGE} is missing; build it with scripts/build-test-image.sh`;
-  }
-  return undefined;
-}
-
-const skip = await skipReason();
+const skip = await dockerSkipReason();
 const looping = (onTerm: string) => ["sh", "-c", `${onTerm}; while :; do sleep 0.05; done`];
 
 describe("agent with the docker runtime", { concurrency: 3, timeout: 180_000, ...(skip ? { skip } : {}) }, () => {

@@ -17,9 +17,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Docker from "dockerode";
 import pino from "pino";
 import { type Agent, AGENT_INSTANCE_LABEL, type AgentOptions, startAgent } from "../../src/agent/index.js";
-import { createProcessDriver } from "../../src/runtime/index.js";
+import { createProcessDriver, detectDocker, dockerConnection } from "../../src/runtime/index.js";
 import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
 
 export const HEARTBEAT_MS = 300;
@@ -36,6 +37,21 @@ export interface Cluster {
   waitTask(taskArn: string, what: string, pred: (t: Task) => boolean, timeoutMs?: number): Promise<Task>;
   instance(arn: string): Promise<{ agentConnected?: boolean; runningTasksCount?: number; status?: string }>;
   close(): Promise<void>;
+}
+
+/** The image docker tests run (scripts/build-test-image.sh builds it). */
+export const TEST_IMAGE = process.env.BERTH_TEST_IMAGE ?? "local/busybox:1";
+
+/** Why docker tests cannot run here (no engine, or no test image), or undefined when they can. */
+export async function dockerSkipReason(image = TEST_IMAGE): Promise<string | undefined> {
+  const engine = await detectDocker();
+  if (!engine.available) return `no Docker engine at ${engine.endpoint}: ${engine.reason}`;
+  try {
+    await new Docker(dockerConnection().options).getImage(image).inspect();
+  } catch {
+    return `image ${image} is missing; build it with scripts/build-test-image.sh`;
+  }
+  return undefined;
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, stepMs = 20): Promise<T> {

@@ -175,6 +175,29 @@ describe("task definitions through the AWS SDK", () => {
     assert.deepEqual(families.families, []);
   });
 
+  it("keeps a container's restartPolicy, requires the agent's capability, and rejects ECS's out-of-range values", async () => {
+    const withPolicy = (restartPolicy: object) =>
+      web({ family: "restarts", containerDefinitions: [{ name: "app", image: "x", memory: 64, restartPolicy: restartPolicy as never }] });
+    const ok = await s.ecs.send(new RegisterTaskDefinitionCommand(withPolicy({ enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 })));
+    assert.deepEqual(ok.taskDefinition?.containerDefinitions?.[0]?.restartPolicy, { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 });
+    assert.ok(ok.taskDefinition?.requiresAttributes?.some((a) => a.name === "ecs.capability.container-restart-policy"));
+    const cases: [object, RegExp][] = [
+      [{ enabled: true, restartAttemptPeriod: 59 }, /'restartPolicy\.restartAttemptPeriod' must be between 60 and 1800 seconds, found 59/],
+      [{ enabled: true, restartAttemptPeriod: 1801 }, /'restartPolicy\.restartAttemptPeriod' must be between 60 and 1800 seconds, found 1801/],
+      [{ enabled: true, ignoredExitCodes: Array.from({ length: 51 }, (_, i) => i) }, /'restartPolicy\.ignoredExitCodes' may list at most 50 exit codes, found 51/],
+    ];
+    for (const [policy, message] of cases) {
+      const err = await errorOf(() => s.ecs.send(new RegisterTaskDefinitionCommand(withPolicy(policy))));
+      assert.equal(err.name, "ClientException", `${JSON.stringify(policy)} → ${err.name}: ${err.message}`);
+      assert.match(err.message, message);
+      assert.match(err.message, /container 'app'/);
+    }
+    const missing = await errorOf(() => s.ecs.send(new RegisterTaskDefinitionCommand(withPolicy({ restartAttemptPeriod: 60 }))));
+    assert.match(missing.message, /enabled/);
+    const revisions = await s.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "restarts" }));
+    assert.equal(revisions.taskDefinitionArns?.length, 1, "nothing registered for the rejected ones");
+  });
+
   it("rejects a missing required member and a wrong type before touching state", async () => {
     const missing = await errorOf(() => s.ecs.send(new RegisterTaskDefinitionCommand({ family: "x" } as never)));
     assert.equal(missing.name, "InvalidParameterException");

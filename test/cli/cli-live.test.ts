@@ -158,8 +158,9 @@ describe("berth CLI with a running agent", { timeout: 300_000 }, () => {
     const [described, logs] = await Promise.all([run("describe", "task", id.slice(0, 8)), run("logs", id.slice(0, 8))]);
     assert.match(described.stdout, new RegExp(`^Task:\\s+${id}$`, "m"));
     assert.match(described.stdout, /^Containers \(1\):\n\s+NAME\s+IMAGE\s+STATUS\s+HEALTH\s+EXIT\s+REASON\n\s+app\s+busybox/m);
-    assert.equal(logs.code, 1);
-    assert.match(oneErrorLine(logs), /^error: berth does not keep task logs yet .* 'berth describe task [0-9a-f]{32}' shows the stop reason and exit codes$/);
+    // Served through the control plane (test/cli/logs.test.ts covers them); the task may not have written its line yet.
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /^(serving\n)?$/);
     const stopped = await run("stop", id.slice(0, 8));
     assert.match(stopped.stdout, new RegExp(`^task/${id} stopping \\(was (PENDING|RUNNING)\\)\\n$`));
   });

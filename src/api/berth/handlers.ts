@@ -1,10 +1,14 @@
 // Handlers of berth's own operations.
 import { serviceReconciler, services, type Deps } from "../../domain/index.js";
 import { EcsError } from "../../model/index.js";
+import type { AgentChannel } from "../agent-channel.js";
 import type { Handler } from "../json-service.js";
+import { getTaskLogsHandler } from "./task-logs.js";
 
-export function berthHandlers(deps: Deps): Record<string, Handler> {
+export function berthHandlers(deps: Deps, agents: Pick<AgentChannel, "requestLogs">): Record<string, Handler> {
   return {
+    /** A page of a task's container logs, from the agent that keeps them (task-logs.ts). */
+    GetTaskLogs: getTaskLogsHandler(deps, agents),
     /** The reconciler's decision log of one service, newest first: what ECS keeps hidden. */
     DescribeServiceDecisions: (ctx, input: { cluster?: string; service: string; maxResults?: number }) => {
       const found = services.describeServices(deps, ctx.scope, { cluster: input.cluster, services: [input.service] });

@@ -14,6 +14,11 @@ export const berthModel: ApiModel = {
       output: "DescribeServiceDecisionsResponse",
       errors: ["ClusterNotFoundException", "ServiceNotFoundException", "InvalidParameterException"],
     },
+    GetTaskLogs: {
+      input: "GetTaskLogsRequest",
+      output: "GetTaskLogsResponse",
+      errors: ["ClusterNotFoundException", "InvalidParameterException", "TargetNotConnectedException", "ResourceNotFoundException", "ServerException"],
+    },
   },
   shapes: {
     String: { type: "string" },
@@ -28,6 +33,45 @@ export const berthModel: ApiModel = {
     DescribeServiceDecisionsResponse: {
       type: "structure",
       members: { serviceArn: "String", decisions: "DecisionList" },
+    },
+    StringList: { type: "list", member: "String" },
+    Boolean: { type: "boolean" },
+    Timestamp: { type: "timestamp" },
+    LogTail: { type: "integer", min: 0, max: 10_000 },
+    LogLimit: { type: "integer", min: 1, max: 10_000 },
+    /** As SQS's WaitTimeSeconds: a long poll of at most 20 s. */
+    LogWaitSeconds: { type: "integer", min: 0, max: 20 },
+    GetTaskLogsRequest: {
+      type: "structure",
+      required: ["task"],
+      members: {
+        cluster: "String",
+        task: "String",
+        containers: "StringList",
+        startTime: "Timestamp",
+        tail: "LogTail",
+        limit: "LogLimit",
+        nextToken: "String",
+        waitSeconds: "LogWaitSeconds",
+      },
+    },
+    TaskLogEvent: {
+      type: "structure",
+      members: { container: "String", stream: "String", timestamp: "Timestamp", message: "String" },
+    },
+    TaskLogEventList: { type: "list", member: "TaskLogEvent" },
+    MissingTaskLog: { type: "structure", members: { container: "String", reason: "String" } },
+    MissingTaskLogList: { type: "list", member: "MissingTaskLog" },
+    GetTaskLogsResponse: {
+      type: "structure",
+      members: {
+        taskArn: "String",
+        events: "TaskLogEventList",
+        nextToken: "String",
+        more: "Boolean",
+        ended: "Boolean",
+        missing: "MissingTaskLogList",
+      },
     },
   },
 };
