@@ -14,6 +14,7 @@
 
 import type { LiveTask } from "./classify.js";
 import { stopReasons } from "./events.js";
+import { backoffWaits } from "./failures.js";
 import { breakerDecision, finishPass, isPassContext, isServiceActive, openPass, type PassContext, type Plan, type PlannedStop } from "./pass.js";
 import { stopBudget } from "./rollout-math.js";
 import { OCCUPYING_STATUSES, type Decision, type LaunchAction, type ObservedInstance, type SchedulerObservation, type StopCause } from "./types.js";
@@ -133,12 +134,7 @@ function planDaemon(ctx: PassContext, instances: readonly ObservedInstance[]): P
   }
   if (heldBySlot > 0) waits.push(`${heldBySlot} instance(s) wait for their current task to leave before the new daemon starts (maximumPercent 100)`);
   if (disconnected > 0) waits.push(`${disconnected} instance(s) without a connected agent get no daemon task`);
-  if (backedOff && wanted > heldBySlot + disconnected) {
-    waits.push(
-      `launches are backed off after ${ctx.accounting.tracking.consecutiveStartFailures} consecutive failed launches ` +
-        `until ${new Date(backoffUntil!).toISOString()}`,
-    );
-  }
+  if (backedOff && wanted > heldBySlot + disconnected) waits.push(...backoffWaits(ctx.accounting, now));
 
   const inFlight = buckets.stopping.length > 0 || buckets.live.some((l) => l.phase === "pending" || l.phase === "starting");
   const workLeft = leaving.length > 0 || wanted > 0;

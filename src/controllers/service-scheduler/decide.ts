@@ -20,6 +20,7 @@
 
 import type { LiveTask } from "./classify.js";
 import { isHealthCheckStopReason, stopReasons } from "./events.js";
+import { backoffWaits } from "./failures.js";
 import { breakerDecision, finishPass, isPassContext, isServiceActive, openPass, type PassContext, type Plan, type PlannedStop } from "./pass.js";
 import { launchHeadroom, stopBudget } from "./rollout-math.js";
 import type { Decision, LaunchAction, SchedulerObservation, StopCause } from "./types.js";
@@ -117,10 +118,7 @@ function planReplica(ctx: PassContext): Plan {
   }
   const backoffUntil = ctx.accounting.launchBackoffUntil;
   if (count > 0 && backoffUntil !== undefined && backoffUntil > now) {
-    waits.push(
-      `launches are backed off after ${ctx.accounting.tracking.consecutiveStartFailures} consecutive failed launches ` +
-        `until ${new Date(backoffUntil).toISOString()}`,
-    );
+    waits.push(...backoffWaits(ctx.accounting, now));
     count = 0;
   }
   const launches: LaunchAction[] = [];

@@ -52,6 +52,10 @@ describe("serviceEvents: ECS's texts", () => {
     [serviceEvents.unableToConsistentlyStart("web"), "(service web) is unable to consistently start tasks successfully."],
     [serviceEvents.operationsThrottled("web"), "(service web) operations are being throttled. Will try again later."],
     [
+      serviceEvents.crashLooping("web", 3, 1, Date.UTC(2026, 0, 1, 12, 0, 10)),
+      "(service web) is crash-looping: 3 task(s) stopped within 1 s of starting; launches back off until 2026-01-01T12:00:10.000Z.",
+    ],
+    [
       serviceEvents.deploymentConfigurationStuck("web"),
       "(service web) was unable to stop or start tasks during a deployment because of the service deployment configuration. " +
         "Update the minimumHealthyPercent or maximumPercent value and try again.",

@@ -76,6 +76,14 @@ export const serviceEvents = {
   unableToConsistentlyStart: (serviceName: string): string =>
     `${svc(serviceName)} is unable to consistently start tasks successfully.`,
 
+  /**
+   * berth's (ECS has no crash-loop back-off): a new round of tasks that stopped by themselves soon
+   * after RUNNING; `seconds` is the longest of those runs, rounded up.
+   */
+  crashLooping: (serviceName: string, crashes: number, seconds: number, until: number): string =>
+    `${svc(serviceName)} is crash-looping: ${crashes} task(s) stopped within ${seconds} s of starting; ` +
+    `launches back off until ${new Date(until).toISOString()}.`,
+
   operationsThrottled: (serviceName: string): string =>
     `${svc(serviceName)} operations are being throttled. Will try again later.`,
 

@@ -16,8 +16,12 @@
 // (stage 1: never reached RUNNING; stage 2: failed before or by its health checks). The first
 // healthy task of a deployment resets its count once (stage 1 → stage 2); tasks that were healthy
 // and then stopped are not failures.
+//
+// Tasks that reach RUNNING and stop by themselves soon after feed berth's crash-loop back-off
+// (crash-loop.ts) instead; launches wait for whichever back-off ends later.
 
 import { isFailedTask, isStartFailure, wasHealthyBeforeStopping, type TaskBuckets } from "./classify.js";
+import { countCrashes, sameCrashLoop, type CrashCount } from "./crash-loop.js";
 import { THROTTLE_EVENT_FAILURES, launchBackoffDelayMs } from "./rollout-math.js";
 import {
   INITIAL_FAILURE_TRACKING,
@@ -34,10 +38,16 @@ export interface FailureAccounting {
   readonly failedTasks: ReadonlyMap<string, number>;
   /** hadHealthyTask per deployment id after this pass. */
   readonly hadHealthyTask: ReadonlyMap<string, boolean>;
-  /** No launch before this time (epoch ms); absent when not throttled. */
+  /** No launch before this time (epoch ms): the later of the two back-offs; absent when neither. */
   readonly launchBackoffUntil?: number;
+  /** ECS's launch throttling after failed starts (§4.7). */
+  readonly startBackoffUntil?: number;
+  /** berth's crash-loop back-off (crash-loop.ts). */
+  readonly crashBackoffUntil?: number;
   /** The streak reached the throttling level in this pass: say so in an event. */
   readonly throttleStarted: boolean;
+  /** A new crash round started or lengthened the crash-loop back-off in this pass: say so. */
+  readonly crashLoopLengthened: boolean;
 }
 
 function isNewlyStopped(task: ObservedTask, tracking: FailureTracking, counted: ReadonlySet<string>): boolean {
@@ -52,6 +62,7 @@ function sameTracking(a: FailureTracking, b: FailureTracking): boolean {
     a.consecutiveStartFailures === b.consecutiveStartFailures &&
     a.lastStartFailureAt === b.lastStartFailureAt &&
     a.deploymentId === b.deploymentId &&
+    sameCrashLoop(a.crashLoop, b.crashLoop) &&
     a.countedAtWatermark.length === b.countedAtWatermark.length &&
     a.countedAtWatermark.every((arn, i) => arn === b.countedAtWatermark[i])
   );
@@ -62,6 +73,7 @@ export function accountFailures(
   deployments: readonly ObservedDeployment[],
   primary: ObservedDeployment | undefined,
   buckets: TaskBuckets,
+  now: number,
 ): FailureAccounting {
   const before = service.failureTracking ?? INITIAL_FAILURE_TRACKING;
   const byId = new Map(deployments.map((d) => [d.id, d]));
@@ -71,10 +83,12 @@ export function accountFailures(
   let streak = before.consecutiveStartFailures;
   let lastFailureAt = before.lastStartFailureAt;
   let trackedDeployment = before.deploymentId;
+  let crashLoop = before.crashLoop;
   if (primary !== undefined && trackedDeployment !== primary.id) {
     // A new deployment returns the service to normal, non-throttled launching at once.
     streak = 0;
     lastFailureAt = undefined;
+    crashLoop = undefined;
     trackedDeployment = primary.id;
   }
 
@@ -117,6 +131,10 @@ export function accountFailures(
     }
   }
 
+  const ofPrimary = (t: ObservedTask) => t.deploymentId === primary?.id;
+  const primaryTasks = [...buckets.live.map((l) => l.task), ...buckets.stopping, ...buckets.stopped].filter(ofPrimary);
+  const crashes: CrashCount = primary === undefined ? { lengthened: false } : countCrashes(crashLoop, fresh.filter(ofPrimary), primaryTasks, now);
+
   let countedThrough = before.countedThrough;
   let atWatermark = [...before.countedAtWatermark];
   for (const task of fresh) {
@@ -133,15 +151,42 @@ export function accountFailures(
     consecutiveStartFailures: streak,
     ...(lastFailureAt !== undefined ? { lastStartFailureAt: lastFailureAt } : {}),
     ...(trackedDeployment !== undefined ? { deploymentId: trackedDeployment } : {}),
+    ...(crashes.tracking !== undefined ? { crashLoop: crashes.tracking } : {}),
   };
   const delay = launchBackoffDelayMs(streak);
+  const startUntil = delay > 0 && lastFailureAt !== undefined ? lastFailureAt + delay : undefined;
+  const crashUntil = crashes.backoffUntil;
+  const until = Math.max(startUntil ?? -Infinity, crashUntil ?? -Infinity);
   const previousStreak = before.deploymentId === trackedDeployment ? before.consecutiveStartFailures : 0;
   return {
     tracking,
     trackingChanged: !sameTracking(before, tracking),
     failedTasks,
     hadHealthyTask: hadHealthy,
-    ...(delay > 0 && lastFailureAt !== undefined ? { launchBackoffUntil: lastFailureAt + delay } : {}),
+    ...(Number.isFinite(until) ? { launchBackoffUntil: until } : {}),
+    ...(startUntil !== undefined ? { startBackoffUntil: startUntil } : {}),
+    ...(crashUntil !== undefined ? { crashBackoffUntil: crashUntil } : {}),
     throttleStarted: previousStreak < THROTTLE_EVENT_FAILURES && streak >= THROTTLE_EVENT_FAILURES,
+    crashLoopLengthened: crashes.lengthened,
   };
+}
+
+/**
+ * The decision-log lines for the back-offs holding launches at `now`: ECS's throttling after
+ * failed starts, and berth's crash-loop back-off with the newest crash's reason.
+ */
+export function backoffWaits(accounting: FailureAccounting, now: number): string[] {
+  const waits: string[] = [];
+  const { startBackoffUntil: start, crashBackoffUntil: crash, tracking } = accounting;
+  if (start !== undefined && start > now) {
+    waits.push(
+      `launches are backed off after ${tracking.consecutiveStartFailures} consecutive failed launches ` +
+        `until ${new Date(start).toISOString()}`,
+    );
+  }
+  if (crash !== undefined && crash > now && tracking.crashLoop !== undefined) {
+    const loop = tracking.crashLoop;
+    waits.push(`crash-loop back-off until ${new Date(crash).toISOString()} after ${loop.crashes} crashes; last: ${loop.lastReason}`);
+  }
+  return waits;
 }

@@ -17,6 +17,13 @@ export {
 } from "./classify.js";
 export { findRollbackTarget } from "./circuit-breaker.js";
 export {
+  CRASH_BACKOFF_BASE_MS,
+  CRASH_BACKOFF_MAX_MS,
+  HEALTHY_RUN_MS,
+  crashBackoffDelayMs,
+  isCrash,
+} from "./crash-loop.js";
+export {
   applyDeploymentActions,
   type DeploymentState,
   type DeploymentUpdateOptions,

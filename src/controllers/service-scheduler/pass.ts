@@ -84,7 +84,7 @@ export function openPass(obs: SchedulerObservation, now: number, desiredCount: n
     };
   }
 
-  const accounting = accountFailures(service, obs.deployments, primary, buckets);
+  const accounting = accountFailures(service, obs.deployments, primary, buckets, now);
   // A service being deleted has no rollout left to judge: it only drives its tasks to zero.
   const breaker = isServiceActive(service)
     ? evaluateBreaker(service, obs.deployments, primary, accounting.failedTasks.get(primary.id) ?? 0, desired)
@@ -325,6 +325,13 @@ export function finishPass(ctx: PassContext, plan: Plan): Decision {
   const runningStops = plan.stops.filter((s) => s.live.task.lastStatus === "RUNNING").length;
   if (service.loadBalanced === true && runningStops > 0) events.emit(serviceEvents.drainingConnections(name, runningStops));
   if (ctx.accounting.throttleStarted) events.emit(serviceEvents.unableToConsistentlyStart(name));
+  // Said once per round that delays launches, and only while the delay is still to come (a pass
+  // counting crashes late, after a restart, has nothing to announce).
+  const { crashLoop: loop } = ctx.accounting.tracking;
+  const crashUntil = ctx.accounting.crashBackoffUntil;
+  if (ctx.accounting.crashLoopLengthened && loop !== undefined && crashUntil !== undefined && crashUntil > now) {
+    events.emit(serviceEvents.crashLooping(name, loop.crashes, Math.max(1, Math.ceil(loop.longestRunMs / 1000)), crashUntil));
+  }
   if (plan.configurationStuck) events.emit(serviceEvents.deploymentConfigurationStuck(name));
 
   const drained = appendBookkeeping(ctx, actions, plan.stops, plan.launches);

@@ -113,6 +113,8 @@ export interface TaskOptions {
   /** Seconds before NOW the task was created (default startedAgo + 30). */
   createdAgo?: number;
   neverStarted?: boolean;
+  /** The essential container's exit code. */
+  exitCode?: number;
 }
 
 export function aTask(o: TaskOptions): ObservedTask {
@@ -135,6 +137,7 @@ export function aTask(o: TaskOptions): ObservedTask {
     ...(state === "stopped" ? { stoppedAt: NOW - (o.stoppedAgo ?? 5) * SECOND } : {}),
     ...(o.stopCode ? { stopCode: o.stopCode } : {}),
     ...(o.stoppedReason ? { stoppedReason: o.stoppedReason } : {}),
+    ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
     ...(o.instance ? { containerInstanceArn: instanceArn(o.instance) } : {}),
     ...(o.instanceStatus ? { instanceStatus: o.instanceStatus } : o.instance ? { instanceStatus: "ACTIVE" } : {}),
     ...(o.az ? { availabilityZone: o.az } : {}),

@@ -85,6 +85,27 @@ export interface FailureTracking {
   readonly lastStartFailureAt?: number;
   /** The PRIMARY deployment the counter belongs to: a new deployment resets throttling. */
   readonly deploymentId?: string;
+  /** The PRIMARY deployment's crash loop (crash-loop.ts); absent when none is under way. */
+  readonly crashLoop?: CrashLoopTracking;
+}
+
+/**
+ * berth's crash-loop back-off (crash-loop.ts): tasks of the PRIMARY deployment that stopped by
+ * themselves soon after RUNNING, since the last healthy run.
+ */
+export interface CrashLoopTracking {
+  /** Consecutive crash rounds; a batch of tasks crashing together is one round. */
+  readonly rounds: number;
+  /** Tasks counted in those rounds. */
+  readonly crashes: number;
+  /** stoppedAt of the crash that opened the current round: the back-off runs from here (epoch ms). */
+  readonly roundOpenedAt: number;
+  /** stoppedAt of the newest counted crash: a healthy run must start after it (epoch ms). */
+  readonly lastCrashAt: number;
+  /** The newest crash's stoppedReason and exit code, for the decision log. */
+  readonly lastReason: string;
+  /** The longest time from RUNNING to stopping among the counted crashes (ms). */
+  readonly longestRunMs: number;
 }
 
 export const INITIAL_FAILURE_TRACKING: FailureTracking = {
