@@ -9,8 +9,15 @@
 // So after node --test exits, a process is left over when its environment carries the run's
 // id or its argv names the run's root; its descendants and, for a group leader, the members of
 // its group are left over with it.
+//
+// Docker containers carry no mark of the run, but each names its agent's instance id in the
+// label berth.agent.instance-id, and every agent writes that id to agent.json in its state dir:
+// a container labelled with the id of an agent.json still under the root is left over too.
+// (A test that removed its state dir while leaving containers behind escapes this check.)
 import { readdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { request } from "node:http";
+import { join } from "node:path";
 
 export const SUITE_ENV = "BERTH_TEST_SUITE";
 
@@ -99,4 +106,75 @@ export async function killLeaks(leaks, { waitMs = 5000 } = {}) {
 export function describeProcess(p) {
   const args = p.argv.join(" ").replace(/\s+/g, " ");
   return `  pid ${p.pid} (parent ${p.ppid}, group ${p.pgid}): ${args.length > 200 ? `${args.slice(0, 200)}...` : args}`;
+}
+
+/** Instance ids of the agents whose state dirs are (still) under root. */
+export function agentInstanceIds(root, depth = 6) {
+  const ids = new Set();
+  const walk = (dir, left) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory() && left > 0) walk(path, left - 1);
+      else if (e.isFile() && e.name === "agent.json") {
+        try {
+          const id = JSON.parse(readFileSync(path, "utf8")).instanceId;
+          if (typeof id === "string" && id) ids.add(id);
+        } catch {
+          // half written or not an agent's
+        }
+      }
+    }
+  };
+  walk(root, depth);
+  return ids;
+}
+
+/** The Docker engine's unix socket, when one is configured and answers; else undefined. */
+function dockerSocket() {
+  const host = process.env.DOCKER_HOST;
+  if (host && !host.startsWith("unix://")) return undefined;
+  return host ? host.slice("unix://".length) : "/var/run/docker.sock";
+}
+
+function docker(method, path) {
+  const socketPath = dockerSocket();
+  if (!socketPath) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = request({ socketPath, method, path, timeout: 5000 }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => {
+        try {
+          resolve(res.statusCode < 300 && body ? JSON.parse(body) : null);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on("error", () => resolve(undefined));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}
+
+/** Containers (running or not) labelled with one of these agents' instance ids. */
+export async function dockerLeaks(instanceIds) {
+  if (instanceIds.size === 0) return [];
+  const filters = encodeURIComponent(JSON.stringify({ label: ["berth.managed=true"] }));
+  const list = (await docker("GET", `/containers/json?all=1&filters=${filters}`)) ?? [];
+  return list.filter((c) => instanceIds.has(c.Labels?.["berth.agent.instance-id"]));
+}
+
+export async function removeContainers(containers) {
+  for (const c of containers) await docker("DELETE", `/containers/${c.Id}?force=1`);
+}
+
+export function describeContainer(c) {
+  return `  docker container ${c.Id.slice(0, 12)} ${c.Names?.[0] ?? ""} (${c.State}): ${c.Command ?? ""}`;
 }

@@ -3,13 +3,24 @@
 //
 // No process a test starts may outlive the run. The run gets its own TMPDIR (where every
 // harness makes its state dirs) and an id in BERTH_TEST_SUITE; once node --test exits, any
-// process still carrying either mark is printed, killed, and fails the run (leak-check.mjs).
+// process still carrying either mark, and any Docker container of an agent whose state dir is
+// under that TMPDIR, is printed, killed, and fails the run (leak-check.mjs).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeProcess, findLeaks, killLeaks, listProcesses, SUITE_ENV } from "./leak-check.mjs";
+import {
+  agentInstanceIds,
+  describeContainer,
+  describeProcess,
+  dockerLeaks,
+  findLeaks,
+  killLeaks,
+  listProcesses,
+  removeContainers,
+  SUITE_ENV,
+} from "./leak-check.mjs";
 
 function collect(path, out) {
   const st = statSync(path, { throwIfNoEntry: false });
@@ -57,6 +68,14 @@ if (leaks.length) {
   for (const p of leaks) console.error(describeProcess(p));
   const alive = await killLeaks(leaks);
   console.error(alive.length ? `${alive.length} of them survived SIGKILL` : "killed them all");
+  status = status || 1;
+}
+const containers = await dockerLeaks(agentInstanceIds(root));
+if (containers.length) {
+  console.error(`\n${containers.length} Docker container(s) of the tests' agents outlived them:`);
+  for (const c of containers) console.error(describeContainer(c));
+  await removeContainers(containers);
+  console.error("removed them");
   status = status || 1;
 }
 try {

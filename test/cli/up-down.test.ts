@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import Docker from "dockerode";
 import { AGENT_INSTANCE_LABEL } from "../../src/agent/index.js";
-import { detectDocker, dockerConnection } from "../../src/runtime/index.js";
+import { dockerConnection } from "../../src/runtime/index.js";
+import { dockerSkipReason, TEST_IMAGE } from "../agent/harness.js";
 import { BERTH_BIN } from "../helpers/process.js";
 import { berth } from "./harness.js";
 
@@ -194,20 +195,8 @@ describe("berth up, Ctrl-C and berth down", { skip: process.platform !== "linux"
   });
 });
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "local/busybox:1";
-
-async function dockerSkipReason(): Promise<string | undefined> {
-  const engine = await detectDocker();
-  if (!engine.available) return `no Docker engine at ${engine.endpoint}: ${engine.reason}`;
-  try {
-    await new Docker(dockerConnection().options).getImage(IMAGE).inspect();
-  } catch {
-    return `image ${IMAGE} is missing; build it with scripts/build-test-image.sh`;
-  }
-  return undefined;
-}
-
 const dockerSkip = await dockerSkipReason();
+const IMAGE = TEST_IMAGE;
 
 describe("berth down with the docker runtime", { timeout: 180_000, ...(dockerSkip ? { skip: dockerSkip } : {}) }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-up-down-docker-"));

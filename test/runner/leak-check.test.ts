@@ -7,7 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import Docker from "dockerode";
 import { findLeaks, type ProcEntry } from "../../scripts/leak-check.mjs";
+import { dockerConnection } from "../../src/runtime/index.js";
+import { dockerSkipReason, TEST_IMAGE } from "../agent/harness.js";
 
 const ROOT = "/tmp/berth-suite-x";
 const ID = "abc";
@@ -40,6 +43,9 @@ describe("findLeaks", () => {
     });
   }
 });
+
+const dockerSkip = await dockerSkipReason();
+const IMAGE = TEST_IMAGE;
 
 const RUNNER = fileURLToPath(new URL("../../scripts/test.mjs", import.meta.url));
 const FIXTURE = "scripts/test-fixtures/leaks-a-task.test.ts";
@@ -82,6 +88,20 @@ describe("scripts/test.mjs", { skip: process.platform !== "linux" ? "reads /proc
     assert.match(r.out, /berth-wait/);
     assert.equal(alive(pids.task), false, "the task process was killed");
     assert.equal(alive(pids.child), false, "the child process was killed");
+  });
+
+  it("fails the run, names and removes a Docker container of an agent whose state dir it made", { skip: dockerSkip ?? false }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-leak-runner-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const pidsFile = join(dir, "pids.json");
+    const r = await runRunner({ BERTH_LEAK_FIXTURE_PIDS: pidsFile, BERTH_LEAK_FIXTURE_DOCKER: IMAGE });
+    const { container } = JSON.parse(readFileSync(pidsFile, "utf8")) as { container: string };
+    const docker = new Docker(dockerConnection().options);
+    // Should the check fail, remove the container here: this test must not leak it either.
+    t.after(() => docker.getContainer(container).remove({ force: true }).catch(() => undefined));
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, new RegExp(`1 Docker container\\(s\\) of the tests' agents outlived them:\n {2}docker container ${container.slice(0, 12)} `));
+    await assert.rejects(docker.getContainer(container).inspect(), /no such container/i, "the container was removed");
   });
 
   it("passes a run whose tests stop what they start", async (t) => {
