@@ -14,7 +14,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
-import { readDocuments, type ApplyDocument } from "./apply-documents.js";
+import { checkDocuments } from "./apply-check.js";
+import { readDocuments, type ApplyDocument, type EcsDocuments } from "./apply-documents.js";
+import { runnableLocally } from "./apply-network.js";
 import { planServiceUpdate, taskDefinitionDigest } from "./apply-diff.js";
 import { contextOf, styleOf, withGlobalFlags, type CliContext } from "./context.js";
 import { CliError, usageError } from "./errors.js";
@@ -29,12 +31,6 @@ interface ApplyFlags {
   recursive?: boolean;
   dryRun?: boolean;
   color?: boolean;
-}
-
-export interface EcsDocuments {
-  clusters: CreateClusterCommandInput[];
-  taskDefinitions: RegisterTaskDefinitionCommandInput[];
-  services: CreateServiceCommandInput[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -55,8 +51,10 @@ export async function toEcsDocuments(docs: readonly ApplyDocument[], ctx: { clus
     );
     for (const e of unmapped) report(`  not translated: ${e.path}: ${e.reason}`);
     for (const lb of t.loadBalancers) report(`  ${lb.source}: load balancer wiring noted, not applied (berth has no load balancers yet)`);
-    out.taskDefinitions.push(...t.taskDefinitions);
-    out.services.push(...t.services);
+    const runnable = runnableLocally(t.taskDefinitions, t.services);
+    for (const note of runnable.notes) report(`  ${note}`);
+    out.taskDefinitions.push(...runnable.taskDefinitions);
+    out.services.push(...runnable.services);
   }
   for (const d of docs) {
     if (d.kind === "cluster") out.clusters.push(d.input);
@@ -144,6 +142,10 @@ Examples:
     if (docs.length === 0) throw usageError(`-f ${flags.filename.join(", ")}: no documents in it`);
     const ecs = await toEcsDocuments(docs, { cluster: ctx.cluster, region: ctx.connection.region }, (l) => process.stderr.write(`${l}\n`));
     const dry = !!flags.dryRun;
+    // All or nothing: every problem of the files is found before the first write.
+    const problems = await checkDocuments(ctx, ecs);
+    if (problems.length === 1) throw new CliError(`nothing applied: ${problems[0]}`);
+    if (problems.length > 1) throw new CliError(`nothing applied; ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
     for (const c of ecs.clusters) await applyCluster(ctx, c, dry, style);
     for (const td of ecs.taskDefinitions) await applyTaskDefinition(ctx, td, dry, style);
     for (const svc of ecs.services) await applyService(ctx, svc, dry, style);

@@ -10,6 +10,13 @@ import { usageError } from "./errors.js";
 import { jsonError, placedError, yamlMessage } from "./parse-errors.js";
 import { registerInputFrom } from "./taskdef-input.js";
 
+/** What apply writes, in the order it writes them: ECS inputs, Kubernetes manifests translated. */
+export interface EcsDocuments {
+  clusters: CreateClusterCommandInput[];
+  taskDefinitions: RegisterTaskDefinitionCommandInput[];
+  services: CreateServiceCommandInput[];
+}
+
 export type ApplyDocument =
   | { kind: "cluster"; source: string; input: CreateClusterCommandInput }
   | { kind: "taskdef"; source: string; input: RegisterTaskDefinitionCommandInput }

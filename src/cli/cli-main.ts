@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { DEFAULT_ENDPOINT } from "./aws-config.js";
 import { currentTarget } from "./context.js";
 import { runProgram } from "./command-tree.js";
+import { exitQuietlyOnBrokenPipe } from "./broken-pipe.js";
 import { describeError } from "./errors.js";
 import { buildProgram, CLIENT_COMMANDS } from "./program.js";
 
@@ -39,6 +40,7 @@ async function daemonCommands(argv: readonly string[]): Promise<Command[]> {
 }
 
 export async function runCli(argv: readonly string[]): Promise<void> {
+  exitQuietlyOnBrokenPipe(process.stdout);
   const program = buildProgram(await daemonCommands(argv.slice(2)));
   await runProgram(program, argv, (err) => {
     const target = currentTarget();

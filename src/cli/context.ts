@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { resolveConnection, type Connection } from "./aws-config.js";
 import { CliError } from "./errors.js";
 import { jsonCall, JsonCallError } from "../client/index.js";
+import { keepTaskDefinitionOnErrors } from "./request-subject.js";
 import { colorWanted, makeStyle, type Style } from "./style.js";
 
 export const GLOBAL_GROUP = "Global options:";
@@ -80,6 +81,7 @@ export function contextOf(cmd: Command, env: NodeJS.ProcessEnv = process.env): C
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 60_000 },
   });
+  keepTaskDefinitionOnErrors(ecs);
   return {
     connection,
     cluster: flags.cluster ?? env.BERTH_CLUSTER ?? DEFAULT_CLUSTER,

@@ -1,5 +1,6 @@
 // How the CLI fails: one line on stderr that names the thing and what to do, and an exit code a
 // script can branch on. The codes are documented in docs/cli.md; keep the two in step.
+import { TASK_DEFINITION_OF_REQUEST } from "./request-subject.js";
 
 export const ExitCode = {
   ok: 0,
@@ -60,6 +61,8 @@ const NETWORK_WORDS: Record<string, string> = {
 export interface ErrorContext {
   endpoint?: string;
   cluster?: string;
+  /** The task definition the failed request named (request-subject.ts), for ECS's errors that do not. */
+  taskDefinition?: string;
 }
 
 /** Any error as the one line and exit code the CLI shows for it. */
@@ -74,9 +77,10 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): { message: 
       exitCode: ExitCode.unreachable,
     };
   }
-  const e = err as { name?: string; message?: string; $metadata?: unknown; $fault?: unknown };
+  const e = err as { name?: string; message?: string; $metadata?: unknown; $fault?: unknown; [TASK_DEFINITION_OF_REQUEST]?: string };
   if (e && typeof e === "object" && e.$metadata !== undefined && e.name) {
-    return { message: apiErrorLine(e.name, e.message ?? "", ctx), exitCode: ExitCode.failed };
+    const taskDefinition = e[TASK_DEFINITION_OF_REQUEST];
+    return { message: apiErrorLine(e.name, e.message ?? "", taskDefinition ? { ...ctx, taskDefinition } : ctx), exitCode: ExitCode.failed };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { message: message.split("\n")[0] ?? message, exitCode: ExitCode.failed };
@@ -88,6 +92,14 @@ function apiErrorLine(name: string, message: string, ctx: ErrorContext): string 
     return `cluster '${ctx.cluster ?? "default"}' not found (${name}); list clusters with 'berth get clusters', or pass --cluster`;
   }
   if (name === "ServiceNotActiveException") return `${text} (${name}); the service is being deleted or was deleted`;
+  // ECS's words, with the name they leave out.
+  const td = ctx.taskDefinition;
+  if (td && text === "Unable to describe task definition.") {
+    return `Unable to describe task definition '${td}' (${name}): it is not registered; list them with 'berth get taskdefs'`;
+  }
+  if (td && text === "TaskDefinition is inactive") {
+    return `TaskDefinition '${td}' is inactive (${name}): it was deregistered; name an ACTIVE revision ('berth get taskdefs' lists them)`;
+  }
   // The SDK names an answer it could not parse "Deserialization error"/SyntaxError: something
   // other than berth is listening there.
   if (/deserializ/i.test(text) || name === "SyntaxError") {

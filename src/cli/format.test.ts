@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { age, formatDuration, lastSegment, parseDuration, taskDefName } from "./format.js";
+import { age, formatDuration, lastSegment, parseDuration, taskDefName, taskSize } from "./format.js";
 import { renderCells, renderTable } from "./table.js";
 import { makeStyle, visibleWidth } from "./style.js";
 import { splitWords } from "./words.js";
@@ -76,5 +76,21 @@ describe("splitWords", () => {
   });
   it("refuses an unclosed quote", () => {
     assert.throws(() => splitWords("sh -c 'oops"), /unclosed '/);
+  });
+});
+
+describe("taskSize", () => {
+  it("shows the task's CPU and memory, else their sum over the containers, marked", () => {
+    const c = (cpu?: number, memory?: number, memoryReservation?: number) => ({ name: "c", image: "x", cpu, memory, memoryReservation });
+    const cases: [Parameters<typeof taskSize>[0], string, string][] = [
+      [{ cpu: "256", memory: "512", containerDefinitions: [c(64, 32)] }, "256", "512"],
+      [{ containerDefinitions: [c(64, 32), c(128, undefined, 48)] }, "192 (sum)", "80 (sum)"],
+      [{ containerDefinitions: [c(0, 16)] }, "", "16 (sum)"],
+      [{ cpu: "1024", containerDefinitions: [c(undefined, 64)] }, "1024", "64 (sum)"],
+    ];
+    for (const [td, cpu, memory] of cases) {
+      assert.equal(taskSize(td, "cpu"), cpu, JSON.stringify(td));
+      assert.equal(taskSize(td, "memory"), memory, JSON.stringify(td));
+    }
   });
 });

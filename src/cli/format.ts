@@ -1,4 +1,5 @@
 // Small formatting helpers shared by the views: names out of ARNs, ages, counts.
+import type { TaskDefinition } from "@aws-sdk/client-ecs";
 
 /** The last path segment of an ARN (`.../service/default/web` → `web`), or the input. */
 export function lastSegment(arnOrName: string | undefined): string {
@@ -42,6 +43,19 @@ export function clock(at: Date | number | undefined): string {
   if (at === undefined) return "";
   const d = at instanceof Date ? at : new Date(at);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+/**
+ * A task definition's CPU units or memory MiB: the task-level value, else the sum of what its
+ * containers set (memory: the hard limit, else the soft reservation), marked "(sum)" because
+ * ECS reserves it per container and has no task-level value to show.
+ */
+export function taskSize(td: TaskDefinition, what: "cpu" | "memory"): string {
+  const own = td[what];
+  if (own) return own;
+  const each = (td.containerDefinitions ?? []).map((c) => (what === "cpu" ? c.cpu : (c.memory ?? c.memoryReservation)) ?? 0);
+  const sum = each.reduce((a, b) => a + b, 0);
+  return sum > 0 ? `${sum} (sum)` : "";
 }
 
 /** An optional number as a cell. */

@@ -4,7 +4,7 @@
 import type { Cluster, ContainerInstance, Deployment, Service, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { CliContext } from "./context.js";
 import { usageError } from "./errors.js";
-import { age, lastSegment, num, shortId, taskDefName } from "./format.js";
+import { age, lastSegment, num, shortId, taskDefName, taskSize } from "./format.js";
 import { getService, listClusters, listInstances, listServices, listTaskDefinitions, listTasks } from "./resources.js";
 import { annotateWaiting, waitingOf } from "./service-waiting.js";
 import type { Style } from "./style.js";
@@ -114,7 +114,10 @@ const tasks: Kind<Task> = {
     { header: "STOPPED REASON", value: (t) => t.stoppedReason ?? "", wide: true },
   ],
   fetch: async (ctx, q) => {
-    const found = await listTasks(ctx.ecs, ctx.cluster, { desired: q.all ? "ANY" : "RUNNING", ...(q.service ? { serviceName: q.service } : {}) });
+    // A task named is found in any state: one being stopped (desired STOPPED, still running)
+    // or stopped is the one people ask about most.
+    const desired = q.all || q.name ? "ANY" : "RUNNING";
+    const found = await listTasks(ctx.ecs, ctx.cluster, { desired, ...(q.service ? { serviceName: q.service } : {}) });
     const filtered = q.name ? found.filter((t) => shortId(t.taskArn).startsWith(q.name!) || t.taskArn === q.name) : found;
     // Running first, then the most recently created.
     return filtered.sort(
@@ -156,8 +159,8 @@ const taskdefs: Kind<TaskDefinition> = {
     { header: "STATUS", value: (td) => s.status(td.status ?? "") },
     { header: "CONTAINERS", value: (td) => (td.containerDefinitions ?? []).map((c) => c.name).join(",") },
     { header: "IMAGES", value: (td) => [...new Set((td.containerDefinitions ?? []).map((c) => c.image))].join(",") },
-    { header: "CPU", value: (td) => td.cpu ?? "", align: "right" },
-    { header: "MEMORY", value: (td) => td.memory ?? "", align: "right" },
+    { header: "CPU", value: (td) => taskSize(td, "cpu"), align: "right" },
+    { header: "MEMORY", value: (td) => taskSize(td, "memory"), align: "right" },
     { header: "NETWORK", value: (td) => td.networkMode ?? "bridge" },
     { header: "AGE", value: (td) => age(td.registeredAt, now) },
     { header: "TASK ROLE", value: (td) => lastSegment(td.taskRoleArn), wide: true },

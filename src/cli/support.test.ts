@@ -54,6 +54,14 @@ describe("describeError", () => {
     assert.deepEqual(describeError(api("InvalidParameterException", "Invalid parameter 'x'.")), { message: "Invalid parameter 'x'. (InvalidParameterException)", exitCode: 1 });
     assert.match(describeError(api("ClusterNotFoundException", "Cluster not found."), { cluster: "lab" }).message, /^cluster 'lab' not found/);
   });
+  it("names the task definition ECS's errors leave out, from the request", () => {
+    const api = (message: string) => Object.assign(new Error(message), { name: "ClientException", $metadata: {}, berthTaskDefinition: "web:7" });
+    assert.equal(
+      describeError(api("Unable to describe task definition.")).message,
+      "Unable to describe task definition 'web:7' (ClientException): it is not registered; list them with 'berth get taskdefs'",
+    );
+    assert.match(describeError(api("TaskDefinition is inactive")).message, /^TaskDefinition 'web:7' is inactive \(ClientException\): it was deregistered/);
+  });
 });
 
 describe("colorWanted", () => {

@@ -63,8 +63,12 @@ function launchFields(target: LaunchTarget, platformVersion: string | undefined)
   return { ...launchEcho(target), ...(platform ? { platformVersion: platformVersion ?? "LATEST", platformFamily: platform.family } : {}) };
 }
 
-export async function createService(deps: Deps, scope: Scope, input: CreateServiceRequest) {
-  const cluster = serviceCluster(deps, scope, input.cluster);
+/**
+ * CreateService's checks that need no state — the name, the controller, counts and strategies,
+ * the deployment percents, placement and tags. `berth apply` has every service checked by them
+ * (Berth_20261128.ValidateRequest) before it writes anything.
+ */
+export function checkServiceRequest(input: CreateServiceRequest): void {
   const name = input.serviceName ?? "";
   if (!NAME_PATTERN.test(name)) {
     throw invalidParameter(`Invalid parameter 'serviceName': '${name.slice(0, 300)}' must be 1-255 letters, numbers, hyphens and underscores.`);
@@ -76,11 +80,6 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   if (strategy === "DAEMON" && input.capacityProviderStrategy?.length) {
     throw invalidParameter("Invalid parameter 'capacityProviderStrategy': DAEMON services run on the cluster's container instances and take no capacity provider strategy.");
   }
-  // A DAEMON service runs on the cluster's instances: the cluster's default strategy is not for it.
-  const target = resolveLaunchTarget(deps, scope, cluster, input, strategy !== "DAEMON");
-  if (strategy === "DAEMON" && isFargateTarget(target)) {
-    throw invalidParameter("Invalid parameter 'schedulingStrategy': the DAEMON scheduling strategy is not supported with the FARGATE launch type.");
-  }
   if (strategy === "REPLICA" && input.desiredCount === undefined) {
     throw invalidParameter("Invalid parameter 'desiredCount': REPLICA services need a desiredCount.");
   }
@@ -90,6 +89,21 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   if ((input.desiredCount ?? 0) < 0) throw invalidParameter(`Invalid parameter 'desiredCount': ${input.desiredCount} must not be negative.`);
   if (input.propagateTags !== undefined && !["TASK_DEFINITION", "SERVICE", "NONE"].includes(input.propagateTags)) {
     throw invalidParameter(`Invalid parameter 'propagateTags': '${input.propagateTags}'.`);
+  }
+  normalizeDeploymentConfiguration(input.deploymentConfiguration, strategy);
+  checkPlacement(input, []);
+  validateTags(input.tags);
+}
+
+export async function createService(deps: Deps, scope: Scope, input: CreateServiceRequest) {
+  const cluster = serviceCluster(deps, scope, input.cluster);
+  checkServiceRequest(input);
+  const name = input.serviceName ?? "";
+  const strategy = (input.schedulingStrategy ?? "REPLICA") as "REPLICA" | "DAEMON";
+  // A DAEMON service runs on the cluster's instances: the cluster's default strategy is not for it.
+  const target = resolveLaunchTarget(deps, scope, cluster, input, strategy !== "DAEMON");
+  if (strategy === "DAEMON" && isFargateTarget(target)) {
+    throw invalidParameter("Invalid parameter 'schedulingStrategy': the DAEMON scheduling strategy is not supported with the FARGATE launch type.");
   }
   const td = usableTaskDefinition(deps, scope, input.taskDefinition ?? "");
   if (isFargateTarget(target)) checkFargateTask(td);

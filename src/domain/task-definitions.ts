@@ -13,10 +13,18 @@ import { validateTags } from "./tags.js";
 
 const MAX_REVISIONS = 1_000_000;
 
-export async function registerTaskDefinition(deps: Deps, scope: Scope, input: RegisterTaskDefinitionRequest) {
+/**
+ * What RegisterTaskDefinition checks before it writes: the tags and the definition's rules. `berth
+ * apply` has every task definition checked by it (Berth_20261128.ValidateRequest) before it
+ * writes anything.
+ */
+export function checkRegistration(input: RegisterTaskDefinitionRequest) {
   const { tags: rawTags, ...definition } = input;
-  const tags = validateTags(rawTags);
-  const normalized = normalizeDefinition(definition);
+  return { tags: validateTags(rawTags), normalized: normalizeDefinition(definition) };
+}
+
+export async function registerTaskDefinition(deps: Deps, scope: Scope, input: RegisterTaskDefinitionRequest) {
+  const { tags, normalized } = checkRegistration(input);
   const family = normalized.family!;
   const familyKey = keys.family(scope, family);
   const rec = await commit(deps, () => {

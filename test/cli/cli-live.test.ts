@@ -2,26 +2,13 @@
 // `rollout status` through a good revision and a crashing one (circuit breaker on), a
 // Kubernetes Deployment applied and running, tasks run, described and stopped, and — in a
 // terminal (tmux) — `get -w` and `rollout status` redrawing in place.
-import {
-  CreateClusterCommand,
-  DeleteServiceCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListServicesCommand,
-  ListTasksCommand,
-  StopTaskCommand,
-} from "@aws-sdk/client-ecs";
+import { DeleteServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import pino from "pino";
-import { startAgent, type Agent } from "../../src/agent/index.js";
 import { BERTH_BIN } from "../helpers/process.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
-import { berth, oneErrorLine, shellTaskDefinition, writeFiles } from "./harness.js";
+import type { TestServer } from "../helpers/server.js";
+import { berth, oneErrorLine, shellTaskDefinition, startLiveCluster, writeFiles, type LiveCluster } from "./harness.js";
 import { Terminal, tmuxMissing } from "./tmux.js";
 
 const HELLO_DEPLOYMENT = `apiVersion: apps/v1
@@ -55,25 +42,15 @@ spec:
 `;
 
 describe("berth CLI with a running agent", { timeout: 300_000 }, () => {
+  let live: LiveCluster;
   let s: TestServer;
-  let agent: Agent;
   let dir: string;
   const run = (...args: string[]) => berth(s.url, args, { timeoutMs: 150_000 });
 
   before(async () => {
-    s = await startTestServer();
-    await s.ecs.send(new CreateClusterCommand({ clusterName: "default" }));
-    dir = mkdtempSync(join(tmpdir(), "berth-cli-live-"));
-    agent = await startAgent({
-      endpoint: s.url,
-      cluster: "default",
-      runtime: "process",
-      stateDir: join(dir, "agent"),
-      cpu: 4096,
-      memory: 4096,
-      metadataPort: 0,
-      logger: pino({ level: "silent" }),
-    });
+    live = await startLiveCluster("cli-live");
+    s = live.server;
+    dir = live.dir;
     writeFiles(join(dir, "app"), {
       "web-taskdef.json": shellTaskDefinition("web", "echo serving; exec sleep 600"),
       "web-service.json": {
@@ -87,24 +64,7 @@ describe("berth CLI with a running agent", { timeout: 300_000 }, () => {
   });
 
   after(async () => {
-    // Delete the services first, or their schedulers replace the tasks stopped below; then wait
-    // until every task is STOPPED, so no process outlives the agent.
-    const { serviceArns } = await s.ecs.send(new ListServicesCommand({ cluster: "default" }));
-    for (const service of serviceArns ?? []) await s.ecs.send(new DeleteServiceCommand({ cluster: "default", service, force: true }));
-    const { taskArns } = await s.ecs.send(new ListTasksCommand({ cluster: "default", desiredStatus: "RUNNING" }));
-    for (const task of taskArns ?? []) await s.ecs.send(new StopTaskCommand({ cluster: "default", task }));
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const stopped = (await s.ecs.send(new ListTasksCommand({ cluster: "default", desiredStatus: "STOPPED" }))).taskArns ?? [];
-      const running = (await s.ecs.send(new ListTasksCommand({ cluster: "default", desiredStatus: "RUNNING" }))).taskArns ?? [];
-      const all = [...stopped, ...running];
-      const described = all.length ? ((await s.ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: all.slice(0, 100) }))).tasks ?? []) : [];
-      if (running.length === 0 && described.every((t) => t.lastStatus === "STOPPED")) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await agent.stop();
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
+    await live?.close();
   });
 
   it("apply, then rollout status succeeds; a Deployment manifest becomes a running ECS service", async () => {

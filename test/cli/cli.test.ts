@@ -77,7 +77,8 @@ describe("berth CLI against a control plane", { timeout: 240_000 }, () => {
     assert.equal(name.stdout, "service/web\n");
     assert.match(wide.stdout.split("\n")[0]!, /DEPLOYMENTS\s+TYPE\s+LAUNCH TYPE\s+AGE\s+ARN\s+WAITING$/);
     assert.equal((JSON.parse(clusters.stdout) as { clusters: { clusterName: string }[] }).clusters[0]!.clusterName, "default");
-    assert.match(taskdefs.stdout, /^web:1\s+ACTIVE\s+app\s+busybox\s+bridge/m);
+    // CPU and MEMORY set per container only: their sum, marked.
+    assert.match(taskdefs.stdout, /^web:1\s+ACTIVE\s+app\s+busybox\s+64 \(sum\)\s+32 \(sum\)\s+bridge/m);
     assert.match(deployments.stdout, /^web\s+ecs-svc\/\d+\s+PRIMARY\s+IN_PROGRESS\s+web:1\s+3\s+0\s+0\s+0/m);
   });
 

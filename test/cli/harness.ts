@@ -1,9 +1,22 @@
 // Runs the `berth` CLI as a subprocess, as a person's shell does, against a server the test
 // started; and writes the little JSON files `apply` reads.
+import {
+  CreateClusterCommand,
+  DeleteServiceCommand,
+  DescribeTasksCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  StopTaskCommand,
+  type ECSClient,
+} from "@aws-sdk/client-ecs";
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pino from "pino";
+import { startAgent, type Agent } from "../../src/agent/index.js";
 import { BERTH_BIN } from "../helpers/process.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
 
 export interface CliResult {
   code: number | null;
@@ -83,4 +96,61 @@ export function oneErrorLine(r: CliResult): string {
   const lines = r.stderr.trimEnd().split("\n");
   if (lines.length !== 1 || !lines[0]!.startsWith("error: ")) throw new Error(`expected one error line, got: ${JSON.stringify(r.stderr)}`);
   return lines[0]!;
+}
+
+/**
+ * Deletes the cluster's services (first, or their schedulers replace the tasks stopped next),
+ * stops its tasks and waits until every one is STOPPED, so no task process outlives the agent.
+ */
+export async function stopEverything(ecs: ECSClient, cluster = "default"): Promise<void> {
+  const { serviceArns } = await ecs.send(new ListServicesCommand({ cluster }));
+  for (const service of serviceArns ?? []) await ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+  const { taskArns } = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: "RUNNING" }));
+  for (const task of taskArns ?? []) await ecs.send(new StopTaskCommand({ cluster, task }));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const stopped = (await ecs.send(new ListTasksCommand({ cluster, desiredStatus: "STOPPED" }))).taskArns ?? [];
+    const running = (await ecs.send(new ListTasksCommand({ cluster, desiredStatus: "RUNNING" }))).taskArns ?? [];
+    const all = [...stopped, ...running];
+    const described = all.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: all.slice(0, 100) }))).tasks ?? []) : [];
+    if (running.length === 0 && described.every((t) => t.lastStatus === "STOPPED")) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A control plane with the default cluster and one in-process agent running real processes. */
+export interface LiveCluster {
+  server: TestServer;
+  agent: Agent;
+  /** A temporary directory for the test's files (the agent's state is below it). */
+  dir: string;
+  /** Stops every task, then the agent and the server, and removes the directory. */
+  close(): Promise<void>;
+}
+
+export async function startLiveCluster(name: string): Promise<LiveCluster> {
+  const server = await startTestServer();
+  await server.ecs.send(new CreateClusterCommand({ clusterName: "default" }));
+  const dir = mkdtempSync(join(tmpdir(), `berth-${name}-`));
+  const agent = await startAgent({
+    endpoint: server.url,
+    cluster: "default",
+    runtime: "process",
+    stateDir: join(dir, "agent"),
+    cpu: 4096,
+    memory: 4096,
+    metadataPort: 0,
+    logger: pino({ level: "silent" }),
+  });
+  return {
+    server,
+    agent,
+    dir,
+    async close() {
+      await stopEverything(server.ecs);
+      await agent.stop();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,10 +3,13 @@ import { serviceReconciler, services, type Deps } from "../../domain/index.js";
 import { EcsError } from "../../model/index.js";
 import type { AgentChannel } from "../agent-channel.js";
 import type { Handler } from "../json-service.js";
+import { validateRequestHandler } from "./validate-request.js";
 import { getTaskLogsHandler } from "./task-logs.js";
 
 export function berthHandlers(deps: Deps, agents: Pick<AgentChannel, "requestLogs">): Record<string, Handler> {
   return {
+    /** Checks a request as an ECS operation would before writing, and writes nothing. */
+    ValidateRequest: validateRequestHandler(),
     /** A page of a task's container logs, from the agent that keeps them (task-logs.ts). */
     GetTaskLogs: getTaskLogsHandler(deps, agents),
     /** The reconciler's decision log of one service, newest first: what ECS keeps hidden. */

@@ -2,6 +2,7 @@
 // model is small and written by hand in the same form as the generated ECS model, so the same
 // validation and serialization apply.
 import type { ApiModel } from "../protocol/shape.js";
+import { validateRequestModel } from "./validate-request.js";
 
 export const BERTH_TARGET_PREFIX = "Berth_20261128";
 
@@ -9,6 +10,7 @@ export const berthModel: ApiModel = {
   targetPrefix: BERTH_TARGET_PREFIX,
   signingName: "berth",
   operations: {
+    ...validateRequestModel.operations,
     DescribeServiceDecisions: {
       input: "DescribeServiceDecisionsRequest",
       output: "DescribeServiceDecisionsResponse",
@@ -21,6 +23,7 @@ export const berthModel: ApiModel = {
     },
   },
   shapes: {
+    ...validateRequestModel.shapes,
     String: { type: "string" },
     BoxedInteger: { type: "integer", min: 1, max: 50 },
     DescribeServiceDecisionsRequest: {
