@@ -11,6 +11,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   placement: { file: "placement.ts", title: "Placement" },
   scheduler: { file: "scheduler.ts", title: "Service scheduler at scale" },
   agent: { file: "agent.ts", title: "Agent: RunTask to RUNNING, resident memory" },
+  churn: { file: "churn.ts", title: "Data directory under churn" },
 };
 
 const DOC = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
