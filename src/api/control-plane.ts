@@ -44,11 +44,12 @@ export interface ControlPlane {
 export const DEFAULT_PORT = 4666;
 
 /**
- * The store's history: at most 100,000 revisions, none older than 10 minutes, at most 32 MiB
- * written, checked every 10 s. The cache watches in-process and never falls that far behind;
- * the size rule is what bounds the data directory under churn (docs/design.md, The store).
+ * The store's history: at most 100,000 revisions, none older than 5 minutes (kube-apiserver
+ * compacts etcd every 5 minutes too), at most 32 MiB written, checked every 10 s. The cache
+ * watches in-process and never falls that far behind; the age and size rules are what bound
+ * the data directory under churn (docs/design.md, The store).
  */
-export const STORE_RETENTION = { keepRevisions: 100_000, maxAgeMs: 10 * 60_000, maxBytes: 32 * 2 ** 20, intervalMs: 10_000 };
+export const STORE_RETENTION = { keepRevisions: 100_000, maxAgeMs: 5 * 60_000, maxBytes: 32 * 2 ** 20, intervalMs: 10_000 };
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const logger = options.logger ?? pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });

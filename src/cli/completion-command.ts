@@ -1,5 +1,6 @@
-// `berth completion bash|zsh`: prints the completion script for the shell.
+// `berth completion bash|zsh|fish`: prints the completion script for the shell.
 import { Argument, Command } from "commander";
+import { fishScript } from "./completion-fish.js";
 import { bashScript, zshScript, type ArgumentRule, type CompletionNode } from "./completion-script.js";
 import { write } from "./output.js";
 
@@ -42,7 +43,7 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
   { path: "stop", position: 0, words: "@tasks" },
   { path: "logs", position: 0, words: "@tasks" },
   { path: "run", position: 0, words: "@taskdefs" },
-  { path: "completion", position: 0, words: "bash zsh" },
+  { path: "completion", position: 0, words: "bash zsh fish" },
 ];
 
 const VALUE_WORDS: Record<string, string> = {
@@ -53,15 +54,16 @@ const VALUE_WORDS: Record<string, string> = {
   "--runtime": "docker process simulated auto",
 };
 
-export function completionScript(root: Command, shell: "bash" | "zsh"): string {
+export function completionScript(root: Command, shell: "bash" | "zsh" | "fish"): string {
+  if (shell === "fish") return fishScript(completionNodes(root), ARGUMENT_RULES, VALUE_WORDS);
   const bash = bashScript(completionNodes(root), ARGUMENT_RULES, VALUE_WORDS);
   return shell === "bash" ? bash : zshScript(bash);
 }
 
 export function completionCommand(): Command {
   return new Command("completion")
-    .description("Print the shell completion script for bash or zsh.")
-    .addArgument(new Argument("<shell>", "bash or zsh").choices(["bash", "zsh"]))
+    .description("Print the shell completion script for bash, zsh or fish.")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
     .addHelpText(
       "after",
       `
@@ -69,9 +71,10 @@ Examples:
   source <(berth completion bash)                     this shell only
   berth completion bash > /etc/bash_completion.d/berth
   echo 'source <(berth completion zsh)' >> ~/.zshrc
+  berth completion fish > ~/.config/fish/completions/berth.fish
 `,
     )
-    .action((shell: "bash" | "zsh", _flags: object, cmd: Command) => {
+    .action((shell: "bash" | "zsh" | "fish", _flags: object, cmd: Command) => {
       let root = cmd;
       while (root.parent) root = root.parent;
       write(completionScript(root, shell));

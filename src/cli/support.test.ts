@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -91,5 +91,49 @@ describe("completion bash", () => {
     assert.deepEqual(complete("berth get services --cluster lab -o y"), ["yaml"]);
     assert.ok(complete("berth get services --w").includes("--watch"));
     assert.deepEqual(complete("berth completion z"), ["zsh"]);
+  });
+});
+
+describe("completion fish", () => {
+  const fish = spawnSync("fish", ["--version"]).status === 0;
+  const script = completionScript(buildProgram(), "fish");
+  /** What fish offers for `line` (its own `complete -C`), with `berth` on PATH being `fakeBerth`. */
+  const complete = (line: string, path = process.env.PATH ?? "/usr/bin:/bin"): string[] => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-fish-"));
+    try {
+      writeFileSync(join(dir, "berth.fish"), script);
+      const res = spawnSync("fish", ["--no-config", "-c", `source ${join(dir, "berth.fish")}; complete -C ${JSON.stringify(line)}`], {
+        encoding: "utf8",
+        env: { PATH: path, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir },
+      });
+      assert.equal(res.status, 0, res.stderr);
+      return res.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0]!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it("is valid fish", { skip: !fish && "fish is not installed" }, () => {
+    assert.equal(spawnSync("fish", ["--no-config", "-n", "-c", script]).status, 0);
+  });
+  it("completes commands, sub-commands, kinds, flags and flag values", { skip: !fish && "fish is not installed" }, () => {
+    assert.deepEqual(complete("berth ge"), ["get"]);
+    assert.deepEqual(complete("berth rollout "), ["status", "undo"]);
+    assert.deepEqual(complete("berth get se"), ["services"]);
+    assert.deepEqual(complete("berth --cluster lab get t"), ["taskdefs", "tasks"]);
+    assert.deepEqual(complete("berth get services --cluster lab -o y"), ["yaml"]);
+    assert.ok(complete("berth get services --w").includes("--watch"));
+    assert.deepEqual(complete("berth completion f"), ["fish"]);
+  });
+  it("asks the server for names, with the --cluster on the line", { skip: !fish && "fish is not installed" }, () => {
+    const bin = mkdtempSync(join(tmpdir(), "berth-fake-"));
+    try {
+      // A stand-in `berth` that records how it was asked and answers like `berth get services -o name`.
+      writeFileSync(join(bin, "berth"), `#!/bin/sh\necho "$@" > "${join(bin, "args")}"\necho service/web\necho service/worker\n`);
+      chmodSync(join(bin, "berth"), 0o755);
+      assert.deepEqual(complete("berth --cluster lab describe service w", `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`), ["web", "worker"]);
+      assert.equal(readFileSync(join(bin, "args"), "utf8"), "get services -o name --cluster lab\n");
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
