@@ -12,15 +12,15 @@
 // simply roll back). synchronous=FULL fsyncs the WAL on every commit and survives those too,
 // at the cost of one disk flush per write.
 import Database from "better-sqlite3";
-import { statSync } from "node:fs";
 import { checkPolicy, compactionPoint, HistoryLedger, type RetentionPolicy } from "./history-retention.js";
 import { compareKeys, prefixEnd } from "./key-order.js";
+import { convertToIncrementalVacuum, hasIncrementalVacuum, reclaimFreePages } from "./sqlite-space.js";
 import { createSchema, prepareStatements, type CurrentRow, type HistoryRow, type Statements } from "./sqlite-schema.js";
+import { toBatches, toKeyValue } from "./sqlite-rows.js";
 import {
   type Compare,
   type Disposable,
   type KeyValue,
-  type Op,
   type RangeOptions,
   type RangeResponse,
   type Store,
@@ -30,6 +30,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from "./types.js";
+import { checkKey, checkTxn } from "./txn-checks.js";
 import { WatchHub, type WatchHistory } from "./watch-hub.js";
 
 export interface SqliteStoreOptions {
@@ -90,12 +91,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma("cache_size = -32768"); // 32 MiB: a control plane's whole state stays hot
     createSchema(db);
     store = new SqliteStoreImpl(db, options);
-    if (options.path !== ":memory:" && db.pragma("auto_vacuum", { simple: true }) !== INCREMENTAL) {
+    if (options.path !== ":memory:" && !hasIncrementalVacuum(db)) {
       // A file from before auto-vacuum: forget what the policy lets go first, so the one-time
       // rewrite copies only what is kept.
       if (options.autoCompact) store.compactNow(options.autoCompact);
-      db.exec("VACUUM");
-      db.pragma("wal_checkpoint(TRUNCATE)");
+      convertToIncrementalVacuum(db);
     }
     return store;
   } catch (err) {
@@ -107,10 +107,6 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw err;
   }
 }
-
-const INCREMENTAL = 2;
-/** A WAL past this is truncated after a compaction; below it, it is reused from its start. */
-const WAL_TRUNCATE_BYTES = 16 * 2 ** 20;
 
 class SqliteStoreImpl implements SqliteStore {
   readonly path: string;
@@ -127,7 +123,6 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly ledger: HistoryLedger;
-  private readonly pageSize: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -153,7 +148,6 @@ class SqliteStoreImpl implements SqliteStore {
     });
     this.hub = new WatchHub(this.history());
     this.now = options.now ?? Date.now;
-    this.pageSize = db.pragma("page_size", { simple: true }) as number;
     const auto = options.autoCompact;
     if (auto) {
       checkPolicy(auto);
@@ -327,18 +321,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   reclaimSpace(): number {
     this.checkOpen();
-    if (this.path === ":memory:") return 0;
-    const before = fileSize(this.path) + fileSize(`${this.path}-wal`);
-    const free = this.db.pragma("freelist_count", { simple: true }) as number;
-    const pages = this.db.pragma("page_count", { simple: true }) as number;
-    // Free pages are reused by later writes; giving them back costs page moves, so only when
-    // they are a quarter of the file (and at least 4 MiB): a compaction that freed a burst.
-    const vacuum = free * 4 >= pages && free * this.pageSize >= 4 * 2 ** 20;
-    if (vacuum) this.db.pragma("incremental_vacuum");
-    // The file shrinks when the WAL is checkpointed; TRUNCATE also empties the WAL, which
-    // otherwise stays at its largest size (reused from its start).
-    if (vacuum || fileSize(`${this.path}-wal`) > WAL_TRUNCATE_BYTES) this.db.pragma("wal_checkpoint(TRUNCATE)");
-    return Math.max(0, before - fileSize(this.path) - fileSize(`${this.path}-wal`));
+    return this.path === ":memory:" ? 0 : reclaimFreePages(this.db, this.path);
   }
 
   async close(): Promise<void> {
@@ -447,9 +430,6 @@ interface TxnOutcome {
   bytes: number;
 }
 
-function fileSize(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-}
 
 interface QueuedTxn {
   request: TxnRequest;
@@ -457,94 +437,3 @@ interface QueuedTxn {
   reject(err: unknown): void;
 }
 
-function toKeyValue(row: CurrentRow): KeyValue {
-  return {
-    key: row.key,
-    value: row.value,
-    createRevision: row.createRevision,
-    modRevision: row.modRevision,
-    version: row.version,
-  };
-}
-
-function toBatches(rows: HistoryRow[]): WatchBatch[] {
-  const batches: WatchBatch[] = [];
-  let batch: WatchBatch | undefined;
-  for (const row of rows) {
-    if (!batch || batch.revision !== row.revision) {
-      batch = { revision: row.revision, events: [] };
-      batches.push(batch);
-    }
-    batch.events.push(toEvent(row));
-  }
-  return batches;
-}
-
-function toEvent(row: HistoryRow): WatchEvent {
-  const prevKv: KeyValue | undefined =
-    row.prevId !== null && row.prevValue !== null
-      ? {
-          key: row.key,
-          value: row.prevValue,
-          createRevision: row.prevCreateRevision as number,
-          modRevision: row.prevModRevision as number,
-          version: row.prevVersion as number,
-        }
-      : undefined;
-  const event: WatchEvent =
-    row.deleted === 1
-      ? { type: "delete", key: row.key, modRevision: row.revision }
-      : {
-          type: "put",
-          kv: {
-            key: row.key,
-            value: row.value as string,
-            createRevision: row.createRevision,
-            modRevision: row.revision,
-            version: row.version,
-          },
-        };
-  if (prevKv) event.prevKv = prevKv;
-  return event;
-}
-
-function checkKey(what: string, key: unknown): void {
-  if (typeof key !== "string" || key === "") {
-    throw new TypeError(`${what} must be a non-empty string, got ${JSON.stringify(key)}`);
-  }
-}
-
-function checkOps(what: string, ops: unknown): void {
-  if (!Array.isArray(ops)) throw new TypeError(`txn ${what} must be an array of ops, got ${typeof ops}`);
-  for (const op of ops as Op[]) {
-    if (op?.kind === "put") {
-      checkKey(`txn ${what} put key`, op.key);
-      if (typeof op.value !== "string") {
-        throw new TypeError(`txn ${what} put value for ${op.key} must be a string, got ${typeof op.value}`);
-      }
-    } else if (op?.kind === "delete") {
-      checkKey(`txn ${what} delete key`, op.key);
-    } else if (op?.kind === "deletePrefix") {
-      if (typeof op.prefix !== "string") {
-        throw new TypeError(`txn ${what} deletePrefix prefix must be a string, got ${typeof op.prefix}`);
-      }
-    } else {
-      const kind = (op as { kind?: unknown } | undefined)?.kind;
-      throw new TypeError(`txn ${what} op kind ${JSON.stringify(kind)} is unknown: use put, delete or deletePrefix`);
-    }
-  }
-}
-
-function checkTxn(request: TxnRequest): void {
-  for (const c of request.compare ?? []) {
-    checkKey("txn compare key", c.key);
-    if (!Number.isSafeInteger(c.modRevision) || c.modRevision < 0) {
-      throw new RangeError(`txn compare modRevision for ${c.key} must be an integer >= 0, got ${c.modRevision}`);
-    }
-    if (c.op !== undefined && !["==", "!=", "<", ">"].includes(c.op)) {
-      throw new RangeError(`txn compare op for ${c.key} must be ==, !=, < or >, got ${JSON.stringify(c.op)}`);
-    }
-  }
-  checkOps("success", request.success);
-  if (request.failure !== undefined) checkOps("failure", request.failure);
-}
