@@ -13,6 +13,8 @@ import { StateStore } from "./state-store.js";
 
 export interface DownContainer extends StoppedContainer {
   runtime: "process" | "docker";
+  /** It was running and berth down stopped it; false: it had exited before, and was only removed. */
+  wasRunning: boolean;
   /** Why it could not be stopped or removed; it may still run. */
   error?: string;
 }
@@ -66,7 +68,7 @@ async function stopAll(driver: RuntimeDriver, runtime: DownContainer["runtime"],
     const states = (await driver.list()).filter(mine);
     return await Promise.all(
       states.map(async (s): Promise<DownContainer> => {
-        const base = { id: s.id, taskArn: s.taskArn, containerName: s.containerName, runtime };
+        const base = { id: s.id, taskArn: s.taskArn, containerName: s.containerName, runtime, wasRunning: s.status === "RUNNING" };
         try {
           if (s.status === "RUNNING") await driver.stop(s.id);
           const after = await driver.inspect(s.id);

@@ -16,11 +16,13 @@ describe("downReport", () => {
         stateDir: "/d/agent",
         instanceId: "i-1",
         containers: [
-          { id: "a", taskArn: TASK, containerName: "app", runtime: "process", exit: { exitCode: 143, finishedAt: 1 } },
-          { id: "b", taskArn: TASK, containerName: "init", runtime: "process" },
+          { id: "a", taskArn: TASK, containerName: "app", runtime: "process", wasRunning: true, exit: { exitCode: 143, finishedAt: 1 } },
+          { id: "b", taskArn: TASK, containerName: "init", runtime: "process", wasRunning: true },
+          // Exited by itself before: only removed, neither listed nor counted.
+          { id: "d", taskArn: `${TASK}1`, containerName: "job", runtime: "process", wasRunning: false, exit: { exitCode: 1, finishedAt: 1 } },
         ],
       },
-      { stateDir: "/d/agent-fargate", containers: [{ id: "c", taskArn: `${TASK}0`, containerName: "web", runtime: "docker", exit: { exitCode: null, finishedAt: 1 } }] },
+      { stateDir: "/d/agent-fargate", containers: [{ id: "c", taskArn: `${TASK}0`, containerName: "web", runtime: "docker", wasRunning: true, exit: { exitCode: null, finishedAt: 1 } }] },
     ]);
     assert.equal(
       text,
@@ -35,7 +37,7 @@ describe("downReport", () => {
   });
 
   it("reports a container it could not stop, and does not count it as stopped", () => {
-    const text = downReport("/d", [{ stateDir: "/d/agent", containers: [{ id: "a", taskArn: TASK, containerName: "app", runtime: "docker", error: "engine gone" }] }]);
+    const text = downReport("/d", [{ stateDir: "/d/agent", containers: [{ id: "a", taskArn: TASK, containerName: "app", runtime: "docker", wasRunning: true, error: "engine gone" }] }]);
     assert.equal(text, "task 0123456789abcdef0123456789abcdef container app: could not stop it: engine gone\nno task was running in /d\n");
   });
 });

@@ -89,8 +89,10 @@ export function downReport(dataDir: string, results: readonly AgentDownResult[])
         lines.push(`task ${task} container ${c.containerName}: could not stop it: ${c.error}`);
         continue;
       }
-      tasks.add(c.taskArn);
       const how = c.exit ? (c.exit.exitCode === null ? "no exit code" : `exit code ${c.exit.exitCode}`) : "never started";
+      // Containers that had exited on their own are only cleaned up: they are not what was stopped.
+      if (!c.wasRunning) continue;
+      tasks.add(c.taskArn);
       lines.push(`task ${task} container ${c.containerName} (${c.runtime}): stopped, ${how}`);
     }
   }
