@@ -12,12 +12,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Cluster, removeProcessContainers, spawnAgentProcess, startCluster, until } from "../test/agent/harness.js";
+import { flag } from "./flags.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const LATENCY_TASKS = flag("tasks", 50);
 const RUNNING_TASKS = flag("running", 100);
 

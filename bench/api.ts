@@ -8,12 +8,8 @@ import { join } from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { spawnServer } from "../test/helpers/process.js";
+import { flag } from "./flags.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const SECONDS = flag("seconds", 5);
 const CLIENTS = flag("clients", 8);
 const FAMILIES = 50;

@@ -24,12 +24,8 @@ import { startAgent, type Agent } from "../src/agent/index.js";
 import { startControlPlane, STORE_RETENTION } from "../src/api/control-plane.js";
 import type { SqliteStore } from "../src/store/index.js";
 import { SIMULATE } from "../src/runtime/index.js";
+import { flag } from "./flags.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const MINUTES = flag("minutes", 10);
 const AGENTS = flag("agents", 4);
 const SAMPLE_S = flag("sample", 10);

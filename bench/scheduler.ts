@@ -28,12 +28,8 @@ import { fileURLToPath } from "node:url";
 import { SIMULATE } from "../src/runtime/index.js";
 import type { ControlPlaneMessage, ControlPlaneRequest, Counters, PassRates } from "./scheduler-control-plane.js";
 import { startSimulatedAgents, type SimulatedAgents } from "./scheduler-agents.js";
+import { args, flag } from "./flags.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const SERVICES = flag("services", 1000);
 const INSTANCES = flag("instances", 200);
 const DESIRED = flag("tasks", 10);
