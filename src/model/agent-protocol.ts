@@ -48,8 +48,49 @@ export interface AssignedTask {
   containers: AssignedContainer[];
   /** The task definition's volumes. */
   volumes: Record<string, unknown>[];
+  /** awsvpc: the interface the control plane allocated for the task (absent in other modes). */
+  eni?: AssignedEni;
   /** Increases with every change the control plane makes to the task. */
   version: number;
+}
+
+/**
+ * An awsvpc task's network interface, as the control plane allocated it (issue 11): the agent
+ * makes a network namespace for the task with this address on a veth into the bridge of its
+ * subnet, and reports the attachment ATTACHED (SubmitTaskStateChange `attachments`) once it is.
+ */
+export interface AssignedEni {
+  /** The ECS attachment id (the task's `attachments[].id`), reported back with its status. */
+  attachmentId: string;
+  /** `eni-…`. */
+  networkInterfaceId: string;
+  /** `0a:…`, locally administered, unique per interface. */
+  macAddress: string;
+  privateIpv4Address: string;
+  /** e.g. `ip-172-31-3-7.ec2.internal`. */
+  privateDnsName: string;
+  subnetId: string;
+  /** The subnet's CIDR, e.g. `172.31.0.0/20`: the namespace's address prefix. */
+  subnetCidr: string;
+  /** The subnet's router (its first address, +1): the bridge's address and the default route. */
+  gatewayIpv4Address: string;
+  vpcId: string;
+  /** The VPC's CIDR: the host drops packets for any address of it that no local task holds. */
+  vpcCidr: string;
+  /** Resolvers for the namespace's resolv.conf. */
+  dnsServers: string[];
+  /** Ingress allowed into the task (its security groups' rules, sources resolved to CIDRs). */
+  ingress: AssignedIngressRule[];
+}
+
+export interface AssignedIngressRule {
+  /** "tcp", "udp", "icmp" or "-1" (all), as EC2 names them. */
+  protocol: string;
+  /** Inclusive port range; absent for all ports (or for icmp / all protocols). */
+  fromPort?: number;
+  toPort?: number;
+  /** Source prefixes, e.g. ["10.0.0.0/8"]; a rule naming a security group lists its members' /32s. */
+  cidrs: string[];
 }
 
 export type ServerMessage =
