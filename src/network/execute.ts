@@ -1,0 +1,103 @@
+// Act: the steps of plan.ts as ip/iptables calls. Consecutive ip steps for one namespace (or
+// the host) go to one `ip -batch -`, so a task's set-up costs a handful of processes; each line
+// is idempotent (`replace` where ip has it), so re-running a plan after a crash is safe.
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { mustRun, runCommand } from "./command.js";
+import { forwardChainDocument } from "./host-rules.js";
+import { FORWARD_CHAIN, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
+import type { NetworkStep } from "./plan.js";
+
+/** One ip command line (without `ip`), and the namespace it runs in (undefined: the host). */
+interface IpLine {
+  namespace: string | undefined;
+  line: string;
+}
+
+function ipLine(step: NetworkStep): IpLine | undefined {
+  const host = (line: string): IpLine => ({ namespace: undefined, line });
+  const inNs = (ns: string | undefined, line: string): IpLine => ({ namespace: ns, line });
+  switch (step.kind) {
+    case "addUnreachableRoute":
+      return host(`route replace unreachable ${step.cidr} proto ${ROUTE_PROTOCOL}`);
+    case "deleteUnreachableRoute":
+      return host(`route del unreachable ${step.cidr} proto ${ROUTE_PROTOCOL}`);
+    case "createBridge":
+      return host(`link add ${step.bridge} type bridge`);
+    case "createNamespace":
+      return host(`netns add ${step.namespace}`);
+    case "deleteNamespace":
+      return host(`netns del ${step.namespace}`);
+    case "createVeth":
+      return host(`link add ${step.host} type veth peer name ${step.peer} address ${step.mac} netns ${step.namespace}`);
+    case "deleteLink":
+      return host(`link del ${step.link}`);
+    case "setMaster":
+      return host(`link set ${step.link} master ${step.bridge}`);
+    case "setUp":
+      return inNs(step.namespace, `link set ${step.link} up`);
+    case "addAddress":
+      return inNs(step.namespace, `addr replace ${step.cidr} dev ${step.link}`);
+    case "setDefaultRoute":
+      return inNs(step.namespace, `route replace default via ${step.gateway} dev ${step.link}`);
+    default:
+      return undefined;
+  }
+}
+
+async function runOther(step: NetworkStep): Promise<void> {
+  switch (step.kind) {
+    case "allowForwarding": {
+      await mustRun(["iptables-restore", "-w", "--noflush"], forwardChainDocument());
+      const present = await runCommand(["iptables", "-w", "-C", "FORWARD", "-j", FORWARD_CHAIN]);
+      if (present.code !== 0) await mustRun(["iptables", "-w", "-I", "FORWARD", "1", "-j", FORWARD_CHAIN]);
+      return;
+    }
+    case "removeForwarding": {
+      // -D removes one jump per call; a jump added twice (by hand, or a crash) goes too.
+      while ((await runCommand(["iptables", "-w", "-D", "FORWARD", "-j", FORWARD_CHAIN])).code === 0);
+      if ((await runCommand(["iptables", "-w", "-F", FORWARD_CHAIN])).code === 0) await mustRun(["iptables", "-w", "-X", FORWARD_CHAIN]);
+      return;
+    }
+    case "enableForwarding":
+      await writeFile(`/proc/sys/net/ipv4/conf/${step.link}/forwarding`, "1\n");
+      return;
+    case "applyIngress":
+      await mustRun(["ip", "netns", "exec", step.namespace, "iptables-restore", "-w"], step.rules);
+      return;
+    case "writeResolvConf": {
+      const path = resolvConfPath(step.namespace);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, step.content);
+      return;
+    }
+    case "removeNamespaceConfig":
+      await rm(dirname(resolvConfPath(step.namespace)), { recursive: true, force: true });
+      return;
+    default:
+      throw new Error(`no executor for network step ${step.kind}`);
+  }
+}
+
+/** Applies steps in order; the first failure throws (CommandError) and leaves the rest undone. */
+export async function executeSteps(steps: readonly NetworkStep[]): Promise<void> {
+  let batch: IpLine[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const ns = batch[0]!.namespace;
+    const input = batch.map((b) => b.line).join("\n") + "\n";
+    batch = [];
+    await mustRun(["ip", ...(ns ? ["-n", ns] : []), "-batch", "-"], input);
+  };
+  for (const step of steps) {
+    const line = ipLine(step);
+    if (line) {
+      if (batch.length && batch[0]!.namespace !== line.namespace) await flush();
+      batch.push(line);
+      continue;
+    }
+    await flush();
+    await runOther(step);
+  }
+  await flush();
+}

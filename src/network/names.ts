@@ -1,0 +1,50 @@
+// The names berth gives what it makes on a host, so that it only ever touches its own things:
+// every namespace, link and route it creates carries one of these marks, and observe/plan
+// ignore everything else (the host's interfaces, Docker's bridge, the default route).
+import { createHash } from "node:crypto";
+
+/** Task network namespaces: `berth-<task id>` (ip netns names are file names, no length limit). */
+export const NAMESPACE_PREFIX = "berth-";
+/** A subnet's bridge on the host: `bbr-` and 10 hex digits of the subnet id's hash. */
+export const BRIDGE_PREFIX = "bbr-";
+/** The host end of a task's veth: `bv-` and 12 hex digits of the task id's hash. */
+export const HOST_VETH_PREFIX = "bv-";
+/** The task's end of the veth, inside its namespace. */
+export const TASK_INTERFACE = "eth0";
+/**
+ * The routing protocol number berth's unreachable routes carry (`ip route … proto 186`): it
+ * marks them as berth's, so a host administrator's own unreachable routes are never removed.
+ */
+export const ROUTE_PROTOCOL = 186;
+/** The host filter chain that lets packets pass between berth bridges (and nowhere else). */
+export const FORWARD_CHAIN = "BERTH-FORWARD";
+
+// Linux interface names hold at most 15 bytes (IFNAMSIZ 16 with the NUL), so subnet and task
+// ids are hashed; 40 and 48 bits keep collisions out of reach for one host's tasks.
+const short = (id: string, digits: number) => createHash("sha256").update(id).digest("hex").slice(0, digits);
+
+export function namespaceName(taskId: string): string {
+  return `${NAMESPACE_PREFIX}${taskId}`;
+}
+
+/** The task id of a berth namespace name, undefined for any other namespace. */
+export function taskIdOfNamespace(name: string): string | undefined {
+  return name.startsWith(NAMESPACE_PREFIX) && name.length > NAMESPACE_PREFIX.length ? name.slice(NAMESPACE_PREFIX.length) : undefined;
+}
+
+export function bridgeName(subnetId: string): string {
+  return `${BRIDGE_PREFIX}${short(subnetId, 10)}`;
+}
+
+export function hostVethName(taskId: string): string {
+  return `${HOST_VETH_PREFIX}${short(taskId, 12)}`;
+}
+
+/** Where `ip netns exec` finds a namespace's resolv.conf (and the process runtime bind-mounts it). */
+export function resolvConfPath(namespace: string): string {
+  return `/etc/netns/${namespace}/resolv.conf`;
+}
+
+export function namespacePath(namespace: string): string {
+  return `/var/run/netns/${namespace}`;
+}

@@ -1,0 +1,91 @@
+// The node's task networks: observe → plan → execute for one task at a time. Every call goes
+// through one queue, because tasks share host state (a subnet's bridge, the VPC's route, the
+// forwarding chain): two set-ups racing to create one bridge, or a tear-down removing a bridge
+// that a set-up has just planned to use, cannot happen.
+import { access, constants } from "node:fs/promises";
+import type { AssignedEni } from "../model/index.js";
+import { runCommand } from "./command.js";
+import { executeSteps } from "./execute.js";
+import { namespaceName, namespacePath } from "./names.js";
+import { observeHost, observeNamespace } from "./observe.js";
+import { type NetworkStep, planCollect, planSetup, taskIdsOf } from "./plan.js";
+
+export class NetworkSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NetworkSetupError";
+  }
+}
+
+export interface TaskNetwork {
+  /** /var/run/netns/berth-<task id>: what the runtimes join. */
+  namespacePath: string;
+  namespace: string;
+}
+
+export class TaskNetworks {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Creates (or completes) the task's namespace and everything it needs; idempotent. */
+  ensure(taskId: string, eni: AssignedEni): Promise<TaskNetwork> {
+    return this.#serial(async () => {
+      const host = await observeHost();
+      const namespace = namespaceName(taskId);
+      const ns = host.namespaces.includes(namespace) ? await observeNamespace(namespace) : undefined;
+      const plan = planSetup(taskId, eni, host, ns);
+      if (!plan.ok) throw new NetworkSetupError(plan.reason);
+      await executeSteps(plan.steps);
+      return { namespace, namespacePath: namespacePath(namespace) };
+    });
+  }
+
+  /** Removes the task's namespace, and the bridge, route and chain once nothing else uses them. */
+  release(taskId: string): Promise<NetworkStep[]> {
+    return this.#serial(async () => {
+      const host = await observeHost();
+      const keep = new Set(taskIdsOf(host).filter((id) => id !== taskId));
+      const steps = planCollect(host, keep);
+      await executeSteps(steps);
+      return steps;
+    });
+  }
+
+  /** Removes every berth namespace whose task is not in `keep` (an agent's restart). */
+  collect(keep: ReadonlySet<string>): Promise<NetworkStep[]> {
+    return this.#serial(async () => {
+      const steps = planCollect(await observeHost(), keep);
+      await executeSteps(steps);
+      return steps;
+    });
+  }
+
+  /** Task ids that have a berth namespace on this host. */
+  async taskIds(): Promise<string[]> {
+    return taskIdsOf(await observeHost());
+  }
+}
+
+/**
+ * Why this host cannot give tasks namespaces, or undefined when it can: berth needs root (the
+ * effective uid 0), `ip` with netns support and `iptables-restore`.
+ */
+export async function taskNetworkingUnavailable(): Promise<string | undefined> {
+  if (process.platform !== "linux") return `task networking needs Linux; this is ${process.platform}`;
+  if (process.geteuid?.() !== 0) return "task networking needs root (network namespaces, veths and iptables)";
+  try {
+    await access("/proc/sys/net/ipv4/conf/default/forwarding", constants.W_OK);
+  } catch {
+    return "task networking needs a writable /proc/sys/net (it is read-only here)";
+  }
+  for (const argv of [["ip", "netns", "list"], ["iptables-restore", "--version"]]) {
+    const r = await runCommand(argv).catch((err: Error) => ({ code: -1, stderr: err.message, stdout: "" }));
+    if (r.code !== 0) return `task networking needs \`${argv.join(" ")}\` to work: ${r.stderr.trim() || `exit ${r.code}`}`;
+  }
+  return undefined;
+}
