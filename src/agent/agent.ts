@@ -18,6 +18,7 @@ import { serveLogs } from "./logs-request.js";
 import { type HostFacts, registerInstance } from "./registration.js";
 import { type AgentIdentity, StateStore } from "./state-store.js";
 import { TaskEngine } from "./task-engine.js";
+import { nodeNetworks } from "./node-networks.js";
 
 export interface AgentOptions {
   /** The control plane's API, e.g. http://127.0.0.1:4666. */
@@ -93,6 +94,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const driver = created.driver;
     if (typeof options.runtime === "string") cleanups.push(() => driver.close());
     const capabilities = await driver.capabilities();
+    const network = await nodeNetworks(driver.name, capabilities.attributes, log);
 
     const call = ecsCaller({ endpoint: options.endpoint, region, credentials: options.credentials ?? credentialsFromEnv() });
 
@@ -145,6 +147,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       metadataBaseUrl: metadataServer.baseUrl,
       defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       cleanupWaitMs,
+      ...(network.networks ? { networks: network.networks } : {}),
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });
@@ -165,7 +168,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           ...(options.cpu !== undefined ? { cpu: options.cpu } : {}),
           ...(options.memory !== undefined ? { memoryMiB: options.memory } : {}),
           metadataPort: metadataServer.port,
-          runtimeAttributes: capabilities.attributes,
+          runtimeAttributes: [...capabilities.attributes, ...network.attributes],
           customAttributes: options.attributes ?? [],
           runtimeName: driver.name,
           ...(created.dockerVersion ? { dockerVersion: created.dockerVersion } : {}),

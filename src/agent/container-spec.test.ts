@@ -6,6 +6,14 @@ import { aContainerDef, anAssignedTask } from "./test-builders.js";
 const ctx: SpecContext = { instanceId: "i-0abc", metadataBaseUrl: "http://127.0.0.1:51679", metadataToken: "tok", defaultStopTimeoutSeconds: 30 };
 
 describe("buildContainerSpec", () => {
+  it("runs an awsvpc container in the task's namespace once the agent has made it", () => {
+    const task = anAssignedTask([aContainerDef("app")], { networkMode: "awsvpc" });
+    const r = buildContainerSpec(task, task.containers[0]!, { ...ctx, networkNamespacePath: "/var/run/netns/berth-x" });
+    assert.ok(r.ok);
+    assert.equal(r.spec.networkMode, "awsvpc");
+    assert.deepEqual(r.spec.networkNamespace, { path: "/var/run/netns/berth-x" });
+  });
+
   it("carries the definition, ECS's environment and labels", () => {
     const task = anAssignedTask([
       aContainerDef("web", {

@@ -19,6 +19,8 @@ export interface SpecContext {
   metadataBaseUrl: string;
   /** This container's endpoint token (metadata-server.ts). */
   metadataToken: string;
+  /** awsvpc: the task's network namespace, once the agent has made it. */
+  networkNamespacePath?: string;
   defaultStopTimeoutSeconds: number;
 }
 
@@ -106,9 +108,9 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
   if (!NETWORK_MODES.includes(networkMode)) {
     return fail(`CannotCreateContainerError: networkMode ${JSON.stringify(task.networkMode)} is not one of ${NETWORK_MODES.join(", ")}`);
   }
-  if (networkMode === "awsvpc") {
+  if (networkMode === "awsvpc" && !ctx.networkNamespacePath) {
     return fail(
-      `ResourceInitializationError: resource cannot be initialized for task ${task.taskArn}: networkMode awsvpc needs a task network namespace, which this agent cannot create yet`,
+      `ResourceInitializationError: resource cannot be initialized for task ${task.taskArn}: networkMode awsvpc needs a task network namespace, and the control plane assigned none (no ENI) or the agent has not made it`,
     );
   }
   if (Array.isArray(d.secrets) && d.secrets.length > 0) {
@@ -158,6 +160,7 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
     labels,
     stopTimeout: num(d.stopTimeout) ?? ctx.defaultStopTimeoutSeconds,
   };
+  if (networkMode === "awsvpc" && ctx.networkNamespacePath) spec.networkNamespace = { path: ctx.networkNamespacePath };
   const entryPoint = strings(d.entryPoint);
   const command = strings(d.command);
   if (entryPoint?.length) spec.entryPoint = entryPoint;

@@ -28,6 +28,12 @@ describe("stateChangeOf", () => {
     });
   });
 
+  it("carries an ENI attachment's status with ECS's attachment ARN in the task's region and account", () => {
+    const taskArn = "arn:aws:ecs:eu-west-1:123456789012:task/default/abc";
+    const change = stateChangeOf("c", taskArn, { kind: "task", status: "RUNNING", containers: [], attachments: [{ attachmentId: "att-1", status: "ATTACHED" }] });
+    assert.deepEqual(change.input.attachments, [{ attachmentArn: "arn:aws:ecs:eu-west-1:123456789012:attachment/att-1", status: "ATTACHED" }]);
+  });
+
   it("shapes a container report as SubmitContainerStateChange", () => {
     const change = stateChangeOf("c", "arn:t", { kind: "container", container: { containerName: "side", status: "RUNNING", runtimeId: "r" } } as never);
     assert.deepEqual(change, { operation: "SubmitContainerStateChange", input: { cluster: "c", task: "arn:t", containerName: "side", status: "RUNNING", runtimeId: "r" } });

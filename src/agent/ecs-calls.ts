@@ -31,6 +31,16 @@ function defined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * ECS's attachment ARN for the id the control plane assigned, in the task's partition, region
+ * and account: `arn:aws:ecs:us-east-1:123456789012:attachment/<id>` (the control plane reads the
+ * id back from the last segment).
+ */
+export function attachmentArn(taskArn: string, attachmentId: string): string {
+  const prefix = taskArn.split(":").slice(0, 5).join(":");
+  return `${prefix}:attachment/${attachmentId}`;
+}
+
 /** The API call a report stands for, with its JSON input. */
 export function stateChangeOf(cluster: string, taskArn: string, report: Report): { operation: StateChangeOperation; input: Record<string, unknown> } {
   if (report.kind === "task") {
@@ -52,6 +62,7 @@ export function stateChangeOf(cluster: string, taskArn: string, report: Report):
             networkBindings: bindings(c),
           }),
         ),
+        attachments: report.attachments?.map((a) => ({ attachmentArn: attachmentArn(taskArn, a.attachmentId), status: a.status })),
         pullStartedAt: seconds(report.pullStartedAt),
         pullStoppedAt: seconds(report.pullStoppedAt),
         executionStoppedAt: seconds(report.executionStoppedAt),

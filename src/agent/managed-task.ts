@@ -11,6 +11,7 @@ import { decideRestart, restartInput } from "./restart-policy.js";
 import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
 import type { StateStore } from "./state-store.js";
 import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
+import { releaseNetwork, setUpNetwork, type TaskNetworkPort } from "./task-network.js";
 import { TaskReporter } from "./task-reporter.js";
 import { type ContainerStatus, decideTask, type TaskAction } from "./task-transitions.js";
 
@@ -24,6 +25,8 @@ export interface ManagedTaskContext {
   /** `http://host:port` of the metadata endpoint, as containers reach it. */
   metadataBaseUrl: string;
   defaultStopTimeoutSeconds: number;
+  /** awsvpc namespaces; absent where this host cannot make them (awsvpc tasks then fail). */
+  networks?: TaskNetworkPort;
   /** How long a stopped, reported task's containers are kept before removal. */
   cleanupWaitMs: number;
   submit(report: Report, rec: TaskRecord): Promise<void>;
@@ -46,6 +49,8 @@ export class ManagedTask {
   readonly #pendingExits = new Map<string, ExitInfo>();
   readonly #log: Logger;
   #scheduled = false;
+  /** A network set-up or release is in flight. */
+  #networkBusy = false;
   #recheck: { at: number; handle: object } | undefined;
   #cleanup: object | undefined;
   #closed = false;
@@ -169,7 +174,7 @@ export class ManagedTask {
   async settled(): Promise<void> {
     for (;;) {
       await this.#reporter.whenIdle();
-      if (this.#inFlight.size === 0 && !this.#scheduled && this.#reporter.idle) return;
+      if (this.#inFlight.size === 0 && !this.#networkBusy && !this.#scheduled && this.#reporter.idle) return;
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -201,7 +206,7 @@ export class ManagedTask {
     const now = this.#ctx.timers.now();
     let recheckAt: number | undefined;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const decision = decideTask(taskSnapshot(this.#rec, this.#inFlight), now);
+      const decision = decideTask(taskSnapshot(this.#rec, this.#inFlight, this.#networkBusy), now);
       if (decision.known !== this.#rec.known) this.#setKnown(decision.known, now);
       recheckAt = decision.recheckAt;
       let recorded = false;
@@ -244,7 +249,37 @@ export class ManagedTask {
       case "stop":
         void this.#stop(this.#container(action.container));
         return false;
+      case "setUpNetwork":
+      case "releaseNetwork":
+        void this.#network(action.kind);
+        return false;
     }
+  }
+
+  /** Sets up or releases the task's namespace; a failed set-up stops the task with its reason. */
+  async #network(kind: "setUpNetwork" | "releaseNetwork"): Promise<void> {
+    this.#networkBusy = true;
+    let retry = false;
+    if (kind === "setUpNetwork") {
+      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks);
+      if (failure) {
+        this.#log.warn({ reason: failure }, "could not set up the task's network");
+        this.#rec.desired = "STOPPED";
+        this.#rec.stopReason ??= failure;
+      } else this.#log.info({ namespace: this.#rec.network?.namespacePath }, "task network attached");
+    } else {
+      try {
+        await releaseNetwork(this.#rec, this.taskId, this.#ctx.networks);
+        this.#log.info("task network deleted");
+      } catch (err) {
+        this.#log.error({ err }, "could not remove the task's network; trying again");
+        retry = true;
+      }
+    }
+    this.#networkBusy = false;
+    this.#changed();
+    if (retry) this.#scheduleRecheck(this.#ctx.timers.now() + STOP_RETRY_MS);
+    this.#kick();
   }
 
   #setKnown(known: TaskRecord["known"], now: number): void {
@@ -267,6 +302,7 @@ export class ManagedTask {
           instanceId: this.#ctx.instanceId,
           metadataBaseUrl: this.#ctx.metadataBaseUrl,
           metadataToken: c.metadataToken,
+          ...(this.#rec.network?.namespacePath ? { networkNamespacePath: this.#rec.network.namespacePath } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
         })
       : ({ ok: false, reason: `CannotCreateContainerError: container ${c.name} is not in the assignment` } as const);
@@ -423,6 +459,8 @@ export class ManagedTask {
   #scheduleCleanup(): void {
     const rec = this.#rec;
     if (this.#cleanup || this.#closed || rec.known !== "STOPPED") return;
+    // The record is what says a namespace is this agent's: it stays until the namespace is gone.
+    if (rec.network && rec.network.status !== "DELETED") return;
     if (!rec.disowned && rec.reported !== "STOPPED") return;
     const stoppedAt = rec.executionStoppedAt ?? this.#ctx.timers.now();
     const wait = rec.disowned ? 0 : Math.max(0, stoppedAt + this.#ctx.cleanupWaitMs - this.#ctx.timers.now());

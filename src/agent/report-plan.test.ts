@@ -96,3 +96,60 @@ describe("nextReport", () => {
     assert.equal(nextReport(aRecord((r) => Object.assign(r, { known: "STOPPED", disowned: true }))), undefined);
   });
 });
+
+describe("nextReport: an awsvpc task's attachment", () => {
+  const eni = {
+    attachmentId: "att-1", networkInterfaceId: "eni-1", macAddress: "0a:00:00:00:00:01", privateIpv4Address: "172.31.0.10",
+    privateDnsName: "ip-172-31-0-10.ec2.internal", subnetId: "subnet-1", subnetCidr: "172.31.0.0/20", gatewayIpv4Address: "172.31.0.1",
+    vpcId: "vpc-1", vpcCidr: "172.31.0.0/16", dnsServers: [], ingress: [],
+  };
+  const awsvpc = (mutate: (r: TaskRecord) => void) => {
+    const rec = newTaskRecord(anAssignedTask([aContainerDef("app")], { networkMode: "awsvpc", eni }));
+    mutate(rec);
+    return rec;
+  };
+  const runningRec = (r: TaskRecord) => {
+    r.network = { status: "ATTACHED", namespacePath: "/var/run/netns/berth-x" };
+    r.known = "RUNNING";
+    r.startedAt = 30;
+    r.pullStoppedAt = 20;
+    r.containers[0]!.known = "RUNNING";
+  };
+
+  it("carries ATTACHED with the first task report after the namespace is made, once", () => {
+    const rec = awsvpc(runningRec);
+    const report = nextReport(rec) as TaskReport;
+    assert.equal(report.status, "RUNNING");
+    assert.deepEqual(report.attachments, [{ attachmentId: "att-1", status: "ATTACHED" }]);
+    acknowledge(rec, report);
+    assert.equal(rec.network!.reported, "ATTACHED");
+    assert.equal(nextReport(rec), undefined);
+  });
+
+  it("holds STOPPED until the namespace is deleted, then sends it with DELETED", () => {
+    const rec = awsvpc((r) => {
+      runningRec(r);
+      r.reported = "RUNNING";
+      r.network!.reported = "ATTACHED";
+      r.containers[0]!.reported = "RUNNING";
+      r.known = "STOPPED";
+      Object.assign(r.containers[0]!, { known: "STOPPED", exitCode: 0 });
+    });
+    assert.equal(nextReport(rec), undefined, "nothing while the namespace exists");
+    rec.network = { status: "DELETED", reported: "ATTACHED" };
+    const report = nextReport(rec) as TaskReport;
+    assert.equal(report.status, "STOPPED");
+    assert.deepEqual(report.attachments, [{ attachmentId: "att-1", status: "DELETED" }]);
+  });
+
+  it("reports DELETED for a set-up that never succeeded, so the control plane frees the ENI", () => {
+    const rec = awsvpc((r) => {
+      r.known = "STOPPED";
+      r.network = { status: "DELETED" };
+      Object.assign(r.containers[0]!, { known: "STOPPED", exitCode: null, reason: "ResourceInitializationError: x" });
+    });
+    const report = nextReport(rec) as TaskReport;
+    assert.equal(report.status, "STOPPED");
+    assert.deepEqual(report.attachments, [{ attachmentId: "att-1", status: "DELETED" }]);
+  });
+});

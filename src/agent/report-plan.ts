@@ -18,11 +18,18 @@ export interface ContainerReport {
   networkBindings?: NetworkBinding[];
 }
 
+/** An awsvpc task's ENI attachment, as SubmitTaskStateChange's `attachments` carry it. */
+export interface AttachmentReport {
+  attachmentId: string;
+  status: "ATTACHED" | "DELETED";
+}
+
 export interface TaskReport {
   kind: "task";
   status: BackendStatus;
   reason?: string;
   containers: ContainerReport[];
+  attachments?: AttachmentReport[];
   pullStartedAt?: number;
   pullStoppedAt?: number;
   executionStoppedAt?: number;
@@ -64,6 +71,9 @@ function nextTaskStatus(rec: TaskRecord): BackendStatus | undefined {
   // A task that ran is reported RUNNING before STOPPED: startedAt and the container's
   // networkBindings belong to that report, even for a batch job that ended at once.
   if (current === "STOPPED" && rec.startedAt !== undefined && rankOf(rec.reported) < rankOf("RUNNING")) return "RUNNING";
+  // An awsvpc task is STOPPED for the control plane once its namespace is gone: the STOPPED
+  // report carries the attachment DELETED, and the ENI is freed only then.
+  if (current === "STOPPED" && rec.network && rec.network.status !== "DELETED") return undefined;
   // PENDING is worth a report once the pulls are done (it carries pullStartedAt/pullStoppedAt).
   if (current === "PENDING" && rec.pullStoppedAt === undefined) return undefined;
   return current;
@@ -75,6 +85,8 @@ export function nextReport(rec: TaskRecord): Report | undefined {
   if (status) {
     // Containers reported with a RUNNING task are at most RUNNING: their exits go with STOPPED.
     const report: TaskReport = { kind: "task", status, containers: unreportedContainers(rec, status === "RUNNING" ? "RUNNING" : "STOPPED") };
+    const attachment = unreportedAttachment(rec);
+    if (attachment) report.attachments = [attachment];
     if (rec.pullStartedAt !== undefined) report.pullStartedAt = rec.pullStartedAt;
     if (rec.pullStoppedAt !== undefined) report.pullStoppedAt = rec.pullStoppedAt;
     if (status === "STOPPED") {
@@ -83,16 +95,28 @@ export function nextReport(rec: TaskRecord): Report | undefined {
     }
     return report;
   }
+  // A stopped awsvpc task says the rest at once, with STOPPED, after its namespace is gone.
+  if (rec.known === "STOPPED" && rec.network && rec.network.status !== "DELETED") return undefined;
   // Between task transitions, a container's own change (a sidecar exiting, a container starting
   // while the task is still PENDING) goes out on its own.
   const [first] = unreportedContainers(rec).filter((c) => c.status !== "PENDING");
   return first ? { kind: "container", container: first } : undefined;
 }
 
+/** The ENI attachment's status when the control plane has not heard it yet. */
+function unreportedAttachment(rec: TaskRecord): AttachmentReport | undefined {
+  const net = rec.network;
+  const eni = rec.task.eni;
+  if (!net || !eni || net.status === "NONE" || net.status === net.reported) return undefined;
+  return { attachmentId: eni.attachmentId, status: net.status };
+}
+
 /** The record after the control plane acknowledged `report`. */
 export function acknowledge(rec: TaskRecord, report: Report): void {
   if (report.kind === "task") {
     rec.reported = report.status;
+    const attached = report.attachments?.[0];
+    if (attached && rec.network) rec.network.reported = attached.status;
     for (const cr of report.containers) markContainer(rec, cr);
   } else {
     markContainer(rec, report.container);

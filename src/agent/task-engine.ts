@@ -10,6 +10,7 @@ import { ManagedTask, type ManagedTaskContext } from "./managed-task.js";
 import type { Report } from "./report-plan.js";
 import { reconcileTask } from "./runtime-reconcile.js";
 import type { StateStore } from "./state-store.js";
+import type { TaskNetworkPort } from "./task-network.js";
 import type { TaskRecord } from "./task-record.js";
 
 export interface TaskEngineOptions {
@@ -22,6 +23,8 @@ export interface TaskEngineOptions {
   metadataBaseUrl: string;
   defaultStopTimeoutSeconds: number;
   cleanupWaitMs: number;
+  /** awsvpc namespaces (task-network.ts); absent where this host cannot make them. */
+  networks?: TaskNetworkPort;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   /** Called (batched per microtask) when containers' health changed. */
   onHealth(reports: ContainerHealthReport[]): void;

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { AssignedTask } from "../model/index.js";
 import type { ExitInfo, HealthStatus, NetworkBinding } from "../runtime/index.js";
 import { containerTraits } from "./container-spec.js";
-import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, TaskSnapshot, TaskStatus } from "./task-transitions.js";
+import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, NetworkStatus, TaskSnapshot, TaskStatus } from "./task-transitions.js";
 
 export interface ContainerRecord {
   name: string;
@@ -36,6 +36,15 @@ export interface ContainerRecord {
   unhandledExit?: ExitInfo;
 }
 
+/** An awsvpc task's network namespace (task-network.ts), and what the control plane heard of it. */
+export interface NetworkRecord {
+  status: NetworkStatus;
+  /** /var/run/netns/berth-<task id> once ATTACHED: what the runtime joins. */
+  namespacePath?: string;
+  /** The attachment status the control plane acknowledged (ATTACHED, then DELETED). */
+  reported?: "ATTACHED" | "DELETED";
+}
+
 export interface TaskRecord {
   version: 1;
   /** The latest assignment from the control plane. */
@@ -53,6 +62,8 @@ export interface TaskRecord {
   reported?: BackendStatus;
   /** The control plane no longer lists the task: nothing is reported, it is stopped and removed. */
   disowned?: boolean;
+  /** Present when the assignment carries an ENI (awsvpc). */
+  network?: NetworkRecord;
   containers: ContainerRecord[];
 }
 
@@ -68,6 +79,7 @@ export function newTaskRecord(task: AssignedTask): TaskRecord {
     desired: stopped ? "STOPPED" : "RUNNING",
     known: "NONE",
     ...(stopped && task.stoppedReason ? { stopReason: task.stoppedReason } : {}),
+    ...(task.eni ? { network: { status: "NONE" } } : {}),
     containers: task.containers.map((c) => ({
       name: c.name,
       containerArn: c.containerArn,
@@ -80,7 +92,7 @@ export function newTaskRecord(task: AssignedTask): TaskRecord {
 }
 
 /** The decision input for task-transitions.ts. */
-export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, ContainerStatus>): TaskSnapshot {
+export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, ContainerStatus>, networkInFlight = false): TaskSnapshot {
   const containers: ContainerSnapshot[] = rec.containers.map((c) => {
     const assigned = rec.task.containers.find((a) => a.name === c.name);
     const traits = assigned ? containerTraits(assigned) : { essential: true, dependsOn: [], hasHealthCheck: false };
@@ -99,5 +111,10 @@ export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, Cont
       ...("startTimeout" in traits && traits.startTimeout !== undefined ? { startTimeout: traits.startTimeout } : {}),
     };
   });
-  return { desired: rec.desired, known: rec.known, containers };
+  return {
+    desired: rec.desired,
+    known: rec.known,
+    containers,
+    ...(rec.network ? { network: { status: rec.network.status, inFlight: networkInFlight } } : {}),
+  };
 }

@@ -282,3 +282,30 @@ describe("decideTask", () => {
     assert.equal(decideTask({ desired: "RUNNING", known: "CREATED", containers }, NOW).recheckAt, NOW + 3000);
   });
 });
+
+describe("decideTask: an awsvpc task's network", () => {
+  type Net = { status: "NONE" | "ATTACHED" | "DELETED"; inFlight: boolean };
+  const cases: { name: string; desired: DesiredStatus; net: Net; containers: ContainerSnapshot[]; want: string[]; waits?: string[] }[] = [
+    {
+      name: "the network comes first: set up, no container created yet",
+      desired: "RUNNING", net: { status: "NONE", inFlight: false }, containers: [aContainer({ name: "a" }), aContainer({ name: "b" })],
+      want: ["setUpNetwork"], waits: ["a waits for the task's network", "b waits for the task's network"],
+    },
+    { name: "a set-up in flight is not issued again", desired: "RUNNING", net: { status: "NONE", inFlight: true }, containers: [aContainer()], want: [] },
+    { name: "attached: the containers are created", desired: "RUNNING", net: { status: "ATTACHED", inFlight: false }, containers: [aContainer({ name: "a" }), aContainer({ name: "b" })], want: ["create:a", "create:b"] },
+    { name: "running: nothing", desired: "RUNNING", net: { status: "ATTACHED", inFlight: false }, containers: [running("a")], want: [] },
+    { name: "stopping: containers stop before the network goes", desired: "STOPPED", net: { status: "ATTACHED", inFlight: false }, containers: [running("a")], want: ["stop:a"] },
+    { name: "every container stopped: release", desired: "STOPPED", net: { status: "ATTACHED", inFlight: false }, containers: [stopped("a", 0)], want: ["releaseNetwork"] },
+    { name: "a failed set-up (NONE) is released too: it may be half made", desired: "STOPPED", net: { status: "NONE", inFlight: false }, containers: [stopped("a", null)], want: ["releaseNetwork"] },
+    { name: "stopped before the set-up: containers recorded, then released", desired: "STOPPED", net: { status: "NONE", inFlight: false }, containers: [aContainer({ name: "a" })], want: ["markStopped:a"] },
+    { name: "a release in flight is not issued again", desired: "STOPPED", net: { status: "ATTACHED", inFlight: true }, containers: [stopped("a", 0)], want: [] },
+    { name: "deleted: nothing more", desired: "STOPPED", net: { status: "DELETED", inFlight: false }, containers: [stopped("a", 0)], want: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const d = decideTask({ desired: c.desired, known: "NONE", containers: c.containers, network: c.net }, NOW);
+      assert.deepEqual(d.actions.map((a) => ("container" in a ? `${a.kind}:${a.container}` : a.kind)), c.want);
+      if (c.waits) assert.deepEqual(d.waits, c.waits);
+    });
+  }
+});

@@ -189,12 +189,25 @@ export type TaskAction =
   /** Record STOPPED without a runtime call (it never ran); reason when it failed. */
   | { kind: "markStopped"; container: string; reason?: string }
   /** The task's desired status becomes STOPPED, with this reason. */
-  | { kind: "stopTask"; reason: string };
+  | { kind: "stopTask"; reason: string }
+  /** awsvpc: make the task's namespace (its ENI) before any container is created. */
+  | { kind: "setUpNetwork" }
+  /** awsvpc: every container has stopped; remove the namespace. */
+  | { kind: "releaseNetwork" };
+
+/**
+ * An awsvpc task's interface, as the ECS agent treats its ENI: a task resource set up before
+ * the containers and removed after all of them stopped. NONE: not made yet (or its set-up
+ * failed); ATTACHED: the namespace is ready; DELETED: removed.
+ */
+export type NetworkStatus = "NONE" | "ATTACHED" | "DELETED";
 
 export interface TaskSnapshot {
   desired: DesiredStatus;
   known: TaskStatus;
   containers: readonly ContainerSnapshot[];
+  /** Only for awsvpc tasks. */
+  network?: { status: NetworkStatus; inFlight: boolean };
 }
 
 export interface TaskDecision {
@@ -220,6 +233,13 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
       return { actions: [{ kind: "stopTask", reason: stopReason }], known: task.known, waits };
     }
   }
+  const net = task.network;
+  // Containers are created only inside the task's network (ECS: after the ENI is attached).
+  const networkReady = !net || net.status === "ATTACHED";
+  if (net && !net.inFlight) {
+    if (task.desired === "RUNNING" && net.status === "NONE") actions.push({ kind: "setUpNetwork" });
+    if (net.status !== "DELETED" && task.containers.every((c) => c.known === "STOPPED")) actions.push({ kind: "releaseNetwork" });
+  }
   for (const c of task.containers) {
     const t = nextTransition(c, task.desired, task.containers, now);
     if (t.error !== undefined) {
@@ -230,6 +250,10 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
     if (t.blocked !== undefined) waits.push(t.blocked);
     if (t.recheckAt !== undefined) recheckAt = recheckAt === undefined ? t.recheckAt : Math.min(recheckAt, t.recheckAt);
     if (t.next === c.known) continue;
+    if (t.next === "CREATED" && !networkReady) {
+      waits.push(`${c.name} waits for the task's network`);
+      continue;
+    }
     if (!t.actionRequired) actions.push({ kind: "markStopped", container: c.name });
     else if (t.next === "CREATED") actions.push({ kind: "create", container: c.name });
     else if (t.next === "RUNNING") actions.push({ kind: "start", container: c.name });

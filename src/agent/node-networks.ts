@@ -1,0 +1,35 @@
+// Whether this agent can give awsvpc tasks their own namespace, and what it tells the control
+// plane about it. It can when it runs as root with iproute2 and iptables (src/network says why
+// not otherwise) on the process runtime with namespaces; then it registers with ECS's attribute
+// `ecs.capability.task-eni`, which the control plane requires before it places awsvpc tasks
+// with an ENI on the instance. The docker runtime's pause container is not built yet.
+import type { Logger } from "pino";
+import { TaskNetworks, taskNetworkingUnavailable } from "../network/index.js";
+import type { Attribute, RuntimeName } from "../runtime/index.js";
+import type { TaskNetworkPort } from "./task-network.js";
+
+export const TASK_ENI_ATTRIBUTE = "ecs.capability.task-eni";
+
+export interface NodeNetworks {
+  networks?: TaskNetworkPort;
+  attributes: Attribute[];
+  /** Why awsvpc tasks cannot get namespaces here, when they cannot. */
+  unavailable?: string;
+}
+
+/** Pure: can this runtime join a namespace, given its attributes? */
+export function runtimeJoinsNamespaces(runtime: RuntimeName, attributes: readonly Attribute[]): string | undefined {
+  if (runtime !== "process") return `the ${runtime} runtime cannot run tasks in a namespace of berth's yet`;
+  const isolation = attributes.find((a) => a.name === "berth.runtime.isolation")?.value;
+  if (isolation !== "namespaces") return `the process runtime runs without namespaces here (isolation ${isolation ?? "unknown"})`;
+  return undefined;
+}
+
+export async function nodeNetworks(runtime: RuntimeName, attributes: readonly Attribute[], log: Logger): Promise<NodeNetworks> {
+  const unavailable = runtimeJoinsNamespaces(runtime, attributes) ?? (await taskNetworkingUnavailable());
+  if (unavailable) {
+    log.info({ reason: unavailable }, "awsvpc tasks get no namespace on this instance (no ecs.capability.task-eni)");
+    return { attributes: [], unavailable };
+  }
+  return { networks: new TaskNetworks(), attributes: [{ name: TASK_ENI_ATTRIBUTE }] };
+}
