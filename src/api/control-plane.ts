@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { indexes, serviceReconciler, serviceRetention, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
+import { indexes, serviceDiscovery, serviceReconciler, serviceRetention, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
 import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
@@ -13,6 +13,7 @@ import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
 import { dispatch } from "./json-service.js";
+import { serviceDiscoveryService } from "./servicediscovery/index.js";
 
 export interface ControlPlaneOptions {
   host?: string;
@@ -66,6 +67,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const sweeper = setInterval(() => {
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
     serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
+    serviceDiscovery.operations.sweepOperations(deps).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
@@ -81,7 +83,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     port: options.port ?? DEFAULT_PORT,
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
-    services: [ecs, berth],
+    services: [ecs, berth, serviceDiscoveryService(deps)],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
     ...(options.allowReset

@@ -1,7 +1,7 @@
 // An AWS JSON 1.1 service: a model plus one handler per operation. Validation against the
 // model's input shape happens before a handler runs; the handler's result is shaped by the
 // model's output shape after it returns.
-import { EcsError } from "../model/index.js";
+import { EcsError, type EcsErrorType } from "../model/index.js";
 import type { RequestContext } from "./context.js";
 import { serializeOutput } from "./protocol/serialize.js";
 import type { ApiModel } from "./protocol/shape.js";
@@ -17,6 +17,8 @@ export interface JsonService {
   targetPrefix: string;
   model: ApiModel;
   handlers: Record<string, Handler>;
+  /** What a model-validation failure is called in this service; ECS's InvalidParameterException by default. */
+  invalidInputType?: EcsErrorType;
 }
 
 export async function dispatch(service: JsonService, operation: string, body: unknown, ctx: RequestContext): Promise<unknown> {
@@ -25,7 +27,10 @@ export async function dispatch(service: JsonService, operation: string, body: un
     throw new EcsError("UnknownOperationException", `Operation ${operation} is not part of ${service.targetPrefix}.`);
   }
   const checked = validateInput(service.model, spec.input, body);
-  if (!checked.ok) throw new EcsError(checked.problem.type, checked.problem.message);
+  if (!checked.ok) {
+    const { type, message } = checked.problem;
+    throw new EcsError(type === "InvalidParameterException" ? (service.invalidInputType ?? type) : type, message);
+  }
   const handler = Object.hasOwn(service.handlers, operation) ? service.handlers[operation] : undefined;
   if (!handler) {
     throw new EcsError("UnsupportedFeatureException", `berth does not support ${operation} yet.`);

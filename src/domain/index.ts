@@ -21,3 +21,4 @@ export * as serviceRecords from "./service-records.js";
 export * as serviceReconciler from "./service-reconciler.js";
 export * as serviceDeployments from "./service-deployments.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
+export * as serviceDiscovery from "./servicediscovery/index.js";

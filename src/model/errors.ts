@@ -25,6 +25,17 @@ export type EcsErrorType =
   | "TargetNotFoundException"
   | "UnsupportedFeatureException"
   | "UpdateInProgressException"
+  // AWS Cloud Map (servicediscovery): its exception names carry no "Exception" suffix.
+  | "CustomHealthNotFound"
+  | "DuplicateRequest"
+  | "InstanceNotFound"
+  | "InvalidInput"
+  | "NamespaceAlreadyExists"
+  | "NamespaceNotFound"
+  | "OperationNotFound"
+  | "ResourceInUse"
+  | "ServiceAlreadyExists"
+  | "ServiceNotFound"
   // Protocol-level errors, not in the ECS model but sent by every AWS JSON service.
   | "SerializationException"
   | "UnknownOperationException"
