@@ -127,15 +127,11 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
   for (const namespace of host.namespaces) if (!kept(namespace)) steps.push({ kind: "deleteNamespace", namespace });
   for (const namespace of host.configDirs) if (!kept(namespace)) steps.push({ kind: "removeNamespaceConfig", namespace });
 
-  // Deleting a namespace deletes its veth pair; a host end left without one is removed too.
+  // A veth is made with its peer inside the namespace and dies with it, so a host end never
+  // outlives its namespace; the ports a bridge keeps are the kept tasks' veths.
   const keptVeths = new Set([...keep].map(hostVethName));
   const remainingPorts = host.links.filter((l) => l.name.startsWith(HOST_VETH_PREFIX) && keptVeths.has(l.name));
   const gone = new Set<string>();
-  for (const l of host.links) {
-    if (!l.name.startsWith(HOST_VETH_PREFIX) || keptVeths.has(l.name)) continue;
-    const ownerGone = steps.some((s) => s.kind === "deleteNamespace" && hostVethName(taskIdOfNamespace(s.namespace) ?? "") === l.name);
-    if (!ownerGone) steps.push({ kind: "deleteLink", link: l.name });
-  }
   const bridges = host.links.filter((l) => l.name.startsWith(BRIDGE_PREFIX));
   for (const b of bridges) {
     if (remainingPorts.some((p) => p.master === b.name)) continue;

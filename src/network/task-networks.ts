@@ -1,11 +1,13 @@
 // The node's task networks: observe → plan → execute for one task at a time. Every call goes
-// through one queue, because tasks share host state (a subnet's bridge, the VPC's route, the
+// through one queue, and holds the host's network lock (host-lock.ts) against other agents on
+// the same kernel, because tasks share host state (a subnet's bridge, the VPC's route, the
 // forwarding chain): two set-ups racing to create one bridge, or a tear-down removing a bridge
-// that a set-up has just planned to use, cannot happen.
+// that a set-up has just made and not yet used, cannot happen.
 import { access, constants } from "node:fs/promises";
 import type { AssignedEni } from "../model/index.js";
 import { runCommand } from "./command.js";
 import { executeSteps } from "./execute.js";
+import { acquireHostLock } from "./host-lock.js";
 import { namespaceName, namespacePath } from "./names.js";
 import { observeHost, observeNamespace } from "./observe.js";
 import { type NetworkStep, planCollect, planSetup, taskIdsOf } from "./plan.js";
@@ -27,7 +29,15 @@ export class TaskNetworks {
   #queue: Promise<unknown> = Promise.resolve();
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn, fn);
+    const locked = async () => {
+      const release = await acquireHostLock();
+      try {
+        return await fn();
+      } finally {
+        await release();
+      }
+    };
+    const run = this.#queue.then(locked, locked);
     this.#queue = run.catch(() => undefined);
     return run;
   }

@@ -7,15 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import pino from "pino";
-import type { Report, TaskReport } from "../../src/agent/report-plan.js";
-import { StateStore } from "../../src/agent/state-store.js";
-import { TaskEngine } from "../../src/agent/task-engine.js";
+import type { TaskReport } from "../../src/agent/report-plan.js";
+import type { TaskEngine } from "../../src/agent/task-engine.js";
 import { aContainerDef, anAssignedTask } from "../../src/agent/test-builders.js";
 import type { AssignedTask } from "../../src/model/index.js";
-import { namespaceName, observeHost, TaskNetworks, taskNetworkingUnavailable } from "../../src/network/index.js";
+import { namespaceName, observeHost, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { anEni } from "../../src/network/test-builders.js";
-import { createProcessDriver, type ProcessDriver, systemTimers } from "../../src/runtime/index.js";
+import type { ProcessDriver } from "../../src/runtime/index.js";
+import { type AwsvpcEngine, startAwsvpcEngine, uniqueTaskArn } from "./awsvpc-engine.js";
 import { until } from "./harness.js";
 
 const skip = await taskNetworkingUnavailable();
@@ -26,42 +25,25 @@ const subnet = { subnetId: "subnet-0test214", subnetCidr: "10.214.0.0/24", gatew
 
 describe("awsvpc task on the process runtime (root)", { skip, concurrency: false, timeout: 120_000 }, () => {
   let dir: string;
-  let driver: ProcessDriver;
-  let store: StateStore;
+  let e: AwsvpcEngine;
   let engine: TaskEngine;
-  const networks = new TaskNetworks();
-  const reports: { taskArn: string; report: Report }[] = [];
+  let driver: ProcessDriver;
+  let reports: AwsvpcEngine["reports"];
   const taskIds: string[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "berth-awsvpc-"));
     writeFileSync(join(dir, "index.html"), "hello over localhost\n");
-    driver = await createProcessDriver({ stateDir: join(dir, "runtime") });
-    store = new StateStore(join(dir, "agent"));
-    await store.open();
-    engine = new TaskEngine({
-      driver,
-      store,
-      timers: systemTimers,
-      rng: () => 0.5,
-      log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
-      instanceId: "i-0awsvpc00000000",
-      metadataBaseUrl: "http://127.0.0.1:51679",
-      defaultStopTimeoutSeconds: 2,
-      cleanupWaitMs: 60_000,
-      networks,
-      submit: async (report, rec) => void reports.push({ taskArn: rec.task.taskArn, report: structuredClone(report) }),
-      onHealth: () => undefined,
-    });
-    await engine.restore();
+    e = await startAwsvpcEngine(dir);
+    ({ engine, driver, reports } = e);
   });
 
   after(async () => {
-    engine?.close();
-    for (const s of (await driver?.list()) ?? []) await driver.remove(s.id).catch(() => undefined);
-    await driver?.close();
-    await store?.close();
-    for (const id of taskIds) await networks.release(id);
+    if (e) {
+      for (const s of await e.driver.list()) await e.driver.remove(s.id).catch(() => undefined);
+      await e.close();
+      for (const id of taskIds) await e.networks.release(id);
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -77,7 +59,7 @@ describe("awsvpc task on the process runtime (root)", { skip, concurrency: false
           command: ["sh", "-c", "while :; do busybox wget -q -O - http://127.0.0.1:8080/ && echo CALLED-OK; sleep 0.2; done"],
         }),
       ],
-      { networkMode: "awsvpc", eni },
+      { networkMode: "awsvpc", eni, taskArn: uniqueTaskArn() },
     );
     const taskId = task.taskArn.slice(task.taskArn.lastIndexOf("/") + 1);
     taskIds.push(taskId);
@@ -112,7 +94,7 @@ describe("awsvpc task on the process runtime (root)", { skip, concurrency: false
 
   it("a set-up that cannot be made stops the task with ECS's reason, and leaves nothing", async () => {
     // An address outside its subnet: the plan refuses before touching anything.
-    const task = anAssignedTask([aContainerDef("web", { command: ["sleep", "30"] })], { networkMode: "awsvpc", eni: anEni({ ...subnet, privateIpv4Address: "10.214.9.9" }) });
+    const task = anAssignedTask([aContainerDef("web", { command: ["sleep", "30"] })], { networkMode: "awsvpc", eni: anEni({ ...subnet, privateIpv4Address: "10.214.9.9" }), taskArn: uniqueTaskArn() });
     const taskId = task.taskArn.slice(task.taskArn.lastIndexOf("/") + 1);
     taskIds.push(taskId);
     await engine.handleManifest([task], false);
