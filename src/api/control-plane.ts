@@ -11,6 +11,7 @@ import { systemClock, uuid, type Clock } from "../model/index.js";
 import { createCache, openSqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
+import { ec2Service } from "./ec2/handlers.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
 import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
@@ -84,6 +85,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps)],
+    queryServices: [ec2Service(deps)],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
     ...(options.allowReset

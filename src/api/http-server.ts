@@ -9,6 +9,7 @@ import { EcsError, uuid } from "../model/index.js";
 import { readCredential } from "./auth.js";
 import type { RequestContext } from "./context.js";
 import { dispatch, type JsonService } from "./json-service.js";
+import { answerQuery, findQueryService, type QueryService } from "./query-service.js";
 
 export interface ApiServerOptions {
   host: string;
@@ -16,6 +17,8 @@ export interface ApiServerOptions {
   accountId: string;
   defaultRegion: string;
   services: JsonService[];
+  /** Services of the query protocols (EC2), sent as form parameters with Action and Version. */
+  queryServices?: QueryService[];
   logger: Logger;
   /** Largest accepted request body; ECS's largest inputs (task definitions) are 64 KiB. */
   maxBodyBytes?: number;
@@ -64,6 +67,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       res.setHeader("Connection", "close");
       return sendError(res, new EcsError("RequestEntityTooLargeException", `Request body is larger than ${maxBody} bytes.`, 413));
     }
+    const formType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (formType === "application/x-www-form-urlencoded" && !header(req, "x-amz-target")) {
+      const answered = await handleQuery(req, res, requestId, body);
+      if (answered) return;
+    }
     try {
       const target = header(req, "x-amz-target");
       if (!target) throw missingTarget(readCredential(header(req, "authorization")));
@@ -75,12 +83,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         throw new EcsError("SerializationException", `Content-Type must be application/x-amz-json-1.1, found '${contentType.slice(0, 100)}'.`);
       }
       const credential = readCredential(header(req, "authorization"));
-      const ctx: RequestContext = {
-        requestId,
-        baseUrl: `http://${header(req, "host") ?? `${options.host}:${(server.address() as AddressInfo).port}`}`,
-        scope: { accountId: options.accountId, region: credential?.region ?? options.defaultRegion },
-        ...(credential ? { accessKeyId: credential.accessKeyId } : {}),
-      };
+      const ctx = contextOf(req, requestId, credential);
       const input = parseJson(body);
       const output = await dispatch(service, target.slice(dot + 1), input, ctx);
       send(res, 200, output);
@@ -93,6 +96,38 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       log.error({ err, requestId }, "server fault");
       sendError(res, new EcsError("ServerException", "Internal server error."));
     }
+  }
+
+  function contextOf(req: IncomingMessage, requestId: string, credential: ReturnType<typeof readCredential>): RequestContext {
+    return {
+      requestId,
+      baseUrl: `http://${header(req, "host") ?? `${options.host}:${(server.address() as AddressInfo).port}`}`,
+      scope: { accountId: options.accountId, region: credential?.region ?? options.defaultRegion },
+      ...(credential ? { accessKeyId: credential.accessKeyId } : {}),
+    };
+  }
+
+  /**
+   * A query-protocol request (EC2): routed by its SigV4 signing name, else by Action + Version.
+   * Returns false when no query service claims it, so the caller answers as for JSON.
+   */
+  async function handleQuery(req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer): Promise<boolean> {
+    let credential: ReturnType<typeof readCredential>;
+    try {
+      credential = readCredential(header(req, "authorization"));
+    } catch {
+      return false;
+    }
+    const params = new Map(new URLSearchParams(body.toString("utf8")));
+    const service = findQueryService(options.queryServices ?? [], credential?.service, params.get("Version"));
+    if (!service) return false;
+    const ctx = contextOf(req, requestId, credential);
+    const answer = await answerQuery(service, params, ctx);
+    if (answer.fault) log.error({ err: answer.fault, requestId, action: params.get("Action") }, "server fault");
+    else log.debug({ requestId, action: params.get("Action"), code: answer.code }, answer.code ? "client error" : "ok");
+    res.writeHead(answer.status, { "Content-Type": "text/xml;charset=UTF-8", "Content-Length": Buffer.byteLength(answer.xml) });
+    res.end(answer.xml);
+    return true;
   }
 
   /**

@@ -22,3 +22,4 @@ export * as serviceReconciler from "./service-reconciler.js";
 export * as serviceDeployments from "./service-deployments.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
+export * as ec2 from "./ec2/index.js";

@@ -5,3 +5,5 @@ export * from "./arn.js";
 export * from "./agent-protocol.js";
 export * from "./rng.js";
 export * from "./port-translation.js";
+export * from "./aws-error.js";
+export * from "./cidr.js";
