@@ -8,10 +8,10 @@ const ctx: SpecContext = { instanceId: "i-0abc", metadataBaseUrl: "http://127.0.
 describe("buildContainerSpec", () => {
   it("runs an awsvpc container in the task's namespace once the agent has made it", () => {
     const task = anAssignedTask([aContainerDef("app")], { networkMode: "awsvpc" });
-    const r = buildContainerSpec(task, task.containers[0]!, { ...ctx, networkNamespacePath: "/var/run/netns/berth-x" });
+    const r = buildContainerSpec(task, task.containers[0]!, { ...ctx, networkNamespace: { path: "/var/run/netns/berth-x", resolvConf: "/etc/netns/berth-x/resolv.conf" } });
     assert.ok(r.ok);
     assert.equal(r.spec.networkMode, "awsvpc");
-    assert.deepEqual(r.spec.networkNamespace, { path: "/var/run/netns/berth-x" });
+    assert.deepEqual(r.spec.networkNamespace, { path: "/var/run/netns/berth-x", resolvConf: "/etc/netns/berth-x/resolv.conf" });
   });
 
   it("carries the definition, ECS's environment and labels", () => {

@@ -3,7 +3,7 @@
 // timeout and health check. What berth's agent cannot honour yet fails the container with an
 // ECS-shaped reason instead of running it without (a volume, a secret that would be missing).
 import type { AssignedContainer, AssignedTask } from "../model/index.js";
-import type { ContainerSpec, HealthCheckDefinition, NetworkMode, PortMapping, Ulimit } from "../runtime/index.js";
+import type { ContainerSpec, HealthCheckDefinition, NetworkMode, PortMapping, TaskNetworkNamespace, Ulimit } from "../runtime/index.js";
 import type { DependencyCondition } from "./task-transitions.js";
 
 /** The label that ties a container to the agent (container instance) that created it. */
@@ -20,7 +20,7 @@ export interface SpecContext {
   /** This container's endpoint token (metadata-server.ts). */
   metadataToken: string;
   /** awsvpc: the task's network namespace, once the agent has made it. */
-  networkNamespacePath?: string;
+  networkNamespace?: TaskNetworkNamespace;
   defaultStopTimeoutSeconds: number;
 }
 
@@ -108,7 +108,7 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
   if (!NETWORK_MODES.includes(networkMode)) {
     return fail(`CannotCreateContainerError: networkMode ${JSON.stringify(task.networkMode)} is not one of ${NETWORK_MODES.join(", ")}`);
   }
-  if (networkMode === "awsvpc" && !ctx.networkNamespacePath) {
+  if (networkMode === "awsvpc" && !ctx.networkNamespace) {
     return fail(
       `ResourceInitializationError: resource cannot be initialized for task ${task.taskArn}: networkMode awsvpc needs a task network namespace, and the control plane assigned none (no ENI) or the agent has not made it`,
     );
@@ -160,7 +160,7 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
     labels,
     stopTimeout: num(d.stopTimeout) ?? ctx.defaultStopTimeoutSeconds,
   };
-  if (networkMode === "awsvpc" && ctx.networkNamespacePath) spec.networkNamespace = { path: ctx.networkNamespacePath };
+  if (networkMode === "awsvpc" && ctx.networkNamespace) spec.networkNamespace = { ...ctx.networkNamespace };
   const entryPoint = strings(d.entryPoint);
   const command = strings(d.command);
   if (entryPoint?.length) spec.entryPoint = entryPoint;

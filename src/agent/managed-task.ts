@@ -302,7 +302,7 @@ export class ManagedTask {
           instanceId: this.#ctx.instanceId,
           metadataBaseUrl: this.#ctx.metadataBaseUrl,
           metadataToken: c.metadataToken,
-          ...(this.#rec.network?.namespacePath ? { networkNamespacePath: this.#rec.network.namespacePath } : {}),
+          ...(this.#rec.network?.namespacePath ? { networkNamespace: { path: this.#rec.network.namespacePath, ...(this.#rec.network.resolvConf ? { resolvConf: this.#rec.network.resolvConf } : {}) } } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
         })
       : ({ ok: false, reason: `CannotCreateContainerError: container ${c.name} is not in the assignment` } as const);

@@ -6,7 +6,7 @@ import type { AssignedEni } from "../model/index.js";
 import type { TaskRecord } from "./task-record.js";
 
 export interface TaskNetworkPort {
-  ensure(taskId: string, eni: AssignedEni): Promise<{ namespacePath: string }>;
+  ensure(taskId: string, eni: AssignedEni): Promise<{ namespacePath: string; resolvConf?: string }>;
   release(taskId: string): Promise<unknown>;
 }
 
@@ -26,6 +26,7 @@ export async function setUpNetwork(rec: TaskRecord, taskId: string, networks: Ta
     const made = await networks.ensure(taskId, eni);
     rec.network.status = "ATTACHED";
     rec.network.namespacePath = made.namespacePath;
+    if (made.resolvConf) rec.network.resolvConf = made.resolvConf;
     return undefined;
   } catch (err) {
     return networkFailureReason(err);
@@ -39,4 +40,5 @@ export async function releaseNetwork(rec: TaskRecord, taskId: string, networks: 
   if (networks) await networks.release(taskId);
   rec.network.status = "DELETED";
   delete rec.network.namespacePath;
+  delete rec.network.resolvConf;
 }

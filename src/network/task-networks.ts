@@ -8,7 +8,7 @@ import type { AssignedEni } from "../model/index.js";
 import { runCommand } from "./command.js";
 import { executeSteps } from "./execute.js";
 import { acquireHostLock } from "./host-lock.js";
-import { namespaceName, namespacePath } from "./names.js";
+import { namespaceName, namespacePath, resolvConfPath } from "./names.js";
 import { observeHost, observeNamespace } from "./observe.js";
 import { type NetworkStep, planCollect, planSetup, taskIdsOf } from "./plan.js";
 
@@ -23,6 +23,8 @@ export interface TaskNetwork {
   /** /var/run/netns/berth-<task id>: what the runtimes join. */
   namespacePath: string;
   namespace: string;
+  /** /etc/netns/berth-<task id>/resolv.conf, when the ENI names resolvers. */
+  resolvConf?: string;
 }
 
 export class TaskNetworks {
@@ -51,7 +53,7 @@ export class TaskNetworks {
       const plan = planSetup(taskId, eni, host, ns);
       if (!plan.ok) throw new NetworkSetupError(plan.reason);
       await executeSteps(plan.steps);
-      return { namespace, namespacePath: namespacePath(namespace) };
+      return { namespace, namespacePath: namespacePath(namespace), ...(eni.dnsServers.length ? { resolvConf: resolvConfPath(namespace) } : {}) };
     });
   }
 

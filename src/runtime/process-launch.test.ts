@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ContainerError } from "./errors.js";
-import { commandLine, containerEnvironment, DEFAULT_PATH, type HostTools, INIT_SCRIPT, planLaunch, planNetwork, planProbe, WAIT_SCRIPT } from "./process-launch.js";
+import { commandLine, containerEnvironment, DEFAULT_PATH, DNS_SCRIPT, type HostTools, INIT_SCRIPT, planLaunch, planNetwork, planProbe, WAIT_SCRIPT } from "./process-launch.js";
 import type { ContainerSpec } from "./types.js";
 
 const tools: HostTools = {
@@ -86,6 +86,15 @@ describe("planLaunch", () => {
     assert.ok(none.argv.includes("/usr/sbin/ip"));
     const vpc = planLaunch({ spec: spec({ networkMode: "awsvpc", networkNamespace: { path: "/run/netns/t1" } }), id: ID, exitFile: "/e", isolation: "namespaces", cgroupProcsFiles: [], tools });
     assert.deepEqual(vpc.argv.slice(0, 3), ["/usr/bin/nsenter", "--net=/run/netns/t1", "--"]);
+    assert.ok(!vpc.argv.includes("berth-dns"), "no resolvers given: the host's resolv.conf");
+    const dns = planLaunch({
+      spec: spec({ networkMode: "awsvpc", networkNamespace: { path: "/run/netns/t1", resolvConf: "/etc/netns/t1/resolv.conf" } }),
+      id: ID, exitFile: "/e", isolation: "namespaces", cgroupProcsFiles: [], tools,
+    });
+    const at = dns.argv.indexOf("berth-dns");
+    assert.deepEqual(dns.argv.slice(at - 3, at + 4), ["/bin/sh", "-c", DNS_SCRIPT, "berth-dns", "/usr/bin/mount", "/etc/netns/t1/resolv.conf", "--"]);
+    assert.ok(at > dns.argv.indexOf("berth-wait"), "run by the container's init (PID 1), after the waiting shell forked it");
+    assert.equal(dns.argv[at + 7], "berth-init", "then the init's own stage");
   });
 
   it("names missing tools and bad ulimits", () => {

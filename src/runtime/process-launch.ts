@@ -46,6 +46,12 @@ export const ENTER_SCRIPT = `while [ "$1" != -- ]; do echo $$ > "$1" || exit 125
 shift
 exec "$@"`;
 
+// An awsvpc container's resolv.conf. $1: mount program; $2: the file to show as /etc/resolv.conf;
+// "--", then the next stage.
+export const DNS_SCRIPT = `"$1" --bind "$2" /etc/resolv.conf || exit 125
+shift 3
+exec "$@"`;
+
 // $1: exit file; $2: "group" to kill what the init left in W's process group (no PID namespace
 // does it), else "none".
 export const WAIT_SCRIPT = `f=$1; k=$2; shift 2
@@ -190,10 +196,17 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
       namespaces = [tools.nsenter, `--net=${spec.networkNamespace?.path}`, "--", ...namespaces];
     }
   }
+  // awsvpc: the task's resolvers, bind-mounted in the container's own mount namespace (as `ip
+  // netns exec` does with /etc/netns/<name>/resolv.conf). It runs as the container's init (PID 1
+  // of its namespace) before exec'ing INIT_SCRIPT: a stage before the waiting shell would make
+  // its mount child PID 1, and the namespace would die with it.
+  const resolv = isolated && spec.networkMode === "awsvpc" ? spec.networkNamespace?.resolvConf : undefined;
+  const dnsStage = resolv ? [tools.sh, "-c", DNS_SCRIPT, "berth-dns", tools.mount ?? "mount", resolv, "--"] : [];
   const loUp = isolated && spec.networkMode === "none" && tools.ip ? tools.ip : "";
   const argv = [
     ...namespaces,
     tools.sh, "-c", WAIT_SCRIPT, "berth-wait", input.exitFile, isolated ? "none" : "group",
+    ...dnsStage,
     tools.sh, "-c", INIT_SCRIPT, "berth-init",
     isolated ? tools.mount ?? "" : "", isolated ? containerHostname(spec, id) : "", loUp, dir,
     ...input.cgroupProcsFiles, "--",

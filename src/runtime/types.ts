@@ -60,6 +60,8 @@ export interface TaskNetworkNamespace {
   path?: string;
   /** A container holding the namespace (ECS's pause container); the docker driver joins it. */
   containerId?: string;
+  /** A host file the container sees as /etc/resolv.conf (the task's resolvers), when there is one. */
+  resolvConf?: string;
 }
 
 /** Credentials for a private registry (docker driver only). */

@@ -58,6 +58,7 @@ describe("awsvpc task on the process runtime (root)", { skip, concurrency: false
           essential: false,
           command: ["sh", "-c", "while :; do busybox wget -q -O - http://127.0.0.1:8080/ && echo CALLED-OK; sleep 0.2; done"],
         }),
+        aContainerDef("dns", { essential: false, command: ["sh", "-c", "cat /etc/resolv.conf; exec sleep 300"] }),
       ],
       { networkMode: "awsvpc", eni, taskArn: uniqueTaskArn() },
     );
@@ -75,6 +76,12 @@ describe("awsvpc task on the process runtime (root)", { skip, concurrency: false
     const clientId = rec.containers.find((c) => c.name === "client")!.runtimeId!;
     await until("the client's call", async () => {
       for await (const l of driver.logs(clientId)) if (l.line === "CALLED-OK") return true;
+      return false;
+    }, 20_000);
+    // The task's resolvers are the ENI's (the host's resolv.conf is left alone).
+    const dnsId = rec.containers.find((c) => c.name === "dns")!.runtimeId!;
+    await until("the dns container's resolv.conf", async () => {
+      for await (const l of driver.logs(dnsId)) if (l.line === "nameserver 10.214.0.2") return true;
       return false;
     }, 20_000);
     // The host reaches the task at its private address.
