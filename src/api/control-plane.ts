@@ -12,6 +12,7 @@ import { createCache, openSqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
+import { startDnsServer, type DnsServer } from "./dns/dns-server.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
 import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
@@ -34,12 +35,20 @@ export interface ControlPlaneOptions {
   taskRetentionMs?: number;
   /** A store to use instead of opening SQLite under dataDir (the etcd backend plugs in here). */
   store?: Store;
+  /**
+   * Where the DNS server for Cloud Map private namespaces listens (UDP and TCP); absent: no DNS
+   * server. Listening on more addresses later (a VPC's bridge gateways, as root) is one more
+   * startDnsServer per address over the same cache.
+   */
+  dns?: { host: string; port: number };
 }
 
 export interface ControlPlane {
   readonly url: string;
   readonly port: number;
   readonly deps: Deps;
+  /** The DNS server's address, when one was asked for. */
+  readonly dns?: { host: string; port: number };
   close(): Promise<void>;
 }
 
@@ -97,14 +106,23 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         }
       : {}),
   });
+  let dns: DnsServer | undefined;
+  try {
+    dns = options.dns ? await startDnsServer({ ...options.dns, cache, logger }) : undefined;
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
   return {
     url: api.url,
     port: api.port,
     deps,
+    ...(dns ? { dns: { host: dns.host, port: dns.port } } : {}),
     async close() {
       clearInterval(sweeper);
       reconciler?.stop();
       channel.close();
+      await dns?.close();
       await api.close();
       cache.stop();
       await store.close();

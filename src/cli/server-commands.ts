@@ -24,6 +24,8 @@ interface ServerFlags {
   accountId: string;
   region: string;
   allowReset?: boolean;
+  dnsHost?: string;
+  dnsPort?: number;
 }
 
 function parsePort(value: string): number {
@@ -39,7 +41,9 @@ function withServerFlags(cmd: Command): Command {
     .addOption(new Option("--data-dir <dir>", "where state is kept").default(DEFAULT_DATA_DIR))
     .addOption(new Option("--account-id <id>", "the account id in ARNs").default("000000000000"))
     .addOption(new Option("--region <region>", "region when a request names none").default("us-east-1"))
-    .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"));
+    .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"))
+    .addOption(new Option("--dns-host <address>", "address of the DNS server for Cloud Map private namespaces (default: --host)"))
+    .addOption(new Option("--dns-port <port>", "its port, UDP and TCP (default: the API's port + 1, 4667; 0 when --port is 0)").argParser(parsePort));
 }
 
 async function start(flags: ServerFlags, beforeClose: () => Promise<void> = async () => {}): Promise<ControlPlane> {
@@ -51,6 +55,7 @@ async function start(flags: ServerFlags, beforeClose: () => Promise<void> = asyn
     accountId: flags.accountId,
     region: flags.region,
     allowReset: !!flags.allowReset,
+    dns: { host: flags.dnsHost ?? flags.host, port: flags.dnsPort ?? defaultDnsPort(flags.port) },
     logger,
   });
   const stop = async (signal: string) => {
@@ -63,6 +68,9 @@ async function start(flags: ServerFlags, beforeClose: () => Promise<void> = asyn
   process.once("SIGTERM", () => void stop("SIGTERM"));
   return cp;
 }
+
+/** The DNS port beside the API's: 4667 for the default 4666; a free one when the API's is. */
+export const defaultDnsPort = (apiPort: number) => (apiPort === 0 ? 0 : apiPort + 1);
 
 export function serverCommand(): Command {
   return withServerFlags(new Command("server"))
@@ -141,6 +149,7 @@ export function upCommand(): Command {
           `  runtime:   ${runtime} (${why})`,
           `  fargate:   ${poolAgent ? "FARGATE and FARGATE_SPOT tasks run on a second, hidden agent on this machine" : "off (--no-fargate)"}`,
           `  try:       aws ecs list-container-instances --endpoint-url ${cp.url} --region ${flags.region}`,
+          ...(cp.dns ? [`  dns:       ${cp.dns.host}:${cp.dns.port} answers Cloud Map private namespaces (dig @${cp.dns.host} -p ${cp.dns.port} <service>.<namespace>)`] : []),
           // The CLI finds the default endpoint by itself; on any other port it needs telling.
           ...(cp.url === `http://127.0.0.1:${DEFAULT_PORT}` ? [] : [`  cli:       export BERTH_ENDPOINT=${cp.url}`]),
           "  next:      berth get instances, berth apply -f FILE, berth --help",

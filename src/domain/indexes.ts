@@ -1,6 +1,7 @@
 // The cache's secondary indexes: each maps a stored record to the index values it is found
 // under. Values are prefixed by account/region (and kind) so worlds never mix.
 import { kindOf, scopeOfKey } from "./keys.js";
+import { serviceDiscoveryIndexes } from "./servicediscovery/dns-view.js";
 
 type Rec = Record<string, unknown>;
 
@@ -38,6 +39,7 @@ export const indexes: Record<string, (key: string, value: unknown) => string[]> 
     const v = value as Rec;
     return [`${scopeOfKey(key)}|${v.family}|${v.status}`];
   },
+  ...serviceDiscoveryIndexes,
 };
 
 export const indexKey = {

@@ -7,3 +7,5 @@ export * as operations from "./operations.js";
 export * as discovery from "./discover.js";
 export { sdKeys } from "./records.js";
 export type { DnsRecord, InstanceRecord, NamespaceRecord, ServiceRecord } from "./records.js";
+export { answerQuery, type DnsAnswer, type DnsRr } from "./dns-answer.js";
+export { observeZone } from "./dns-view.js";

@@ -1,0 +1,81 @@
+// berth's DNS server for Cloud Map private namespaces: dns2 does the wire (UDP and TCP, for
+// answers too large for a datagram); each question is observed from the cache, answered by the
+// pure answerQuery, and only then encoded. It serves berth's zones alone and does not recurse.
+import dns2 from "dns2";
+import type { Socket } from "node:net";
+import type { Logger } from "pino";
+import { serviceDiscovery } from "../../domain/index.js";
+import type { Cache } from "../../store/index.js";
+
+const { Packet } = dns2;
+
+export interface DnsServerOptions {
+  /** Where to listen; the same port on UDP and TCP. Port 0 picks a free one (tests). */
+  host: string;
+  port: number;
+  cache: Cache;
+  logger: Logger;
+}
+
+export interface DnsServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const TYPE_NAMES = new Map(Object.entries(Packet.TYPE).map(([name, n]) => [n, name]));
+
+export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
+  const { cache, logger } = options;
+  const server = dns2.createServer({
+    udp: true,
+    tcp: true,
+    handle(request, send) {
+      const response = Packet.createResponseFromRequest(request);
+      response.header.aa = 1; // authoritative for its zones
+      response.header.ra = 0; // and no recursion
+      const question = request.questions[0];
+      if (!question) {
+        response.header.rcode = Packet.RCODE.FORMERR!;
+        return send(response);
+      }
+      const qtype = TYPE_NAMES.get(question.type) ?? String(question.type);
+      const zone = serviceDiscovery.observeZone(cache, question.name);
+      const answer = serviceDiscovery.answerQuery(zone, question.name, qtype, (n) => Math.floor(Math.random() * n));
+      response.header.rcode = Packet.RCODE[answer.rcode === "NOERROR" ? "NOERROR" : answer.rcode === "NXDOMAIN" ? "NXDOMAIN" : "REFUSED"]!;
+      if (answer.rcode === "REFUSED") response.header.aa = 0;
+      const rr = (r: serviceDiscovery.DnsRr) => ({ ...r, type: Packet.TYPE[r.type], class: Packet.CLASS.IN });
+      response.answers = answer.answers.map(rr);
+      response.authorities = answer.authorities.map(rr);
+      response.additionals = answer.additionals.map(rr);
+      send(response);
+    },
+  });
+  server.on("requestError", (err: Error) => logger.debug({ err }, "malformed DNS request"));
+  // dns2's TCP server keeps idle connections 10 s; close() ends them at once instead.
+  const connections = new Set<Socket>();
+  server.servers.tcp?.on("connection", (s: Socket) => {
+    connections.add(s);
+    s.on("close", () => connections.delete(s));
+  });
+  const listening = await new Promise<{ udp?: { port: number } }>((resolve, reject) => {
+    server.once("error", reject);
+    // UDP first, so a port of 0 resolves to one port that TCP then takes too.
+    server.servers.udp!.once("error", reject);
+    server.servers.udp!.bind(options.port, options.host, () => {
+      const port = (server.servers.udp!.address() as { port: number }).port;
+      server.servers.tcp!.once("error", reject);
+      server.servers.tcp!.listen(port, options.host, () => resolve({ udp: { port } }));
+    });
+  });
+  const port = listening.udp!.port;
+  logger.info({ host: options.host, port }, "DNS server for Cloud Map namespaces listening");
+  return {
+    host: options.host,
+    port,
+    async close() {
+      for (const s of connections) s.destroy();
+      await server.close();
+    },
+  };
+}
