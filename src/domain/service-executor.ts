@@ -52,6 +52,8 @@ export async function executeDecision(deps: Deps, scope: Scope, service: Service
         propagateTags: service.propagateTags === "SERVICE" ? "NONE" : service.propagateTags,
         tags: service.propagateTags === "SERVICE" ? service.tags : [],
         enableExecuteCommand: service.enableExecuteCommand,
+        // awsvpc: the service's subnets and groups, checked again at each launch (a subnet may be gone).
+        ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
       };
       try {
         const result = action.instanceArn

@@ -26,7 +26,7 @@ import {
   normalizeDeploymentConfiguration,
   type ServiceRecord,
 } from "./service-records.js";
-import { checkNetworkConfiguration } from "./task-launch.js";
+import { resolveNetworkConfiguration } from "./network-configuration.js";
 import type { TaskRecord } from "./task-records.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
@@ -108,7 +108,7 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   const td = usableTaskDefinition(deps, scope, input.taskDefinition ?? "");
   if (isFargateTarget(target)) checkFargateTask(td);
   const launch = launchFields(target, input.platformVersion);
-  checkNetworkConfiguration(td, input.networkConfiguration);
+  resolveNetworkConfiguration(deps, scope, td, input.networkConfiguration as never, isFargateTarget(target));
   checkPlacement(input, td.placementConstraints ?? []);
   const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, strategy);
   const tags = validateTags(input.tags);
@@ -165,7 +165,11 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
   const fargate = isFargateTarget(target ?? targetOfEcho(found));
   // The service's current revision may be INACTIVE by now: it stays the service's to use.
   if (fargate && (td || target)) checkFargateTask(td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
-  if (td) checkNetworkConfiguration(td, input.networkConfiguration ?? found.networkConfiguration);
+  // A new revision or a new network configuration is checked against the other (ecs-behavior.md §7.1).
+  if (td || input.networkConfiguration) {
+    const checked = td ?? referencedTaskDefinition(deps, scope, found.taskDefinition);
+    resolveNetworkConfiguration(deps, scope, checked, (input.networkConfiguration ?? found.networkConfiguration) as never, fargate);
+  }
   // A new target brings its own launch fields; otherwise only platformVersion may change.
   const launch = target
     ? launchFields(target, input.platformVersion ?? (fargate ? found.platformVersion : undefined))

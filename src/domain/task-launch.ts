@@ -52,6 +52,7 @@ import {
   type TaskRecord,
 } from "./task-records.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
+import { resolveNetworkConfiguration, type ResolvedNetwork } from "./network-configuration.js";
 import { validateTags } from "./tags.js";
 
 export interface LaunchInput {
@@ -88,6 +89,8 @@ interface Prepared {
   /** What a task takes on this instance: more where the runtime cannot translate ports. */
   reservationOn: (instance: ContainerInstanceRecord, pool: boolean) => Reservation;
   build: (instance: ContainerInstanceRecord, id: string, now: number, where: Where) => TaskRecord;
+  /** awsvpc: the launch's VPC, subnets and security groups. */
+  network?: ResolvedNetwork;
 }
 
 /** The cluster a launch names: never the Fargate pool's, which only agents use. */
@@ -111,6 +114,7 @@ function prepare(
   const td = extra.serviceName !== undefined ? referencedTaskDefinition(deps, scope, input.taskDefinition) : usableTaskDefinition(deps, scope, input.taskDefinition);
   const fargate = target !== undefined && isFargateTarget(target);
   if (fargate) checkFargateTask(td, input.overrides);
+  const network = resolveNetworkConfiguration(deps, scope, td, input.networkConfiguration as never, fargate);
   const platform = target ? platformOf(fargate, input.platformVersion) : undefined;
   if (input.propagateTags === "SERVICE") {
     throw invalidParameter("Invalid parameter 'propagateTags': SERVICE applies to tasks started by a service; use TASK_DEFINITION or NONE.");
@@ -170,7 +174,7 @@ function prepare(
       now,
       id,
     });
-  return { cluster, td, request, poolDynamicPorts, reservationOn, build };
+  return { cluster, td, request, poolDynamicPorts, reservationOn, build, ...(network ? { network } : {}) };
 }
 
 /** One part of a launch: `count` tasks for one launch type or capacity provider. */
@@ -318,17 +322,10 @@ export async function runTask(deps: Deps, scope: Scope, input: LaunchInput) {
     throw invalidParameter(`Invalid parameter 'count': ${count} must be between 1 and 10.`);
   }
   launchCluster(deps, scope, input.cluster);
-  checkNetworkConfiguration(usableTaskDefinition(deps, scope, input.taskDefinition), input.networkConfiguration);
   const { tasks, failures } = await launchTasks(deps, scope, { ...input, count });
   return { tasks: tasks.map((t) => taskView(t, ["TAGS"])), failures };
 }
 
-/** awsvpc needs a network configuration (ecs-behavior.md §7.1), on any launch type. */
-export function checkNetworkConfiguration(td: TaskDefinitionRecord, networkConfiguration: unknown): void {
-  if (td.networkMode === "awsvpc" && !networkConfiguration) {
-    throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-  }
-}
 
 /** StartTask: one task on each named instance, no placement strategy (ecs-behavior.md §6). */
 export async function startTask(

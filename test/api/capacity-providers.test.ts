@@ -27,10 +27,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import type { AssignedTask, ServerMessage } from "../../src/model/index.js";
+import { defaultNetwork } from "../helpers/network.js";
 import { errorOf, startTestServer, type TestServer } from "../helpers/server.js";
 
 const POOL = "berth.fargate";
-const NETWORK = { awsvpcConfiguration: { subnets: ["subnet-1"] } };
+// A default subnet of us-east-1, set once the server is up.
+let NETWORK: { awsvpcConfiguration: { subnets: string[] } };
 
 async function until(what: string, check: () => Promise<boolean | undefined> | boolean): Promise<void> {
   for (let i = 0; i < 500; i++) {
@@ -120,6 +122,7 @@ describe("capacity providers, launch types and the Fargate pool through the AWS 
 
   before(async () => {
     s = await startTestServer();
+    NETWORK = await defaultNetwork(s.cp);
     const asgArn = (n: string) => `arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:1:autoScalingGroupName/${n}`;
     for (const name of ["asg-a", "asg-b", "asg-c"]) {
       await s.ecs.send(new CreateCapacityProviderCommand({ name, autoScalingGroupProvider: { autoScalingGroupArn: asgArn(name) } }));
@@ -403,7 +406,7 @@ describe("capacity providers, launch types and the Fargate pool through the AWS 
         containerDefinitions: [{ name: "app", image: "busybox" }],
       }),
     );
-    const res = await eu.send(new RunTaskCommand({ cluster: "far", taskDefinition: "fg", launchType: "FARGATE", networkConfiguration: NETWORK }));
+    const res = await eu.send(new RunTaskCommand({ cluster: "far", taskDefinition: "fg", launchType: "FARGATE", networkConfiguration: await defaultNetwork(s.cp, "eu-west-1") }));
     assert.deepEqual(res.tasks, []);
     assert.equal(res.failures?.[0]?.reason, "Capacity is unavailable at this time. Please try again later or in a different availability zone");
     assert.match(res.failures?.[0]?.detail ?? "", /no Fargate pool agent in eu-west-1/);

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { startAgent, type Agent } from "../../src/agent/index.js";
+import { defaultNetwork } from "../helpers/network.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 async function waitTask(s: TestServer, cluster: string, arn: string, what: string, ok: (t: Task) => boolean): Promise<Task> {
@@ -92,7 +93,7 @@ describe("real agents as the Fargate pool and as an Auto Scaling group provider'
     const pool = await agent("berth.fargate");
     assert.match(pool.containerInstanceArn, /:container-instance\/berth\.fargate\//);
     const run = await s.ecs.send(
-      new RunTaskCommand({ cluster: "app", taskDefinition: "fg", launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } } }),
+      new RunTaskCommand({ cluster: "app", taskDefinition: "fg", launchType: "FARGATE", networkConfiguration: await defaultNetwork(s.cp) }),
     );
     assert.deepEqual(run.failures, []);
     const arn = run.tasks![0]!.taskArn!;
