@@ -94,7 +94,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const driver = created.driver;
     if (typeof options.runtime === "string") cleanups.push(() => driver.close());
     const capabilities = await driver.capabilities();
-    const network = await nodeNetworks(driver.name, capabilities.attributes, log);
+    const network = await nodeNetworks(driver, capabilities.attributes, log);
 
     const call = ecsCaller({ endpoint: options.endpoint, region, credentials: options.credentials ?? credentialsFromEnv() });
 

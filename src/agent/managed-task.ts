@@ -11,7 +11,7 @@ import { decideRestart, restartInput } from "./restart-policy.js";
 import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
 import type { StateStore } from "./state-store.js";
 import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
-import { releaseNetwork, setUpNetwork, type TaskNetworkPort } from "./task-network.js";
+import { namespaceOf, releaseNetwork, setUpNetwork, type TaskNetworkPort } from "./task-network.js";
 import { TaskReporter } from "./task-reporter.js";
 import { type ContainerStatus, decideTask, type TaskAction } from "./task-transitions.js";
 
@@ -261,7 +261,7 @@ export class ManagedTask {
     this.#networkBusy = true;
     let retry = false;
     if (kind === "setUpNetwork") {
-      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks);
+      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver, this.#ctx.instanceId);
       if (failure) {
         this.#log.warn({ reason: failure }, "could not set up the task's network");
         this.#rec.desired = "STOPPED";
@@ -269,7 +269,7 @@ export class ManagedTask {
       } else this.#log.info({ namespace: this.#rec.network?.namespacePath }, "task network attached");
     } else {
       try {
-        await releaseNetwork(this.#rec, this.taskId, this.#ctx.networks);
+        await releaseNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver);
         this.#log.info("task network deleted");
       } catch (err) {
         this.#log.error({ err }, "could not remove the task's network; trying again");
@@ -302,7 +302,7 @@ export class ManagedTask {
           instanceId: this.#ctx.instanceId,
           metadataBaseUrl: this.#ctx.metadataBaseUrl,
           metadataToken: c.metadataToken,
-          ...(this.#rec.network?.namespacePath ? { networkNamespace: { path: this.#rec.network.namespacePath, ...(this.#rec.network.resolvConf ? { resolvConf: this.#rec.network.resolvConf } : {}) } } : {}),
+          ...(this.#rec.network?.namespacePath ? { networkNamespace: namespaceOf(this.#rec.network) } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
         })
       : ({ ok: false, reason: `CannotCreateContainerError: container ${c.name} is not in the assignment` } as const);

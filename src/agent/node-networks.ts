@@ -1,11 +1,11 @@
 // Whether this agent can give awsvpc tasks their own namespace, and what it tells the control
 // plane about it. It can when it runs as root with iproute2 and iptables (src/network says why
-// not otherwise) on the process runtime with namespaces; then it registers with ECS's attribute
+// not otherwise) on the process runtime with namespaces, or on docker; then it registers with ECS's attribute
 // `ecs.capability.task-eni`, which the control plane requires before it places awsvpc tasks
-// with an ENI on the instance. The docker runtime's pause container is not built yet.
+// with an ENI on the instance. The docker runtime holds the namespace in a pause container.
 import type { Logger } from "pino";
 import { TaskNetworks, taskNetworkingUnavailable } from "../network/index.js";
-import type { Attribute, RuntimeName } from "../runtime/index.js";
+import type { Attribute, RuntimeDriver, RuntimeName } from "../runtime/index.js";
 import type { TaskNetworkPort } from "./task-network.js";
 
 export const TASK_ENI_ATTRIBUTE = "ecs.capability.task-eni";
@@ -17,16 +17,18 @@ export interface NodeNetworks {
   unavailable?: string;
 }
 
-/** Pure: can this runtime join a namespace, given its attributes? */
-export function runtimeJoinsNamespaces(runtime: RuntimeName, attributes: readonly Attribute[]): string | undefined {
-  if (runtime !== "process") return `the ${runtime} runtime cannot run tasks in a namespace of berth's yet`;
+/** Pure: can this runtime join a namespace, given its attributes and whether it holds one (docker)? */
+export function runtimeJoinsNamespaces(runtime: RuntimeName, attributes: readonly Attribute[], holds = false): string | undefined {
+  if (runtime === "docker" && holds) return undefined;
+  if (runtime !== "process") return `the ${runtime} runtime cannot run tasks in a namespace of berth's`;
   const isolation = attributes.find((a) => a.name === "berth.runtime.isolation")?.value;
   if (isolation !== "namespaces") return `the process runtime runs without namespaces here (isolation ${isolation ?? "unknown"})`;
   return undefined;
 }
 
-export async function nodeNetworks(runtime: RuntimeName, attributes: readonly Attribute[], log: Logger): Promise<NodeNetworks> {
-  const unavailable = runtimeJoinsNamespaces(runtime, attributes) ?? (await taskNetworkingUnavailable());
+export async function nodeNetworks(driver: RuntimeDriver, attributes: readonly Attribute[], log: Logger): Promise<NodeNetworks> {
+  const holds = driver.startNamespaceHolder !== undefined;
+  const unavailable = runtimeJoinsNamespaces(driver.name, attributes, holds) ?? (await taskNetworkingUnavailable());
   if (unavailable) {
     log.info({ reason: unavailable }, "awsvpc tasks get no namespace on this instance (no ecs.capability.task-eni)");
     return { attributes: [], unavailable };

@@ -3,12 +3,18 @@
 // two calls the ManagedTask makes when decideTask asks for them. They only change the record;
 // the ManagedTask persists it and reports.
 import type { AssignedEni } from "../model/index.js";
-import type { TaskRecord } from "./task-record.js";
+import type { RuntimeDriver, TaskNetworkNamespace } from "../runtime/index.js";
+import { AGENT_INSTANCE_LABEL } from "./container-spec.js";
+import type { NetworkRecord, TaskRecord } from "./task-record.js";
 
 export interface TaskNetworkPort {
-  ensure(taskId: string, eni: AssignedEni): Promise<{ namespacePath: string; resolvConf?: string }>;
+  /** holderPid: name that process's namespace (a pause container's) instead of making one. */
+  ensure(taskId: string, eni: AssignedEni, holderPid?: number): Promise<{ namespacePath: string; resolvConf?: string }>;
   release(taskId: string): Promise<unknown>;
 }
+
+/** The runtime's side: docker holds the namespace in a pause container; process needs nothing. */
+export type HolderRuntime = Pick<RuntimeDriver, "startNamespaceHolder" | "removeNamespaceHolder">;
 
 /** ECS's reason when a task's ENI cannot be set up (the task stops with it, never having run). */
 export function networkFailureReason(err: unknown): string {
@@ -16,14 +22,34 @@ export function networkFailureReason(err: unknown): string {
 }
 
 /** Makes the namespace; returns the reason the task must stop when it cannot. */
-export async function setUpNetwork(rec: TaskRecord, taskId: string, networks: TaskNetworkPort | undefined): Promise<string | undefined> {
+export async function setUpNetwork(
+  rec: TaskRecord,
+  taskId: string,
+  networks: TaskNetworkPort | undefined,
+  runtime: HolderRuntime,
+  instanceId: string,
+): Promise<string | undefined> {
   const eni = rec.task.eni;
   if (!rec.network || !eni) return undefined;
   if (!networks) {
     return `ResourceInitializationError: resource cannot be initialized for task ${rec.task.taskArn}: networkMode awsvpc needs a task network namespace, which this agent cannot create (it needs root and iproute2)`;
   }
   try {
-    const made = await networks.ensure(taskId, eni);
+    let holderPid: number | undefined;
+    if (runtime.startNamespaceHolder) {
+      const image = rec.task.containers.map((c) => c.definition.image).find((i): i is string => typeof i === "string" && i !== "");
+      if (!image) return `ResourceInitializationError: task ${rec.task.taskArn} has no image to run its pause container with`;
+      const holder = await runtime.startNamespaceHolder({
+        taskArn: rec.task.taskArn,
+        taskId,
+        image,
+        labels: { [AGENT_INSTANCE_LABEL]: instanceId },
+        dnsServers: eni.dnsServers,
+      });
+      rec.network.holderId = holder.containerId;
+      holderPid = holder.pid;
+    }
+    const made = await networks.ensure(taskId, eni, holderPid);
     rec.network.status = "ATTACHED";
     rec.network.namespacePath = made.namespacePath;
     if (made.resolvConf) rec.network.resolvConf = made.resolvConf;
@@ -34,11 +60,23 @@ export async function setUpNetwork(rec: TaskRecord, taskId: string, networks: Ta
 }
 
 /** Removes the namespace (a failed or half-made set-up too); throws when it could not. */
-export async function releaseNetwork(rec: TaskRecord, taskId: string, networks: TaskNetworkPort | undefined): Promise<void> {
+export async function releaseNetwork(rec: TaskRecord, taskId: string, networks: TaskNetworkPort | undefined, runtime: HolderRuntime): Promise<void> {
   if (!rec.network) return;
   // Without a network layer nothing was ever made.
   if (networks) await networks.release(taskId);
+  // By task id, not the recorded container id: a crash may have come between its start and the record.
+  if (networks && runtime.removeNamespaceHolder) await runtime.removeNamespaceHolder(taskId);
+  delete rec.network.holderId;
   rec.network.status = "DELETED";
   delete rec.network.namespacePath;
   delete rec.network.resolvConf;
+}
+
+/** Where the task's containers find their network: the namespace (process), its holder (docker). */
+export function namespaceOf(net: NetworkRecord): TaskNetworkNamespace {
+  return {
+    ...(net.namespacePath ? { path: net.namespacePath } : {}),
+    ...(net.holderId ? { containerId: net.holderId } : {}),
+    ...(net.resolvConf ? { resolvConf: net.resolvConf } : {}),
+  };
 }

@@ -41,6 +41,8 @@ export interface NetworkRecord {
   status: NetworkStatus;
   /** /var/run/netns/berth-<task id> once ATTACHED: what the runtime joins. */
   namespacePath?: string;
+  /** docker: the pause container holding the namespace, which the task's containers join. */
+  holderId?: string;
   /** The task's resolv.conf on the host, shown to its containers as /etc/resolv.conf. */
   resolvConf?: string;
   /** The attachment status the control plane acknowledged (ATTACHED, then DELETED). */

@@ -26,6 +26,8 @@ function ipLine(step: NetworkStep): IpLine | undefined {
       return host(`link add ${step.bridge} type bridge`);
     case "createNamespace":
       return host(`netns add ${step.namespace}`);
+    case "attachNamespace":
+      return host(`netns attach ${step.namespace} ${step.pid}`);
     case "deleteNamespace":
       return host(`netns del ${step.namespace}`);
     case "createVeth":

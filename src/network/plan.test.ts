@@ -86,6 +86,13 @@ describe("planSetup", () => {
     assert.deepEqual(plan.steps.find((s) => s.kind === "addUnreachableRoute"), { kind: "addUnreachableRoute", cidr: "172.31.0.0/16" });
   });
 
+  it("names a pause container's namespace instead of making one when given its pid", () => {
+    const plan = planSetup(TASK, anEni(), aHost(), undefined, 4242);
+    assert.ok(plan.ok);
+    assert.ok(!plan.steps.some((s) => s.kind === "createNamespace"));
+    assert.deepEqual(plan.steps.find((s) => s.kind === "attachNamespace"), { kind: "attachNamespace", namespace: NS, pid: 4242 });
+  });
+
   it("writes no resolv.conf when the ENI names no resolver", () => {
     const plan = planSetup(TASK, anEni({ dnsServers: [] }), aHost(), undefined);
     assert.ok(plan.ok && !plan.steps.some((s) => s.kind === "writeResolvConf"));
@@ -132,6 +139,7 @@ describe("planCollect", () => {
       host: two,
       keep: [OTHER],
       want: [
+        { kind: "deleteLink", link: VETH },
         { kind: "deleteNamespace", namespace: NS },
         { kind: "removeNamespaceConfig", namespace: NS },
         { kind: "deleteLink", link: BR },
@@ -142,7 +150,9 @@ describe("planCollect", () => {
       host: two,
       keep: [],
       want: [
+        { kind: "deleteLink", link: VETH },
         { kind: "deleteNamespace", namespace: NS },
+        { kind: "deleteLink", link: otherVeth },
         { kind: "deleteNamespace", namespace: otherNs },
         { kind: "removeNamespaceConfig", namespace: NS },
         { kind: "removeNamespaceConfig", namespace: otherNs },

@@ -26,6 +26,8 @@ export type NetworkStep =
   /** Routing between subnets of one VPC goes through the host: per bridge, not the host's ip_forward. */
   | { kind: "enableForwarding"; link: string }
   | { kind: "createNamespace"; namespace: string }
+  /** Names the network namespace of process `pid` (the docker runtime's pause container). */
+  | { kind: "attachNamespace"; namespace: string; pid: number }
   | { kind: "deleteNamespace"; namespace: string }
   | { kind: "removeNamespaceConfig"; namespace: string }
   /** A veth pair: `host` on the host, `peer` (with the ENI's MAC) inside `namespace`. */
@@ -54,7 +56,14 @@ export function resolvConf(servers: readonly string[]): string {
  * route, the ingress rules and resolv.conf. `ns` is the namespace's observation (absent when the
  * namespace does not exist).
  */
-export function planSetup(taskId: string, eni: AssignedEni, host: HostObservation, ns: NamespaceObservation | undefined): SetupPlan {
+export function planSetup(
+  taskId: string,
+  eni: AssignedEni,
+  host: HostObservation,
+  ns: NamespaceObservation | undefined,
+  /** The process whose namespace becomes the task's (a pause container); absent: a new one. */
+  holderPid?: number,
+): SetupPlan {
   const steps: NetworkStep[] = [];
   const bridge = bridgeName(eni.subnetId);
   const gatewayCidr = withPrefix(eni.gatewayIpv4Address, eni.subnetCidr);
@@ -83,7 +92,9 @@ export function planSetup(taskId: string, eni: AssignedEni, host: HostObservatio
 
   const namespace = namespaceName(taskId);
   const inside = host.namespaces.includes(namespace) ? (ns ?? EMPTY_NAMESPACE) : EMPTY_NAMESPACE;
-  if (!host.namespaces.includes(namespace)) steps.push({ kind: "createNamespace", namespace });
+  if (!host.namespaces.includes(namespace)) {
+    steps.push(holderPid === undefined ? { kind: "createNamespace", namespace } : { kind: "attachNamespace", namespace, pid: holderPid });
+  }
   const veth = hostVethName(taskId);
   const hostEnd = link(host.links, veth);
   if (!hostEnd) steps.push({ kind: "createVeth", host: veth, peer: TASK_INTERFACE, mac: eni.macAddress, namespace });
@@ -124,7 +135,14 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
     const id = taskIdOfNamespace(namespace);
     return id === undefined || keep.has(id);
   };
-  for (const namespace of host.namespaces) if (!kept(namespace)) steps.push({ kind: "deleteNamespace", namespace });
+  for (const namespace of host.namespaces) {
+    if (kept(namespace)) continue;
+    // The veth goes first and explicitly: a namespace that a pause container also holds
+    // outlives its name, and its veth would stay on the bridge until the container is gone.
+    const veth = hostVethName(taskIdOfNamespace(namespace) ?? "");
+    if (host.links.some((l) => l.name === veth)) steps.push({ kind: "deleteLink", link: veth });
+    steps.push({ kind: "deleteNamespace", namespace });
+  }
   for (const namespace of host.configDirs) if (!kept(namespace)) steps.push({ kind: "removeNamespaceConfig", namespace });
 
   // A veth is made with its peer inside the namespace and dies with it, so a host end never

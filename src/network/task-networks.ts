@@ -44,13 +44,16 @@ export class TaskNetworks {
     return run;
   }
 
-  /** Creates (or completes) the task's namespace and everything it needs; idempotent. */
-  ensure(taskId: string, eni: AssignedEni): Promise<TaskNetwork> {
+  /**
+   * Creates (or completes) the task's namespace and everything it needs; idempotent. With
+   * holderPid, the namespace is that process's (a pause container's), named berth-<task id>.
+   */
+  ensure(taskId: string, eni: AssignedEni, holderPid?: number): Promise<TaskNetwork> {
     return this.#serial(async () => {
       const host = await observeHost();
       const namespace = namespaceName(taskId);
       const ns = host.namespaces.includes(namespace) ? await observeNamespace(namespace) : undefined;
-      const plan = planSetup(taskId, eni, host, ns);
+      const plan = planSetup(taskId, eni, host, ns, holderPid);
       if (!plan.ok) throw new NetworkSetupError(plan.reason);
       await executeSteps(plan.steps);
       return { namespace, namespacePath: namespacePath(namespace), ...(eni.dnsServers.length ? { resolvConf: resolvConfPath(namespace) } : {}) };

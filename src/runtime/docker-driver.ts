@@ -15,6 +15,7 @@ import { containerStateFromInspect, dockerHealth } from "./docker-state.js";
 import { ContainerError, type ContainerErrorName, ContainerNotFoundError, OUT_OF_MEMORY_REASON } from "./errors.js";
 import { EventHub, ExitWaiters } from "./event-hub.js";
 import { keepAliveUntil } from "./keep-alive.js";
+import { removePause, startPause } from "./docker-pause.js";
 import { LABELS } from "./labels.js";
 import { type ContainerStats, type CpuStats, emptyCpuStats, ZERO_TIME } from "./stats-types.js";
 import type {
@@ -23,6 +24,8 @@ import type {
   ExitInfo,
   LogLine,
   LogOptions,
+  NamespaceHolder,
+  NamespaceHolderSpec,
   RuntimeCapabilities,
   RuntimeDriver,
   RuntimeEvent,
@@ -248,6 +251,20 @@ export class DockerDriver implements RuntimeDriver {
       if (statusOf(e) === 409) return;
       throw new Error(`cannot remove container ${id}: ${engineMessage(e)}`, { cause: e });
     }
+  }
+
+  async startNamespaceHolder(spec: NamespaceHolderSpec): Promise<NamespaceHolder> {
+    try {
+      await this.#ensureImage({ image: spec.image } as ContainerSpec);
+      return await startPause(this.docker, spec);
+    } catch (e) {
+      if (e instanceof ContainerError) throw e;
+      throw new ContainerError("CannotCreateContainerError", `pause container for task ${spec.taskId}: ${engineMessage(e)}`, { cause: e });
+    }
+  }
+
+  removeNamespaceHolder(taskId: string): Promise<void> {
+    return removePause(this.docker, taskId);
   }
 
   async list(): Promise<ContainerState[]> {

@@ -12,6 +12,8 @@ export type {
   HealthStatus,
   LogLine,
   LogOptions,
+  NamespaceHolder,
+  NamespaceHolderSpec,
   NetworkBinding,
   NetworkMode,
   PortMapping,

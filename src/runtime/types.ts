@@ -199,6 +199,23 @@ export interface RuntimeCapabilities {
 
 export type Unsubscribe = () => void;
 
+/** What a runtime needs to hold an awsvpc task's namespace for it (docker's pause container). */
+export interface NamespaceHolderSpec {
+  taskArn: string;
+  taskId: string;
+  /** The image the holder runs (the docker runtime cannot pull ECS's pause image). */
+  image: string;
+  labels?: Record<string, string>;
+  /** The task's resolvers, shared by the containers that join the holder's network. */
+  dnsServers?: string[];
+}
+
+export interface NamespaceHolder {
+  containerId: string;
+  /** A process in the namespace: the network layer names the namespace from /proc/<pid>/ns/net. */
+  pid: number;
+}
+
 export interface RuntimeDriver {
   readonly name: RuntimeName;
   capabilities(): Promise<RuntimeCapabilities>;
@@ -232,4 +249,12 @@ export interface RuntimeDriver {
   events(listener: (event: RuntimeEvent) => void): Unsubscribe;
   /** Releases timers, watches and streams; containers keep running. */
   close(): Promise<void>;
+  /**
+   * Runtimes whose containers cannot join a namespace by path (docker) hold an awsvpc task's
+   * namespace in a container of their own; idempotent per task. Absent: the agent makes the
+   * namespace and the runtime joins it by path (process).
+   */
+  startNamespaceHolder?(spec: NamespaceHolderSpec): Promise<NamespaceHolder>;
+  /** Removes the task's holder; nothing when there is none. */
+  removeNamespaceHolder?(taskId: string): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { StateStore } from "../../src/agent/state-store.js";
 import { TaskEngine } from "../../src/agent/task-engine.js";
 import type { AssignedTask } from "../../src/model/index.js";
 import { TaskNetworks } from "../../src/network/index.js";
-import { createProcessDriver, type ProcessDriver, systemTimers } from "../../src/runtime/index.js";
+import { createProcessDriver, createRuntimeDriver, type RuntimeDriver, systemTimers } from "../../src/runtime/index.js";
 
 /**
  * A task ARN no other test process uses: namespaces are named for task ids and every test file
@@ -22,7 +22,7 @@ export function uniqueTaskArn(): string {
 
 export interface AwsvpcEngine {
   engine: TaskEngine;
-  driver: ProcessDriver;
+  driver: RuntimeDriver;
   networks: TaskNetworks;
   reports: { taskArn: string; report: Report }[];
   /** Task-level statuses reported for one task, in order. */
@@ -31,8 +31,8 @@ export interface AwsvpcEngine {
   close(): Promise<void>;
 }
 
-export async function startAwsvpcEngine(dir: string): Promise<AwsvpcEngine> {
-  const driver = await createProcessDriver({ stateDir: join(dir, "runtime") });
+export async function startAwsvpcEngine(dir: string, runtime: "process" | "docker" = "process"): Promise<AwsvpcEngine> {
+  const driver = runtime === "docker" ? await createRuntimeDriver({ kind: "docker" }) : await createProcessDriver({ stateDir: join(dir, "runtime") });
   const store = new StateStore(join(dir, "agent"));
   await store.open();
   const networks = new TaskNetworks();

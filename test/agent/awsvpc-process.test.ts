@@ -13,7 +13,7 @@ import { aContainerDef, anAssignedTask } from "../../src/agent/test-builders.js"
 import type { AssignedTask } from "../../src/model/index.js";
 import { namespaceName, observeHost, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { anEni } from "../../src/network/test-builders.js";
-import type { ProcessDriver } from "../../src/runtime/index.js";
+import type { RuntimeDriver } from "../../src/runtime/index.js";
 import { type AwsvpcEngine, startAwsvpcEngine, uniqueTaskArn } from "./awsvpc-engine.js";
 import { until } from "./harness.js";
 
@@ -27,7 +27,7 @@ describe("awsvpc task on the process runtime (root)", { skip, concurrency: false
   let dir: string;
   let e: AwsvpcEngine;
   let engine: TaskEngine;
-  let driver: ProcessDriver;
+  let driver: RuntimeDriver;
   let reports: AwsvpcEngine["reports"];
   const taskIds: string[] = [];
 
