@@ -5,7 +5,7 @@
 // on a rule comment so that observing the namespace tells whether the current rules are in.
 import { createHash } from "node:crypto";
 import type { AssignedIngressRule } from "../model/index.js";
-import { parseCidr } from "./cidr.js";
+import { blockOf, normalCidr } from "./cidr.js";
 
 export const INGRESS_MARK_PREFIX = "berth-ingress:";
 
@@ -20,8 +20,9 @@ const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "
 
 /** The iptables match for one rule and one source, without `-A INPUT` and the target. */
 function matchOf(rule: AssignedIngressRule, cidr: string): string {
-  const c = parseCidr(cidr);
-  const source = c.prefix === 0 ? "" : ` -s ${cidrText(cidr)}`;
+  // A source of 0.0.0.0/0 is no match at all; others are written normalized (iptables would
+  // do it silently).
+  const source = blockOf(cidr).prefix === 0 ? "" : ` -s ${normalCidr(cidr)}`;
   const protocol = PROTOCOL_NAMES[rule.protocol] ?? rule.protocol.toLowerCase();
   if (protocol === "-1" || protocol === "all") return source.trim();
   if (!/^(tcp|udp|icmp|\d{1,3})$/.test(protocol)) {
@@ -38,13 +39,6 @@ function matchOf(rule: AssignedIngressRule, cidr: string): string {
     match += ` -m icmp --icmp-type ${to !== undefined && to !== -1 ? `${from}/${to}` : from}`;
   }
   return match.trim();
-}
-
-/** The CIDR as written, normalized to its network address (iptables would do it silently). */
-function cidrText(cidr: string): string {
-  const c = parseCidr(cidr);
-  const b = c.base;
-  return `${[b >>> 24, (b >>> 16) & 255, (b >>> 8) & 255, b & 255].join(".")}/${c.prefix}`;
 }
 
 export function ingressDocument(rules: readonly AssignedIngressRule[]): IngressDocument {

@@ -3,7 +3,7 @@
 // needs anymore (planCollect). Each step is idempotent on its own; a plan after a crash half-way
 // lists only what is missing. The executor (execute.ts) turns steps into ip/iptables calls.
 import type { AssignedEni } from "../model/index.js";
-import { cidrContains, parseCidr, withPrefix } from "./cidr.js";
+import { blockOf, cidrContains, normalCidr, withPrefix } from "./cidr.js";
 import { ingressDocument } from "./ingress-rules.js";
 import {
   BRIDGE_PREFIX,
@@ -67,8 +67,7 @@ export function planSetup(
   const steps: NetworkStep[] = [];
   const bridge = bridgeName(eni.subnetId);
   const gatewayCidr = withPrefix(eni.gatewayIpv4Address, eni.subnetCidr);
-  const vpc = parseCidr(eni.vpcCidr);
-  const vpcCidr = `${eni.vpcCidr.split("/")[0]}/${vpc.prefix}`;
+  const vpcCidr = normalCidr(eni.vpcCidr);
   if (!cidrContains(eni.subnetCidr, eni.privateIpv4Address) || !cidrContains(eni.subnetCidr, eni.gatewayIpv4Address)) {
     return { ok: false, reason: `address ${eni.privateIpv4Address} or gateway ${eni.gatewayIpv4Address} is outside subnet ${eni.subnetId} (${eni.subnetCidr})` };
   }
@@ -117,8 +116,8 @@ export function planSetup(
 }
 
 function sameCidr(a: string, b: string): boolean {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
+  const x = blockOf(a);
+  const y = blockOf(b);
   return x.base === y.base && x.prefix === y.prefix;
 }
 
