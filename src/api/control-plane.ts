@@ -3,7 +3,16 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { indexes, serviceDiscovery, serviceReconciler, serviceRetention, STORE_ROOT, taskRetention, type Deps } from "../domain/index.js";
+import {
+  indexes,
+  serviceDiscovery,
+  serviceReconciler,
+  serviceRegistrations,
+  serviceRetention,
+  STORE_ROOT,
+  taskRetention,
+  type Deps,
+} from "../domain/index.js";
 import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
@@ -81,6 +90,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
+  const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(deps, logger);
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const channel = createAgentChannel(deps, logger, {
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -121,6 +131,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     async close() {
       clearInterval(sweeper);
       reconciler?.stop();
+      registrations?.stop();
       channel.close();
       await dns?.close();
       await api.close();

@@ -1,2 +1,3 @@
 // The controllers layer: pure reconcilers (decide functions) and their types.
 export * from "./service-scheduler/index.js";
+export * from "./service-discovery/index.js";

@@ -23,3 +23,4 @@ export * as serviceDeployments from "./service-deployments.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";
+export * as serviceRegistrations from "./service-registrations.js";

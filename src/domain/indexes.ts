@@ -1,7 +1,7 @@
 // The cache's secondary indexes: each maps a stored record to the index values it is found
 // under. Values are prefixed by account/region (and kind) so worlds never mix.
 import { kindOf, scopeOfKey } from "./keys.js";
-import { serviceDiscoveryIndexes } from "./servicediscovery/dns-view.js";
+import { serviceDiscoveryIndexes } from "./servicediscovery/indexes.js";
 
 type Rec = Record<string, unknown>;
 

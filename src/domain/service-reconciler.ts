@@ -45,7 +45,7 @@ export interface ServiceReconciler {
   stop(): void;
 }
 
-function parseServiceKey(key: string): { scope: Scope; cluster: string; name: string } {
+export function parseServiceKey(key: string): { scope: Scope; cluster: string; name: string } {
   const [, , accountId, region, , cluster, name] = key.split("/");
   return { scope: { accountId: accountId!, region: region! }, cluster: cluster!, name: name! };
 }

@@ -28,6 +28,7 @@ import {
 } from "./service-records.js";
 import { resolveNetworkConfiguration } from "./network-configuration.js";
 import type { TaskRecord } from "./task-records.js";
+import { checkServiceRegistries } from "./service-registries.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
 
@@ -110,6 +111,7 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   const launch = launchFields(target, input.platformVersion);
   resolveNetworkConfiguration(deps, scope, td, input.networkConfiguration as never, isFargateTarget(target));
   checkPlacement(input, td.placementConstraints ?? []);
+  checkServiceRegistries(deps, scope, input.serviceRegistries, td);
   const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, strategy);
   const tags = validateTags(input.tags);
   const key = keys.service(scope, cluster.clusterName, name);
@@ -177,6 +179,7 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       ? launchFields(targetOfEcho(found), input.platformVersion)
       : undefined;
   checkPlacement(input, td?.placementConstraints ?? []);
+  if (input.serviceRegistries) checkServiceRegistries(deps, scope, input.serviceRegistries, td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
   const key = keys.service(scope, cluster.clusterName, found.serviceName);
   const rec = await commit(deps, () => {
     const current = deps.cache.get<ServiceRecord>(key)!;
@@ -195,6 +198,7 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       !!input.forceNewDeployment ||
       (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(current.networkConfiguration)) ||
       (input.loadBalancers !== undefined && JSON.stringify(input.loadBalancers) !== JSON.stringify(current.loadBalancers)) ||
+      (input.serviceRegistries !== undefined && JSON.stringify(input.serviceRegistries) !== JSON.stringify(current.serviceRegistries)) ||
       (input.platformVersion !== undefined && input.platformVersion !== current.platformVersion);
     let deployments = current.deployments.map((d) => (d.status === "PRIMARY" && !redeploy ? { ...d, desiredCount: desired, updatedAt: now } : d));
     if (redeploy) {
@@ -215,6 +219,7 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       ...(input.placementStrategy ? { placementStrategy: input.placementStrategy } : {}),
       ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
       ...(input.loadBalancers ? { loadBalancers: input.loadBalancers } : {}),
+      ...(input.serviceRegistries ? { serviceRegistries: input.serviceRegistries } : {}),
       ...(input.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds } : {}),
       ...(input.enableExecuteCommand !== undefined ? { enableExecuteCommand: input.enableExecuteCommand } : {}),
       ...(input.enableECSManagedTags !== undefined ? { enableECSManagedTags: input.enableECSManagedTags } : {}),

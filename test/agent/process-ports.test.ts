@@ -4,7 +4,7 @@
 // port is given back at STOPPED; a port another program holds fails the task with a reason
 // that says so. A real control plane, a real agent, real processes, the AWS SDK.
 import assert from "node:assert/strict";
-import { connect, createServer, type AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import {
   CreateServiceCommand,
@@ -16,27 +16,8 @@ import {
   StopTaskCommand,
 } from "@aws-sdk/client-ecs";
 import type { Agent } from "../../src/agent/index.js";
+import { accepts, freePort } from "../helpers/ports.js";
 import { type Cluster, startCluster, until } from "./harness.js";
-
-/** A free TCP port now: the kernel picks one, and it is let go at once. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "0.0.0.0", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Whether something accepts connections on the port (the task's command has bound it). */
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 
 /** A container that really listens on `port` on the host and exits on SIGTERM (it is PID 1). */
 const listener = (port: number) => ({

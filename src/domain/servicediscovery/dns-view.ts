@@ -1,26 +1,9 @@
 // Observe for the DNS server: from the cache, the private namespace whose zone holds a query
-// name and that zone's services with their instances. Two cache indexes keep this a few
-// lookups per query, whatever the size of the store.
+// name and that zone's services with their instances. Two cache indexes (indexes.ts) keep
+// this a few lookups per query, whatever the size of the store.
 import type { Cache } from "../../store/index.js";
 import { normalizeName, type DnsZoneView } from "./dns-answer.js";
 import type { InstanceRecord, NamespaceRecord, ServiceRecord } from "./records.js";
-
-const NAMESPACES = "/servicediscovery/namespaces/";
-const SERVICES = "/servicediscovery/services/";
-
-/** Index functions, merged into the domain's cache indexes. */
-export const serviceDiscoveryIndexes: Record<string, (key: string, value: unknown) => string[]> = {
-  /** DNS namespaces (private and public) by zone name, across accounts and regions. */
-  sdDnsZone(key, value) {
-    if (!key.includes(NAMESPACES)) return [];
-    const ns = value as NamespaceRecord;
-    return ns.Type === "HTTP" ? [] : [ns.Name];
-  },
-  /** Cloud Map services by namespace id. */
-  sdNamespaceServices(key, value) {
-    return key.includes(SERVICES) ? [(value as ServiceRecord).NamespaceId] : [];
-  },
-};
 
 /**
  * The zone for `qname`: the longest namespace name it ends with. Two private namespaces of one
