@@ -5,7 +5,18 @@
 import assert from "node:assert/strict";
 import { Resolver } from "node:dns/promises";
 import { after, before, describe, it } from "node:test";
-import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, ListTasksCommand, StopTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  StopTaskCommand,
+  UpdateServiceCommand,
+} from "@aws-sdk/client-ecs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { startDnsServer, type DnsServer } from "../../src/api/dns/dns-server.js";
 import { cloudMap, privateService } from "../helpers/cloud-map.js";
@@ -136,6 +147,52 @@ describe("ECS serviceRegistries: tasks in Cloud Map and DNS", { timeout: 120_000
       assert.equal(svc.deployments!.length, 2, "a new PRIMARY deployment beside the old one");
     } finally {
       await c.ecs.send(new DeleteServiceCommand({ cluster: "default", service: "later", force: true }));
+    }
+  });
+
+  it("a task with a health check is registered only once it is HEALTHY", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-sd-health-"));
+    const ready = join(dir, "ready");
+    const checked = await call("CreateService", { Name: "_chk._tcp", NamespaceId: (await call("ListNamespaces")).Namespaces[0].Id, DnsConfig: { DnsRecords: [{ Type: "SRV", TTL: 5 }] } });
+    const chkPort = await freePort();
+    const chkTd = await c.registerTaskDefinition("checked", [
+      {
+        name: "web",
+        image: "busybox",
+        memory: 64,
+        essential: true,
+        stopTimeout: 5,
+        portMappings: [{ containerPort: chkPort }],
+        command: [process.execPath, "-e", `const s = require("net").createServer().listen(${chkPort}, "0.0.0.0"); process.on("SIGTERM", () => { s.close(); process.exit(0); });`],
+        // Healthy once the test creates the file.
+        healthCheck: { command: ["CMD-SHELL", `test -f ${ready}`], interval: 5, timeout: 2, retries: 1 },
+      },
+    ]);
+    const found = async () => (await call("DiscoverInstances", { NamespaceName: "ecs.local", ServiceName: "_chk._tcp", HealthStatus: "ALL" })).Instances as { InstanceId: string }[];
+    await c.ecs.send(
+      new CreateServiceCommand({
+        cluster: "default",
+        serviceName: "checked",
+        taskDefinition: chkTd,
+        desiredCount: 1,
+        serviceRegistries: [{ registryArn: checked.Service.Arn, containerName: "web", containerPort: chkPort }],
+      }),
+    );
+    try {
+      const arn = await until("the task", async () => (await c.ecs.send(new ListTasksCommand({ cluster: "default", serviceName: "checked" }))).taskArns?.[0], 30_000);
+      const running = await c.waitTask(arn, "RUNNING", (t) => t.lastStatus === "RUNNING", 30_000);
+      // RUNNING, and not HEALTHY: the file does not exist yet, so it cannot have become HEALTHY.
+      assert.notEqual(running.healthStatus, "HEALTHY");
+      assert.deepEqual(await found(), []);
+      writeFileSync(ready, "");
+      const registered = await until("the task registered once HEALTHY", async () => ((await found()).length === 1 ? await found() : undefined), 60_000);
+      assert.equal(registered[0]!.InstanceId, arn.split("/").pop());
+      const task = (await c.ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [arn] }))).tasks![0]!;
+      assert.equal(task.healthStatus, "HEALTHY");
+    } finally {
+      await c.ecs.send(new DeleteServiceCommand({ cluster: "default", service: "checked", force: true }));
+      await until("the checked task stopped", async () => ((await c.ecs.send(new ListTasksCommand({ cluster: "default", serviceName: "checked" }))).taskArns!.length === 0 ? true : undefined), 60_000);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
