@@ -51,6 +51,7 @@ export async function setUpNetwork(
     }
     const made = await networks.ensure(taskId, eni, holderPid);
     rec.network.status = "ATTACHED";
+    rec.network.ingressApplied = JSON.stringify(eni.ingress);
     rec.network.namespacePath = made.namespacePath;
     if (made.resolvConf) rec.network.resolvConf = made.resolvConf;
     return undefined;

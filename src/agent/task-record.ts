@@ -45,6 +45,8 @@ export interface NetworkRecord {
   holderId?: string;
   /** The task's resolv.conf on the host, shown to its containers as /etc/resolv.conf. */
   resolvConf?: string;
+  /** The ingress rules (JSON) last applied, to see a security group change while the task runs. */
+  ingressApplied?: string;
   /** The attachment status the control plane acknowledged (ATTACHED, then DELETED). */
   reported?: "ATTACHED" | "DELETED";
 }
@@ -119,6 +121,12 @@ export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, Cont
     desired: rec.desired,
     known: rec.known,
     containers,
-    ...(rec.network ? { network: { status: rec.network.status, inFlight: networkInFlight } } : {}),
+    ...(rec.network ? { network: { status: rec.network.status, inFlight: networkInFlight, stale: ingressStale(rec) } } : {}),
   };
+}
+
+/** The assignment's ingress differs from what was applied (records from before it was kept: no). */
+export function ingressStale(rec: TaskRecord): boolean {
+  const applied = rec.network?.ingressApplied;
+  return rec.network?.status === "ATTACHED" && applied !== undefined && applied !== JSON.stringify(rec.task.eni?.ingress ?? []);
 }

@@ -284,7 +284,7 @@ describe("decideTask", () => {
 });
 
 describe("decideTask: an awsvpc task's network", () => {
-  type Net = { status: "NONE" | "ATTACHED" | "DELETED"; inFlight: boolean };
+  type Net = { status: "NONE" | "ATTACHED" | "DELETED"; inFlight: boolean; stale?: boolean };
   const cases: { name: string; desired: DesiredStatus; net: Net; containers: ContainerSnapshot[]; want: string[]; waits?: string[] }[] = [
     {
       name: "the network comes first: set up, no container created yet",
@@ -294,6 +294,8 @@ describe("decideTask: an awsvpc task's network", () => {
     { name: "a set-up in flight is not issued again", desired: "RUNNING", net: { status: "NONE", inFlight: true }, containers: [aContainer()], want: [] },
     { name: "attached: the containers are created", desired: "RUNNING", net: { status: "ATTACHED", inFlight: false }, containers: [aContainer({ name: "a" }), aContainer({ name: "b" })], want: ["create:a", "create:b"] },
     { name: "running: nothing", desired: "RUNNING", net: { status: "ATTACHED", inFlight: false }, containers: [running("a")], want: [] },
+    { name: "running with changed security groups: set up again (only the rules change)", desired: "RUNNING", net: { status: "ATTACHED", inFlight: false, stale: true }, containers: [running("a")], want: ["setUpNetwork"] },
+    { name: "stopping with changed security groups: no point", desired: "STOPPED", net: { status: "ATTACHED", inFlight: false, stale: true }, containers: [running("a")], want: ["stop:a"] },
     { name: "stopping: containers stop before the network goes", desired: "STOPPED", net: { status: "ATTACHED", inFlight: false }, containers: [running("a")], want: ["stop:a"] },
     { name: "every container stopped: release", desired: "STOPPED", net: { status: "ATTACHED", inFlight: false }, containers: [stopped("a", 0)], want: ["releaseNetwork"] },
     { name: "a failed set-up (NONE) is released too: it may be half made", desired: "STOPPED", net: { status: "NONE", inFlight: false }, containers: [stopped("a", null)], want: ["releaseNetwork"] },

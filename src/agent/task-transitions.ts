@@ -206,8 +206,11 @@ export interface TaskSnapshot {
   desired: DesiredStatus;
   known: TaskStatus;
   containers: readonly ContainerSnapshot[];
-  /** Only for awsvpc tasks. */
-  network?: { status: NetworkStatus; inFlight: boolean };
+  /**
+   * Only for awsvpc tasks. stale: the assignment's ingress rules changed since they were applied
+   * (a security group changed while the task runs: AWS applies that at once, so berth does).
+   */
+  network?: { status: NetworkStatus; inFlight: boolean; stale?: boolean };
 }
 
 export interface TaskDecision {
@@ -237,7 +240,7 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
   // Containers are created only inside the task's network (ECS: after the ENI is attached).
   const networkReady = !net || net.status === "ATTACHED";
   if (net && !net.inFlight) {
-    if (task.desired === "RUNNING" && net.status === "NONE") actions.push({ kind: "setUpNetwork" });
+    if (task.desired === "RUNNING" && (net.status === "NONE" || (net.status === "ATTACHED" && net.stale))) actions.push({ kind: "setUpNetwork" });
     if (net.status !== "DELETED" && task.containers.every((c) => c.known === "STOPPED")) actions.push({ kind: "releaseNetwork" });
   }
   for (const c of task.containers) {

@@ -3,6 +3,7 @@
 // (the control plane's ENI allocation is another piece of issue 11), everything else is real —
 // the state dir, the processes, the namespace, its address and rules.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import type { TaskReport } from "../../src/agent/report-plan.js";
 import type { TaskEngine } from "../../src/agent/task-engine.js";
 import { aContainerDef, anAssignedTask } from "../../src/agent/test-builders.js";
 import type { AssignedTask } from "../../src/model/index.js";
-import { namespaceName, observeHost, taskNetworkingUnavailable } from "../../src/network/index.js";
+import { ingressDocument, namespaceName, observeHost, observeNamespace, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { anEni } from "../../src/network/test-builders.js";
 import type { RuntimeDriver } from "../../src/runtime/index.js";
 import { type AwsvpcEngine, startAwsvpcEngine, uniqueTaskArn } from "./awsvpc-engine.js";
@@ -89,8 +90,18 @@ describe("awsvpc task on the process runtime (root)", { skip, concurrency: false
     assert.equal(await res.text(), "hello over localhost\n");
     assert.ok((await observeHost()).namespaces.includes(namespaceName(taskId)));
 
+    // A security group change reaches the running task: with no rule left, 8080 is closed
+    // (dropped: nc's 1 s wait runs out), while the containers keep running.
+    const closed = { ...task, eni: { ...eni, ingress: [] }, version: 2 };
+    await engine.handleManifest([closed], false);
+    const marker = ingressDocument([]).marker;
+    await until("the new rules", async () => (await observeNamespace(namespaceName(taskId))).ingressMarker === marker, 20_000);
+    const nc = spawnSync("busybox", ["nc", "-w", "1", "10.214.0.10", "8080"], { encoding: "utf8", input: "" });
+    assert.match(nc.stderr, /timed out/);
+    assert.equal(engine.tasks.get(task.taskArn)!.record.known, "RUNNING");
+
     // Stopping: containers stop, then the namespace goes, then STOPPED with DELETED.
-    await engine.handleManifest([{ ...task, desiredStatus: "STOPPED", stoppedReason: "test is done", version: 2 }], false);
+    await engine.handleManifest([{ ...closed, desiredStatus: "STOPPED", stoppedReason: "test is done", version: 3 }], false);
     await until("STOPPED", () => taskReports(task.taskArn).some((r) => r.status === "STOPPED"), 30_000);
     const stopped = taskReports(task.taskArn).find((r) => r.status === "STOPPED")!;
     assert.deepEqual(stopped.attachments, [{ attachmentId: eni.attachmentId, status: "DELETED" }]);

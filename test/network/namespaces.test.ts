@@ -27,6 +27,9 @@ const subnet = { subnetId: "subnet-0test213", subnetCidr: "10.213.0.0/24", gatew
 const ingress = [{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidrs: ["10.213.0.0/16"] }];
 const A = { id: `nettest${process.pid}a`, eni: anEni({ ...subnet, ingress, privateIpv4Address: "10.213.0.10", macAddress: "0a:58:0a:d5:00:0a" }) };
 const B = { id: `nettest${process.pid}b`, eni: anEni({ ...subnet, ingress, privateIpv4Address: "10.213.0.11", macAddress: "0a:58:0a:d5:00:0b" }) };
+// C: another subnet of the same VPC, on a bridge of its own.
+const other = { ...subnet, subnetId: "subnet-0test213b", subnetCidr: "10.213.1.0/24", gatewayIpv4Address: "10.213.1.1" };
+const C = { id: `nettest${process.pid}c`, eni: anEni({ ...other, ingress, privateIpv4Address: "10.213.1.10", macAddress: "0a:58:0a:d5:01:0a" }) };
 
 /** Runs a command inside a task's namespace; resolves with its exit code and output. */
 function inNamespace(taskId: string, argv: string[]): { code: number | null; out: string } {
@@ -44,6 +47,7 @@ describe("task network namespaces (root)", { skip, concurrency: false, timeout: 
     writeFileSync(join(www, "index.html"), "hello from A\n");
     await networks.ensure(A.id, A.eni);
     await networks.ensure(B.id, B.eni);
+    await networks.ensure(C.id, C.eni);
     // Two HTTP servers in A: 8080 (opened by the ingress rule) and 9090 (opened by none).
     for (const port of ["8080", "9090"]) {
       servers.push(spawn("ip", ["netns", "exec", namespaceName(A.id), "busybox", "httpd", "-f", "-p", port, "-h", www], { stdio: "ignore" }));
@@ -60,8 +64,7 @@ describe("task network namespaces (root)", { skip, concurrency: false, timeout: 
   after(async () => {
     for (const s of servers) s.kill("SIGKILL");
     await Promise.all(servers.map((s) => (s.exitCode === null && s.signalCode === null ? new Promise((r) => s.once("exit", r)) : undefined)));
-    await networks.release(A.id);
-    await networks.release(B.id);
+    for (const t of [A, B, C]) await networks.release(t.id);
     rmSync(www, { recursive: true, force: true });
   });
 
@@ -83,6 +86,12 @@ describe("task network namespaces (root)", { skip, concurrency: false, timeout: 
 
   it("a task reaches another on its subnet at its address, on the port its ingress opens", () => {
     const r = inNamespace(B.id, ["busybox", "wget", "-q", "-O", "-", "http://10.213.0.10:8080/"]);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out, "hello from A\n");
+  });
+
+  it("a task in another subnet of the VPC reaches it, routed by the host between the two bridges", () => {
+    const r = inNamespace(C.id, ["busybox", "wget", "-q", "-O", "-", "http://10.213.0.10:8080/"]);
     assert.equal(r.code, 0, r.out);
     assert.equal(r.out, "hello from A\n");
   });
@@ -113,14 +122,30 @@ describe("task network namespaces (root)", { skip, concurrency: false, timeout: 
     assert.match(r.stderr, /No route to host|unreachable/i);
   });
 
-  it("tear-down leaves nothing of the two tasks, their bridge or their VPC's route", async () => {
+  it("a task's packet for an address off the host is dropped by the host, never sent out", () => {
+    // TEST-NET-2 (RFC 5737): the task's default route sends it to the bridge; BERTH-FORWARD drops
+    // anything from a bridge to another interface (counted on its rule).
+    const dropped = () => {
+      const out = spawnSync("iptables", ["-w", "-L", "BERTH-FORWARD", "-v", "-x", "-n"], { encoding: "utf8" }).stdout;
+      const line = out.split("\n").find((l) => /DROP/.test(l) && /bbr-\+\s+\*/.test(l));
+      return Number(line?.trim().split(/\s+/)[0] ?? NaN);
+    };
+    const before = dropped();
+    const r = inNamespace(C.id, ["busybox", "nc", "-w", "1", "198.51.100.7", "80"]);
+    assert.match(r.out, /timed out/);
+    assert.ok(dropped() > before, `the drop rule counted the packet (${before} before)`);
+  });
+
+  it("tear-down leaves nothing of the tasks, their bridges or their VPC's route", async () => {
+    await networks.release(C.id);
+    assert.ok(!(await observeHost()).links.some((l) => l.name === bridgeName(other.subnetId)), "C's bridge had only C");
     await networks.release(A.id);
     let host = await observeHost();
     assert.ok(!host.namespaces.includes(namespaceName(A.id)));
     assert.ok(host.links.some((l) => l.name === bridgeName(subnet.subnetId)), "B still uses the bridge");
     await networks.release(B.id);
     host = await observeHost();
-    for (const t of [A, B]) {
+    for (const t of [A, B, C]) {
       assert.ok(!host.namespaces.includes(namespaceName(t.id)));
       assert.ok(!host.configDirs.includes(namespaceName(t.id)));
     }
