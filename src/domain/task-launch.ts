@@ -53,6 +53,7 @@ import {
 } from "./task-records.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { resolveNetworkConfiguration, type ResolvedNetwork } from "./network-configuration.js";
+import { EniBatch, FALLBACK_NETWORK_MODE, fallbackAttributes, takesEni, withEni } from "./task-enis.js";
 import { validateTags } from "./tags.js";
 
 export interface LaunchInput {
@@ -132,10 +133,12 @@ function prepare(
   const reservation = reservationOf(td, containers, overrides);
   const dynamicPorts = dynamicPortsOf(td.networkMode, containers);
   const poolDynamicPorts = dynamicPortsOf(POOL_NETWORK_MODE, containers, true);
+  // An awsvpc task on an instance without task ENIs runs in bridge mode there (task-enis.ts).
+  const fallsBack = (instance: ContainerInstanceRecord) => td.networkMode === "awsvpc" && !takesEni(instance);
   const reservationOn = (instance: ContainerInstanceRecord, pool: boolean): Reservation =>
     translatesPorts(instance.attributes.find((a) => a.name === PORT_TRANSLATION_ATTRIBUTE)?.value)
       ? reservation
-      : withHostBoundPorts(reservation, pool ? poolDynamicPorts : dynamicPorts);
+      : withHostBoundPorts(reservation, pool || fallsBack(instance) ? poolDynamicPorts : dynamicPorts);
   const tags = validateTags([
     ...(input.propagateTags === "TASK_DEFINITION" ? (td.tags ?? []) : []),
     ...(input.tags ?? []),
@@ -164,7 +167,10 @@ function prepare(
       containerInstanceArn: instance.containerInstanceArn,
       launchType: where.launchType,
       ...(where.capacityProviderName ? { capacityProviderName: where.capacityProviderName } : {}),
-      ...(where.pool && platform ? { platform, agentNetworkMode: POOL_NETWORK_MODE, attributes: poolTaskAttributes() } : {}),
+      ...(where.pool && platform ? { platform } : {}),
+      ...(fallsBack(instance)
+        ? { agentNetworkMode: where.pool ? POOL_NETWORK_MODE : FALLBACK_NETWORK_MODE, attributes: where.pool ? poolTaskAttributes() : fallbackAttributes() }
+        : {}),
       availabilityZone: instance.attributes.find((a) => a.name === "ecs.availability-zone")?.value,
       group,
       ...(input.startedBy ? { startedBy: input.startedBy } : {}),
@@ -299,9 +305,19 @@ function writePlacements(
   const updated = new Map<string, ContainerInstanceRecord>();
   const tasks: TaskRecord[] = [];
   const now = deps.clock.now();
+  const enis = prepared.network ? new EniBatch(deps, scope, prepared.network) : undefined;
+  const eniFailures: Failure[] = [];
   for (const { arn, where } of chosen) {
     const instance = updated.get(arn) ?? byArn.get(arn)!;
-    const task = prepared.build(instance, hexId(), now, where);
+    let task = prepared.build(instance, hexId(), now, where);
+    if (enis && takesEni(instance)) {
+      const got = enis.allocate(task.taskArn, instance);
+      if ("full" in got) {
+        eniFailures.push(...got.full.map((s) => ({ arn: s.SubnetArn, reason: INSUFFICIENT_ADDRESSES, detail: insufficientAddresses(s.SubnetId) })));
+        continue;
+      }
+      task = withEni(task, got.eni);
+    }
     tasks.push(task);
     updated.set(arn, reserve(instance, task.reserved));
   }
@@ -312,9 +328,19 @@ function writePlacements(
   const ops = [
     ...[...updated.values()].map((i) => put(keys.instance(scope, i.clusterName, i.id), i)),
     ...tasks.map((t) => put(keys.task(scope, prepared.cluster.clusterName, t.id), t)),
+    ...(enis?.ops ?? []),
   ];
-  return { guards, ops, result: { tasks, failures: tasks.length === prepared.request.count ? [] : [...failures] } };
+  guards.push(...(enis?.guards ?? []));
+  const all = [...failures, ...unique(eniFailures)];
+  return { guards, ops, result: { tasks, failures: tasks.length === prepared.request.count ? [] : all } };
 }
+
+/** EC2's code and message when a subnet has no address left (RunTask's failure names the subnet). */
+export const INSUFFICIENT_ADDRESSES = "InsufficientFreeAddressesInSubnet";
+const insufficientAddresses = (subnetId: string) =>
+  `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`;
+
+const unique = (fs: Failure[]) => fs.filter((f, i) => fs.findIndex((g) => g.arn === f.arn) === i);
 
 export async function runTask(deps: Deps, scope: Scope, input: LaunchInput) {
   const count = input.count ?? 1;

@@ -3,11 +3,13 @@
 // reservation goes back to its instance in the same transaction.
 import type { ContainerStateChange, NetworkBinding } from "@aws-sdk/client-ecs";
 import { invalidParameter, type ContainerHealthReport, type Scope } from "../model/index.js";
+import type { Op } from "../store/index.js";
 import { commit, put, type Deps, type Guard } from "./deps.js";
 import { release } from "./instance-resources.js";
 import { keys } from "./keys.js";
 import type { ContainerInstanceRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
+import { applyAttachmentReports, releaseEni } from "./task-enis.js";
 import { statusRank, type ContainerRecord, type TaskRecord } from "./task-records.js";
 import { findTask } from "./tasks.js";
 
@@ -23,11 +25,13 @@ export interface TaskStateChangeInput {
   pullStartedAt?: number;
   pullStoppedAt?: number;
   executionStoppedAt?: number;
+  /** awsvpc: the ENI attachment's status as the agent sees it (ATTACHED, then DELETED). */
+  attachments?: { attachmentArn?: string; status?: string }[];
 }
 
 /** The task after a report: pure, so the rules are readable and testable on their own. */
 export function applyTaskReport(task: TaskRecord, input: TaskStateChangeInput, now: number): TaskRecord {
-  let next: TaskRecord = { ...task, containers: applyContainerChanges(task.containers, input.containers ?? []) };
+  let next: TaskRecord = applyAttachmentReports({ ...task, containers: applyContainerChanges(task.containers, input.containers ?? []) }, input.attachments ?? []);
   if (input.pullStartedAt !== undefined && next.pullStartedAt === undefined) next.pullStartedAt = input.pullStartedAt;
   if (input.pullStoppedAt !== undefined && next.pullStoppedAt === undefined) next.pullStoppedAt = input.pullStoppedAt;
   if (input.executionStoppedAt !== undefined) next.executionStoppedAt = input.executionStoppedAt;
@@ -93,8 +97,15 @@ async function writeTask(deps: Deps, scope: Scope, clusterName: string, id: stri
   return commit(deps, () => {
     const entry = deps.cache.getEntry<TaskRecord>(key);
     if (!entry) throw invalidParameter("The referenced task was not found.");
-    const next = change(entry.value);
+    let next = change(entry.value);
     const guards: Guard[] = [{ key, modRevision: entry.modRevision }];
+    const freed: Op[] = [];
+    // The ENI goes in the transaction that records STOPPED: its address is free from then on.
+    if (next.lastStatus === "STOPPED" && entry.value.lastStatus !== "STOPPED") {
+      const released = releaseEni(scope, next);
+      next = released.task;
+      freed.push(...released.ops);
+    }
     const ops = [put(key, next)];
     if (next.lastStatus === "STOPPED" && !next.released && next.containerInstanceArn) {
       next.released = true;
@@ -108,7 +119,7 @@ async function writeTask(deps: Deps, scope: Scope, clusterName: string, id: stri
       }
       ops[0] = put(key, next);
     }
-    return { guards, ops, result: next };
+    return { guards, ops: [...ops, ...freed], result: next };
   });
 }
 

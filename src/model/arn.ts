@@ -16,6 +16,8 @@ export const arns = {
   service: (s: Scope, cluster: string, name: string) => `${prefix(s)}service/${cluster}/${name}`,
   task: (s: Scope, cluster: string, id: string) => `${prefix(s)}task/${cluster}/${id}`,
   container: (s: Scope, cluster: string, taskId: string, id: string) => `${prefix(s)}container/${cluster}/${taskId}/${id}`,
+  /** A task's ENI attachment, as SubmitTaskStateChange's `attachments` name it. */
+  attachment: (s: Scope, id: string) => `${prefix(s)}attachment/${id}`,
 };
 
 export interface ParsedArn {

@@ -7,3 +7,4 @@ export * from "./rng.js";
 export * from "./port-translation.js";
 export * from "./aws-error.js";
 export * from "./cidr.js";
+export * from "./ipam.js";

@@ -1,5 +1,5 @@
 // CreateSubnet, DescribeSubnets, DeleteSubnet.
-import { containsCidr, overlaps, parseCidr, sizeOf, type Scope } from "../../model/index.js";
+import { containsCidr, overlaps, parseCidr, RESERVED_ADDRESSES, sizeOf, type Scope } from "../../model/index.js";
 import { commit, guardOf, put, type Deps } from "../deps.js";
 import { availabilityZones, ensureDefaultVpc, newSubnet, zoneIdOf } from "./default-vpc.js";
 import { ec2Errors } from "./errors.js";
@@ -7,9 +7,6 @@ import { applyFilters, bool, page, type FilterTable } from "./filters.js";
 import { getSubnet, getVpc, listNetworkInterfaces, listSubnets, pickByIds, tagsFor } from "./lookup.js";
 import { ec2Keys, type Ec2Tag, type SubnetRecord } from "./records.js";
 import { touchVpc, type DescribeInput } from "./vpcs.js";
-
-/** AWS keeps five addresses of every subnet: the network, router, DNS, reserved, broadcast. */
-export const RESERVED_PER_SUBNET = 5;
 
 export interface CreateSubnetInput {
   VpcId: string;
@@ -52,7 +49,7 @@ export async function createSubnet(deps: Deps, scope: Scope, input: CreateSubnet
 /** A subnet as DescribeSubnets shows it: with the addresses still free. */
 function view(deps: Deps, scope: Scope, s: SubnetRecord) {
   const used = listNetworkInterfaces(deps, scope).filter((e) => e.SubnetId === s.SubnetId).length;
-  return { ...s, AvailableIpAddressCount: sizeOf(parseCidr(s.CidrBlock)!) - RESERVED_PER_SUBNET - used };
+  return { ...s, AvailableIpAddressCount: sizeOf(parseCidr(s.CidrBlock)!) - RESERVED_ADDRESSES - used };
 }
 
 const subnetFilters: FilterTable<SubnetRecord> = {

@@ -1,0 +1,164 @@
+// ENIs of awsvpc tasks through the AWS SDK, with agents played over the channel: an address
+// per task from its subnet, in the task's attachments and its agent's manifest, listed by
+// DescribeNetworkInterfaces while the task lives, freed when it stops; never one address for
+// two tasks, even under 20 concurrent RunTasks.
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  SubmitTaskStateChangeCommand,
+  type Task,
+} from "@aws-sdk/client-ecs";
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ec2 } from "../../src/domain/index.js";
+import { agentIn, until, type FakeAgent } from "../helpers/fake-agent.js";
+import { errorOf, startTestServer, type TestServer } from "../helpers/server.js";
+
+const scope = { accountId: "000000000000", region: "us-east-1" };
+const ENI = { name: "ecs.capability.task-eni" };
+const detail = (t: Task, name: string) => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
+
+describe("awsvpc tasks get ENIs", () => {
+  let s: TestServer;
+  let withEni: FakeAgent;
+  let small: string;
+  let wide: string;
+  let web: string;
+  before(async () => {
+    s = await startTestServer({ scheduler: false });
+    const { Vpc } = await ec2.createVpc(s.cp.deps, scope, { CidrBlock: "10.7.0.0/16" });
+    // A /28: 11 usable addresses, 10.7.0.4 to 10.7.0.14.
+    small = (await ec2.createSubnet(s.cp.deps, scope, { VpcId: Vpc.VpcId, CidrBlock: "10.7.0.0/28", AvailabilityZone: "us-east-1a" })).Subnet.SubnetId;
+    wide = (await ec2.createSubnet(s.cp.deps, scope, { VpcId: Vpc.VpcId, CidrBlock: "10.7.1.0/24", AvailabilityZone: "us-east-1a" })).Subnet.SubnetId;
+    web = (await ec2.createSecurityGroup(s.cp.deps, scope, { GroupName: "web", Description: "web", VpcId: Vpc.VpcId })).GroupId;
+    await ec2.authorizeIngress(s.cp.deps, scope, { GroupId: web, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.0.0.0/8" }] }] });
+    await s.ecs.send(new CreateClusterCommand({ clusterName: "eni" }));
+    await s.ecs.send(new CreateClusterCommand({ clusterName: "plain" }));
+    await s.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: "vpc",
+        networkMode: "awsvpc",
+        containerDefinitions: [
+          { name: "app", image: "busybox", memory: 16, portMappings: [{ containerPort: 8080 }] },
+          { name: "side", image: "busybox", memory: 16 },
+        ],
+      }),
+    );
+    withEni = await agentIn(s, "eni", { memory: 100_000, cpu: 100_000, attributes: [ENI] });
+  });
+  after(async () => {
+    withEni?.ws.close();
+    await s.close();
+  });
+
+  const run = (count: number, subnets: string[], cluster = "eni") =>
+    s.ecs.send(new RunTaskCommand({ cluster, taskDefinition: "vpc", count, networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups: [web] } } }));
+  const stop = async (tasks: Task[], cluster = "eni") => {
+    for (const t of tasks) {
+      await s.ecs.send(new StopTaskCommand({ cluster, task: t.taskArn! }));
+      await s.ecs.send(new SubmitTaskStateChangeCommand({ cluster, task: t.taskArn!, status: "STOPPED", reason: "stopped" }));
+    }
+  };
+  const enis = async () => (await ec2.describeNetworkInterfaces(s.cp.deps, scope, {})).NetworkInterfaces;
+
+  it("gives each task an address of its subnet, shown in attachments, containers, the manifest and DescribeNetworkInterfaces", async () => {
+    const { tasks, failures } = await run(10, [small]);
+    assert.deepEqual(failures, []);
+    const addresses = tasks!.map((t) => detail(t, "privateIPv4Address"));
+    assert.deepEqual(addresses, ["4", "5", "6", "7", "8", "9", "10", "11", "12", "13"].map((x) => `10.7.0.${x}`));
+    const t = tasks![0]!;
+    assert.equal(t.attachments![0]!.type, "ElasticNetworkInterface");
+    assert.equal(t.attachments![0]!.status, "PRECREATED");
+    assert.equal(detail(t, "subnetId"), small);
+    assert.match(detail(t, "networkInterfaceId")!, /^eni-[0-9a-f]{17}$/);
+    assert.equal(detail(t, "macAddress"), "0a:58:0a:07:00:04");
+    assert.equal(detail(t, "privateDnsName"), "ip-10-7-0-4.ec2.internal");
+    assert.deepEqual(
+      t.containers!.map((c) => c.networkInterfaces),
+      [0, 1].map(() => [{ attachmentId: t.attachments![0]!.id, privateIpv4Address: "10.7.0.4" }]),
+    );
+
+    await until("the agent has the tasks", () => withEni.tasks().size >= 10);
+    const assigned = withEni.tasks().get(t.taskArn!)!;
+    assert.equal(assigned.networkMode, "awsvpc");
+    assert.deepEqual(
+      { ...assigned.eni, ingress: undefined },
+      {
+        attachmentId: t.attachments![0]!.id,
+        networkInterfaceId: detail(t, "networkInterfaceId"),
+        macAddress: "0a:58:0a:07:00:04",
+        privateIpv4Address: "10.7.0.4",
+        privateDnsName: "ip-10-7-0-4.ec2.internal",
+        subnetId: small,
+        subnetCidr: "10.7.0.0/28",
+        gatewayIpv4Address: "10.7.0.1",
+        vpcId: assigned.eni!.vpcId,
+        vpcCidr: "10.7.0.0/16",
+        dnsServers: ["10.7.0.1"],
+        ingress: undefined,
+      },
+    );
+    assert.deepEqual(assigned.eni!.ingress, [{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidrs: ["10.0.0.0/8"] }]);
+
+    const listed = await enis();
+    assert.equal(listed.length, 10);
+    const mine = listed.find((e) => e.NetworkInterfaceId === detail(t, "networkInterfaceId"))!;
+    assert.deepEqual([mine.PrivateIpAddress, mine.SubnetId, mine.Status, mine.Groups.map((g) => g.GroupId)], ["10.7.0.4", small, "in-use", [web]]);
+    const sub = (await ec2.describeSubnets(s.cp.deps, scope, { SubnetIds: [small] })).Subnets[0]!;
+    assert.equal(sub.AvailableIpAddressCount, 1);
+
+    // One address left: of two tasks one runs, the other fails naming the subnet, as EC2 words it.
+    const more = await run(2, [small]);
+    assert.equal(more.tasks!.length, 1);
+    assert.equal(detail(more.tasks![0]!, "privateIPv4Address"), "10.7.0.14");
+    assert.deepEqual(more.failures!.map((f) => f.reason), ["InsufficientFreeAddressesInSubnet"]);
+    assert.match(more.failures![0]!.detail!, new RegExp(`There are not enough free addresses in subnet '${small}'`));
+    // A subnet with ENIs cannot be deleted.
+    assert.equal((await errorOf(() => ec2.deleteSubnet(s.cp.deps, scope, { SubnetId: small }))).name, "DependencyViolation");
+
+    // ATTACHED as the agent reports it; at STOPPED the attachment is DELETED and the address free.
+    await s.ecs.send(
+      new SubmitTaskStateChangeCommand({ cluster: "eni", task: t.taskArn!, status: "RUNNING", attachments: [{ attachmentArn: `arn:aws:ecs:us-east-1:000000000000:attachment/${t.attachments![0]!.id}`, status: "ATTACHED" }] }),
+    );
+    const described = async (arn: string) => (await s.ecs.send(new DescribeTasksCommand({ cluster: "eni", tasks: [arn] }))).tasks![0]!;
+    assert.equal((await described(t.taskArn!)).attachments![0]!.status, "ATTACHED");
+    await stop([t]);
+    assert.equal((await described(t.taskArn!)).attachments![0]!.status, "DELETED");
+    assert.equal((await enis()).length, 10);
+    const again = await run(1, [small]);
+    assert.equal(detail(again.tasks![0]!, "privateIPv4Address"), "10.7.0.4", "the freed address is handed out again");
+    await stop([...tasks!.slice(1), ...more.tasks!, ...again.tasks!]);
+    assert.deepEqual(await enis(), []);
+  });
+
+  it("never gives one address to two tasks under 20 concurrent RunTasks of 10", async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => run(10, [wide])));
+    const tasks = results.flatMap((r) => r.tasks ?? []);
+    assert.equal(tasks.length, 200);
+    const addresses = tasks.map((t) => detail(t, "privateIPv4Address"));
+    assert.equal(new Set(addresses).size, 200, "an address was handed out twice");
+    assert.equal((await enis()).length, 200);
+    await stop(tasks);
+    assert.deepEqual(await enis(), []);
+  });
+
+  it("runs awsvpc tasks in bridge mode, without an ENI, on an agent without ecs.capability.task-eni", async () => {
+    const plain = await agentIn(s, "plain");
+    try {
+      const { tasks } = await run(1, [wide], "plain");
+      const t = tasks![0]!;
+      assert.deepEqual(t.attachments, []);
+      assert.deepEqual(t.attributes, [{ name: "berth.network-mode", value: "bridge" }]);
+      await until("the agent has the task", () => plain.tasks().has(t.taskArn!));
+      const assigned = plain.tasks().get(t.taskArn!)!;
+      assert.equal(assigned.networkMode, "bridge");
+      assert.equal(assigned.eni, undefined);
+      await stop([t], "plain");
+    } finally {
+      plain.ws.close();
+    }
+  });
+});
