@@ -22,6 +22,7 @@ import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
 import { startDnsServer, type DnsServer } from "./dns/dns-server.js";
+import { startGatewayListeners } from "./dns/gateway-listeners.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
 import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
@@ -46,10 +47,10 @@ export interface ControlPlaneOptions {
   store?: Store;
   /**
    * Where the DNS server for Cloud Map private namespaces listens (UDP and TCP); absent: no DNS
-   * server. Listening on more addresses later (a VPC's bridge gateways, as root) is one more
-   * startDnsServer per address over the same cache.
+   * server. `gateways` (root only) also answers on port 53 of every subnet router address this
+   * host holds, where awsvpc tasks' resolv.conf points (dns/gateway-listeners.ts).
    */
-  dns?: { host: string; port: number };
+  dns?: { host: string; port: number; gateways?: boolean };
 }
 
 export interface ControlPlane {
@@ -118,11 +119,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   let dns: DnsServer | undefined;
   try {
-    dns = options.dns ? await startDnsServer({ ...options.dns, cache, logger }) : undefined;
+    dns = options.dns ? await startDnsServer({ host: options.dns.host, port: options.dns.port, cache, logger }) : undefined;
   } catch (err) {
     await api.close();
     throw err;
   }
+  const gateways = options.dns?.gateways ? startGatewayListeners({ cache, logger }) : undefined;
   return {
     url: api.url,
     port: api.port,
@@ -133,6 +135,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       reconciler?.stop();
       registrations?.stop();
       channel.close();
+      await gateways?.close();
       await dns?.close();
       await api.close();
       cache.stop();

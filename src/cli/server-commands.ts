@@ -55,7 +55,8 @@ async function start(flags: ServerFlags, beforeClose: () => Promise<void> = asyn
     accountId: flags.accountId,
     region: flags.region,
     allowReset: !!flags.allowReset,
-    dns: { host: flags.dnsHost ?? flags.host, port: flags.dnsPort ?? defaultDnsPort(flags.port) },
+    // As root, also on port 53 of the subnet routers on this host: awsvpc tasks' resolvers.
+    dns: { host: flags.dnsHost ?? flags.host, port: flags.dnsPort ?? defaultDnsPort(flags.port), gateways: process.getuid?.() === 0 },
     logger,
   });
   const stop = async (signal: string) => {

@@ -1,7 +1,7 @@
 // Cloud Map's cache indexes, merged into the domain's: the DNS server finds a zone and its
 // services in a few lookups, and the registration controller finds the instances an ECS
 // service owns.
-import { scopeOfKey } from "../keys.js";
+import { kindOf, scopeOfKey } from "../keys.js";
 import type { InstanceRecord, NamespaceRecord, ServiceRecord } from "./records.js";
 
 const NAMESPACES = "/servicediscovery/namespaces/";
@@ -27,5 +27,9 @@ export const serviceDiscoveryIndexes: Record<string, (key: string, value: unknow
     if (!key.includes(INSTANCES)) return [];
     const a = (value as InstanceRecord).Attributes;
     return a.ECS_CLUSTER_NAME && a.ECS_SERVICE_NAME ? [ecsOwner(scopeOfKey(key), a.ECS_CLUSTER_NAME, a.ECS_SERVICE_NAME)] : [];
+  },
+  /** Every EC2 subnet, under one value: their routers are where tasks' resolvers point. */
+  sdSubnets(key) {
+    return kindOf(key) === "subnets" ? ["all"] : [];
   },
 };
