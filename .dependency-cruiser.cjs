@@ -14,6 +14,8 @@ const layers = {
   runtime: ["network", "model"],
   network: ["model"],
   k8s: ["model", "placement"],
+  // the load balancer's data plane; the control plane and `berth up` run it
+  loadbalancer: ["model"],
 };
 
 const forbidden = Object.entries(layers).map(([layer, allowed]) => ({
