@@ -4,7 +4,10 @@ import type { Attribute, Resource, Tag, VersionInfo } from "@aws-sdk/client-ecs"
 import { randomBytes } from "node:crypto";
 import { arns, hexId, invalidParameter, type Scope } from "../model/index.js";
 import { compileQuery, QueryParseError } from "../placement/index.js";
+import { effectiveSetting } from "./account-settings.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
+import { TRUNK_ATTRIBUTE } from "./eni-limits.js";
+import { TASK_ENI_CAPABILITY } from "./task-enis.js";
 import { reserve } from "./instance-resources.js";
 import { instanceView } from "./instance-view.js";
 import { findCapacityProvider } from "./capacity-providers.js";
@@ -51,7 +54,12 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
     const id = existing?.id ?? hexId();
     const key = keys.instance(scope, cluster.clusterName, id);
     const customAttributes = (existing?.attributes ?? []).filter((a) => isCustom(a.name!));
-    const merged = mergeAttributes(attributes, customAttributes);
+    const merged = withTrunk(deps, scope, mergeAttributes(attributes, customAttributes), existing);
+    // A re-registering agent (after a restart) still hosts its tasks: they keep their share.
+    const held = heldBy(deps, arns.containerInstance(scope, cluster.clusterName, id)).reduce(
+      (acc, t) => reserve(acc, t.reserved),
+      { remainingResources: resources } as ContainerInstanceRecord,
+    );
     const next: ContainerInstanceRecord = {
       ...(existing ?? {}),
       containerInstanceArn: arns.containerInstance(scope, cluster.clusterName, id),
@@ -62,11 +70,8 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
       version: (existing?.version ?? 0) + 1,
       versionInfo: input.versionInfo ?? existing?.versionInfo ?? {},
       registeredResources: resources,
-      // A re-registering agent (after a restart) still hosts its tasks: they keep their share.
-      remainingResources: heldBy(deps, arns.containerInstance(scope, cluster.clusterName, id)).reduce(
-        (acc, t) => reserve(acc, t.reserved),
-        { remainingResources: resources } as ContainerInstanceRecord,
-      ).remainingResources,
+      remainingResources: held.remainingResources,
+      enisInUse: held.enisInUse ?? 0,
       status: "ACTIVE",
       capacityProviderName: providerOf(deps, scope, cluster, merged),
       agentConnected: existing?.agentConnected ?? false,
@@ -82,6 +87,20 @@ export async function registerContainerInstance(deps: Deps, scope: Scope, input:
 }
 
 /** The Auto Scaling group provider an instance registers with, checked; undefined for none. */
+/**
+ * With the account setting awsvpcTrunking enabled, an instance that gives tasks ENIs gets a
+ * trunk ENI when it first registers (ecs.awsvpc-trunk-id), raising its ENI limit
+ * (eni-limits.ts); an instance keeps the trunk it has, as on ECS (new instances only).
+ */
+type Attr = { name?: string; value?: string };
+function withTrunk(deps: Deps, scope: Scope, attributes: Attr[], existing: ContainerInstanceRecord | undefined): Attr[] {
+  const had = existing?.attributes.find((a) => a.name === TRUNK_ATTRIBUTE);
+  if (had) return [...attributes.filter((a) => a.name !== TRUNK_ATTRIBUTE), had];
+  if (existing || !attributes.some((a) => a.name === TASK_ENI_CAPABILITY)) return attributes;
+  if (effectiveSetting(deps, scope, "awsvpcTrunking") !== "enabled") return attributes;
+  return [...attributes, { name: TRUNK_ATTRIBUTE, value: `eni-${randomBytes(9).toString("hex").slice(0, 17)}` }];
+}
+
 function providerOf(deps: Deps, scope: Scope, cluster: ClusterRecord, attributes: { name?: string; value?: string }[]): string | undefined {
   const named = attributes.find((a) => a.name === CAPACITY_PROVIDER_ATTRIBUTE);
   if (!named) return undefined;

@@ -28,9 +28,14 @@ function adjust(resources: Resource[], r: Reservation, sign: 1 | -1): Resource[]
 }
 
 export function reserve(instance: ContainerInstanceRecord, r: Reservation): ContainerInstanceRecord {
-  return { ...instance, remainingResources: adjust(instance.remainingResources ?? [], r, -1) };
+  return withEnis({ ...instance, remainingResources: adjust(instance.remainingResources ?? [], r, -1) }, r.enis ?? 0);
 }
 
 export function release(instance: ContainerInstanceRecord, r: Reservation): ContainerInstanceRecord {
-  return { ...instance, remainingResources: adjust(instance.remainingResources ?? [], r, 1) };
+  return withEnis({ ...instance, remainingResources: adjust(instance.remainingResources ?? [], r, 1) }, -(r.enis ?? 0));
+}
+
+function withEnis(instance: ContainerInstanceRecord, delta: number): ContainerInstanceRecord {
+  if (delta === 0) return instance;
+  return { ...instance, enisInUse: Math.max(0, (instance.enisInUse ?? 0) + delta) };
 }

@@ -3,7 +3,9 @@
 import type { InstanceTask, InstanceView } from "../placement/index.js";
 import type { Deps } from "./deps.js";
 import { indexKey } from "./indexes.js";
+import { eniLimitOf } from "./eni-limits.js";
 import type { ContainerInstanceRecord } from "./records.js";
+import { takesEni } from "./task-enis.js";
 
 interface TaskLike {
   group?: string;
@@ -70,6 +72,8 @@ function buildView(rec: ContainerInstanceRecord, tasks: InstanceTask[]): Instanc
       memory: resource(rec, "remainingResources", "MEMORY")?.integerValue ?? 0,
       ports: ports("PORTS"),
       portsUdp: ports("PORTS_UDP"),
+      // Only instances that give awsvpc tasks ENIs count them; others run them in bridge mode.
+      ...(takesEni(rec) ? { enis: eniLimitOf(rec.attributes) - (rec.enisInUse ?? 0) } : {}),
     },
     registered: {
       cpu: resource(rec, "registeredResources", "CPU")?.integerValue ?? 0,

@@ -47,6 +47,8 @@ export type ContainerInstanceRecord = Stored<ContainerInstance> & {
   id: string;
   status: string;
   attributes: Attribute[];
+  /** ENIs its awsvpc tasks hold (task-enis.ts): taken at launch, given back at STOPPED. */
+  enisInUse?: number;
 };
 
 export type CapacityProviderRecord = Stored<CapacityProvider> & { name: string; capacityProviderArn: string };

@@ -154,6 +154,7 @@ function prepare(
     family: td.family,
     constraints: [...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])] as never,
     strategy: (input.placementStrategy ?? []) as never,
+    ...(network ? { eni: true } : {}),
   };
   const build = (instance: ContainerInstanceRecord, id: string, now: number, where: Where) =>
     newTask({
@@ -316,7 +317,7 @@ function writePlacements(
         eniFailures.push(...got.full.map((s) => ({ arn: s.SubnetArn, reason: INSUFFICIENT_ADDRESSES, detail: insufficientAddresses(s.SubnetId) })));
         continue;
       }
-      task = withEni(task, got.eni);
+      task = { ...withEni(task, got.eni), reserved: { ...task.reserved, enis: 1 } };
     }
     tasks.push(task);
     updated.set(arn, reserve(instance, task.reserved));

@@ -15,6 +15,8 @@ export interface Reservation {
   memory: number;
   ports: number[];
   portsUdp: number[];
+  /** 1 for an awsvpc task with an ENI. */
+  enis?: number;
 }
 
 export interface ContainerRecord {

@@ -84,6 +84,7 @@ export function compileRequest(request: PlacementRequest, snapshot: ClusterSnaps
     count: request.count,
     cpu: request.cpu,
     memory: request.memory,
+    eni: request.eni ?? false,
     ...fixed,
     ...(untranslated ? { untranslated } : {}),
     group,
@@ -143,6 +144,7 @@ function stateRejection(live: LiveInstance, req: CompiledRequest): Rejection | u
   if (tcp !== undefined) return { reason: FailureReason.PORTS, detail: tcp };
   const udp = portConflict(live.portsUdp, req.udp, "udp") ?? untranslatedConflict(live.portsUdp, req.udp, ports.udp, "udp");
   if (udp !== undefined) return { reason: FailureReason.PORTS_UDP, detail: udp };
+  if (req.eni && live.enis < 1) return { reason: FailureReason.ENI, detail: "no ENI left for an awsvpc task (its limit is reached)" };
   return undefined;
 }
 
@@ -168,6 +170,7 @@ function portConflict(reserved: ReadonlySet<number>, wanted: readonly number[], 
  */
 export function dynamicFeasible(snapshot: ClusterSnapshot, live: LiveInstance, clean: boolean, req: CompiledRequest): boolean {
   if (live.cpu < req.cpu || live.memory < req.memory) return false;
+  if (req.eni && live.enis < 1) return false;
   if (req.distinct && (live.facts.taskGroups.get(req.group) ?? 0) > 0) return false;
   const ports = hostPortsOn(live.facts.attributes, req);
   if (ports.tcp.length > 0 && portConflict(live.ports, ports.tcp, "tcp") !== undefined) return false;

@@ -8,6 +8,8 @@ export interface LiveInstance {
   readonly memory: number;
   readonly ports: ReadonlySet<number>;
   readonly portsUdp: ReadonlySet<number>;
+  /** ENIs left; Infinity where the instance counts none. */
+  readonly enis: number;
   readonly facts: QueryFacts;
 }
 

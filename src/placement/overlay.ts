@@ -10,6 +10,7 @@ import { bucketValue } from "./strategies.js";
 interface DirtyInstance extends LiveInstance {
   cpu: number;
   memory: number;
+  enis: number;
   // The base snapshot's sets until this call books a port (most tasks use dynamic ports only).
   ports: ReadonlySet<number>;
   portsUdp: ReadonlySet<number>;
@@ -21,6 +22,8 @@ export interface TaskFootprint extends PortFootprint {
   readonly cpu: number;
   readonly memory: number;
   readonly group: string;
+  /** Takes one ENI where the instance counts them. */
+  readonly eni: boolean;
 }
 
 /** Tasks of `group` this call added per value of `attribute`, kept current as tasks are booked. */
@@ -66,6 +69,7 @@ export class Overlay {
         memory: base.memory,
         ports: base.ports,
         portsUdp: base.portsUdp,
+        enis: base.enis,
         facts: {
           attributes: base.facts.attributes,
           ec2InstanceId: base.facts.ec2InstanceId,
@@ -80,6 +84,7 @@ export class Overlay {
     }
     d.cpu -= task.cpu;
     d.memory -= task.memory;
+    if (task.eni) d.enis -= 1;
     const ports = hostPortsOn(d.facts.attributes, task);
     if (ports.tcp.length > 0) d.ports = new Set([...d.ports, ...ports.tcp]);
     if (ports.udp.length > 0) d.portsUdp = new Set([...d.portsUdp, ...ports.udp]);

@@ -73,6 +73,13 @@ describe("place: filters and failure reasons", () => {
       reason: "RESOURCE:PORTS_UDP",
       detail: "host port 53/udp is already in use",
     },
+    {
+      name: "no ENI left for an awsvpc task",
+      instance: { id: "a", enis: 0 },
+      request: { eni: true },
+      reason: "RESOURCE:ENI",
+      detail: "no ENI left for an awsvpc task (its limit is reached)",
+    },
   ];
   for (const c of cases) {
     it(`${c.name} → ${c.reason}`, () => {
@@ -129,6 +136,17 @@ describe("place: several tasks in one call", () => {
       { arn: anInstance({ id: "a" }).arn, reason: "RESOURCE:MEMORY", detail: "needs 1000 MiB of memory, 500 remaining" },
       { arn: anInstance({ id: "b" }).arn, reason: "RESOURCE:MEMORY", detail: "needs 1000 MiB of memory, 200 remaining" },
     ]);
+  });
+
+  it("books ENIs between tasks; instances that count none, and tasks that take none, are not limited", () => {
+    const result = run({ count: 4, eni: true, strategy: [{ type: "binpack", field: "memory" }] }, [
+      anInstance({ id: "a", enis: 2, memory: 4000 }),
+      anInstance({ id: "b", enis: 1, memory: 3000 }),
+    ]);
+    assert.deepEqual(chosen(result), ["b", "a", "a"]);
+    assert.deepEqual(reasons(result), { a: "RESOURCE:ENI", b: "RESOURCE:ENI" });
+    assert.equal(run({ count: 3, eni: true }, [anInstance({ id: "c" })]).unplaced, 0);
+    assert.equal(run({ count: 3 }, [anInstance({ id: "d", enis: 0 })]).unplaced, 0);
   });
 
   it("books host ports between tasks", () => {

@@ -13,6 +13,7 @@ export interface RefInstance {
   memory: number;
   ports: number[];
   portsUdp: number[];
+  enis: number;
   /** Groups of tasks placed by the reference itself, on top of view.tasks. */
   placedGroups: string[];
 }
@@ -24,6 +25,7 @@ export function refState(instances: readonly InstanceView[]): RefInstance[] {
     memory: view.remaining.memory,
     ports: [...view.remaining.ports],
     portsUdp: [...view.remaining.portsUdp],
+    enis: view.remaining.enis ?? Number.POSITIVE_INFINITY,
     placedGroups: [],
   }));
 }
@@ -84,6 +86,7 @@ export function refReason(inst: RefInstance, request: PlacementRequest): string 
   if (udp.some((p) => inst.portsUdp.includes(p)) || (udp.length > 0 && new Set(inst.portsUdp).size + udp.length > 100)) {
     return "RESOURCE:PORTS_UDP";
   }
+  if (request.eni && inst.enis < 1) return "RESOURCE:ENI";
   return undefined;
 }
 
@@ -128,6 +131,7 @@ export function refBest(state: readonly RefInstance[], request: PlacementRequest
 export function refApply(inst: RefInstance, request: PlacementRequest): void {
   inst.cpu -= request.cpu;
   inst.memory -= request.memory;
+  if (request.eni) inst.enis -= 1;
   for (const p of refPorts(inst, request, "tcp")) if (!inst.ports.includes(p)) inst.ports.push(p);
   for (const p of refPorts(inst, request, "udp")) if (!inst.portsUdp.includes(p)) inst.portsUdp.push(p);
   inst.placedGroups.push(groupOf(request));

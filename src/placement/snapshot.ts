@@ -63,7 +63,7 @@ function baseStateOf(instance: InstanceView): BaseState {
 }
 
 function liveAt(base: BaseState, index: number): LiveInstance {
-  return { index, cpu: base.cpu, memory: base.memory, ports: base.ports, portsUdp: base.portsUdp, facts: base.facts };
+  return { index, cpu: base.cpu, memory: base.memory, ports: base.ports, portsUdp: base.portsUdp, enis: base.enis, facts: base.facts };
 }
 
 function buildLive(instance: InstanceView, index: number): LiveInstance {
@@ -85,6 +85,7 @@ function baseState(instance: InstanceView): BaseState {
     memory: instance.remaining.memory,
     ports: toSet(instance.remaining.ports),
     portsUdp: toSet(instance.remaining.portsUdp),
+    enis: instance.remaining.enis ?? Number.POSITIVE_INFINITY,
     facts: {
       attributes: new AttributeList(instance.attributes),
       ec2InstanceId: instance.ec2InstanceId,

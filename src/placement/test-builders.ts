@@ -19,6 +19,8 @@ export interface InstanceOptions {
   memory?: number;
   ports?: number[];
   portsUdp?: number[];
+  /** ENIs left for awsvpc tasks; absent: not counted. */
+  enis?: number;
   attributes?: Record<string, string | undefined>;
   tasks?: (Partial<InstanceTask> & { group: string })[];
 }
@@ -47,6 +49,7 @@ export function anInstance(o: InstanceOptions): InstanceView {
       memory: o.memory ?? 4096,
       ports: new Set(o.ports ?? AGENT_RESERVED_PORTS),
       portsUdp: new Set(o.portsUdp ?? []),
+      ...(o.enis !== undefined ? { enis: o.enis } : {}),
     },
     registered: { cpu: 2048, memory: 4096 },
     tasks: (o.tasks ?? []).map((t) => ({

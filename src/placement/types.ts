@@ -50,6 +50,8 @@ export interface InstanceView {
     readonly memory: number;
     readonly ports: PortList;
     readonly portsUdp: PortList;
+    /** ENIs awsvpc tasks may still attach (ecs-behavior.md §7.1); absent: the instance gives none, so none are counted. */
+    readonly enis?: number;
   };
   readonly registered: { readonly cpu: number; readonly memory: number };
   readonly tasks: readonly InstanceTask[];
@@ -99,6 +101,8 @@ export interface PlacementRequest {
   /** Tie-breaking chain; empty or absent means ECS's default (see DEFAULT_*_STRATEGY). */
   readonly strategy?: readonly PlacementStrategy[];
   readonly requiredAttributes?: readonly RequiredAttribute[];
+  /** awsvpc: each task takes one ENI on an instance that counts them (remaining.enis). */
+  readonly eni?: boolean;
 }
 
 /** Per-instance reasons, in the order the filters run (cheapest first). */
@@ -112,6 +116,7 @@ export const FailureReason = {
   MEMORY: "RESOURCE:MEMORY",
   PORTS: "RESOURCE:PORTS",
   PORTS_UDP: "RESOURCE:PORTS_UDP",
+  ENI: "RESOURCE:ENI",
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 

@@ -4,6 +4,8 @@
 // two tasks, even under 20 concurrent RunTasks.
 import {
   CreateClusterCommand,
+  DescribeContainerInstancesCommand,
+  PutAccountSettingDefaultCommand,
   DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -47,7 +49,8 @@ describe("awsvpc tasks get ENIs", () => {
         ],
       }),
     );
-    withEni = await agentIn(s, "eni", { memory: 100_000, cpu: 100_000, attributes: [ENI] });
+    // 200 tasks at once need more ENIs than berth's default of 120 per agent.
+    withEni = await agentIn(s, "eni", { memory: 100_000, cpu: 100_000, attributes: [ENI, { name: "berth.eni-limit", value: "250" }] });
   });
   after(async () => {
     withEni?.ws.close();
@@ -143,6 +146,50 @@ describe("awsvpc tasks get ENIs", () => {
     assert.equal((await enis()).length, 200);
     await stop(tasks);
     assert.deepEqual(await enis(), []);
+  });
+
+  it("counts ENIs per instance: a task past the limit fails with RESOURCE:ENI; a stopped task gives its ENI back", async () => {
+    await s.ecs.send(new CreateClusterCommand({ clusterName: "two" }));
+    const agent = await agentIn(s, "two", { attributes: [ENI, { name: "berth.eni-limit", value: "2" }] });
+    try {
+      const first = await run(3, [wide], "two");
+      assert.equal(first.tasks!.length, 2);
+      assert.deepEqual(first.failures!.map((f) => [f.arn, f.reason]), [[agent.arn, "RESOURCE:ENI"]]);
+      await stop(first.tasks!.slice(0, 1), "two");
+      const next = await run(1, [wide], "two");
+      assert.equal(next.tasks!.length, 1, "the stopped task's ENI is free again");
+      await stop([...first.tasks!.slice(1), ...next.tasks!], "two");
+    } finally {
+      agent.ws.close();
+    }
+  });
+
+  it("takes the instance type's limit, raised by a trunk ENI when awsvpcTrunking is on at registration", async () => {
+    await s.ecs.send(new CreateClusterCommand({ clusterName: "typed" }));
+    const c5 = [ENI, { name: "ecs.instance-type", value: "c5.large" }];
+    const plainC5 = await agentIn(s, "typed", { attributes: c5 });
+    await s.ecs.send(new PutAccountSettingDefaultCommand({ name: "awsvpcTrunking", value: "enabled" }));
+    const trunked = await agentIn(s, "typed", { attributes: c5 });
+    await s.ecs.send(new PutAccountSettingDefaultCommand({ name: "awsvpcTrunking", value: "disabled" }));
+    try {
+      const described = await s.ecs.send(new DescribeContainerInstancesCommand({ cluster: "typed", containerInstances: [plainC5.arn, trunked.arn] }));
+      const trunkOf = (arn: string) => described.containerInstances!.find((c) => c.containerInstanceArn === arn)!.attributes!.find((a) => a.name === "ecs.awsvpc-trunk-id")?.value;
+      assert.equal(trunkOf(plainC5.arn), undefined);
+      assert.match(trunkOf(trunked.arn)!, /^eni-[0-9a-f]{17}$/);
+      // c5.large: 2 task ENIs without a trunk, 10 with one.
+      const placed = await run(10, [wide], "typed");
+      const on = (arn: string) => placed.tasks!.filter((t) => t.containerInstanceArn === arn).length;
+      assert.ok(on(plainC5.arn) <= 2, `${on(plainC5.arn)} tasks on a c5.large without a trunk`);
+      assert.equal(on(plainC5.arn) + on(trunked.arn), 10);
+      // 12 ENIs in all: two are left, wherever the first ten went.
+      const more = await run(3, [wide], "typed");
+      assert.equal(more.tasks!.length, 2);
+      assert.deepEqual(more.failures!.map((f) => f.reason).sort(), ["RESOURCE:ENI", "RESOURCE:ENI"]);
+      await stop([...placed.tasks!, ...more.tasks!], "typed");
+    } finally {
+      plainC5.ws.close();
+      trunked.ws.close();
+    }
   });
 
   it("runs awsvpc tasks in bridge mode, without an ENI, on an agent without ecs.capability.task-eni", async () => {
