@@ -10,7 +10,8 @@ export const HOST_LOCK_FILE = "/run/lock/berth-network.lock";
 /** Resolves once the host lock is held; call the returned function to release it. */
 export function acquireHostLock(file = HOST_LOCK_FILE): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
-    const child = spawn("flock", ["--exclusive", file, "sh", "-c", "echo locked; exec cat >/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    // The shell's own `read` waits for stdin's end: no third process.
+    const child = spawn("flock", ["--exclusive", file, "sh", "-c", "echo locked; read -r _"], { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     let held = false;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
