@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { agentIn, until } from "../helpers/fake-agent.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const run = promisify(execFile);
@@ -125,6 +126,44 @@ describe("EC2's network API against berth", async () => {
     // The VPC's own default group went with it.
     assert.deepEqual((await aws("describe-security-groups", "--filters", `Name=vpc-id,Values=${vpc.VpcId}`)).SecurityGroups, []);
     assert.deepEqual((await aws("describe-network-interfaces")).NetworkInterfaces, []);
+  });
+
+  it("runs an awsvpc task in a network the CLI made; describe-tasks shows its ENI, describe-network-interfaces lists it", { skip: noCli }, async () => {
+    const ecs = async (...args: string[]): Promise<any> => {
+      const { stdout } = await run("aws", ["ecs", ...args, "--endpoint-url", s.url, "--output", "json"], { env: { ...process.env, ...ENV } });
+      return stdout.trim() ? JSON.parse(stdout) : {};
+    };
+    const vpc = (await aws("create-vpc", "--cidr-block", "10.44.0.0/16")).Vpc.VpcId;
+    const subnet = (await aws("create-subnet", "--vpc-id", vpc, "--cidr-block", "10.44.1.0/24")).Subnet.SubnetId;
+    const sg = (await aws("create-security-group", "--group-name", "api", "--description", "api", "--vpc-id", vpc)).GroupId;
+    await aws("authorize-security-group-ingress", "--group-id", sg, "--protocol", "tcp", "--port", "8080", "--cidr", "10.44.0.0/16");
+    await ecs("create-cluster", "--cluster-name", "cli-net");
+    // The agent is played by the test; it advertises task ENIs as a root agent does.
+    const agent = await agentIn(s, "cli-net", { attributes: [{ name: "ecs.capability.task-eni" }] });
+    try {
+      await ecs("register-task-definition", "--family", "api", "--network-mode", "awsvpc", "--container-definitions", JSON.stringify([{ name: "api", image: "busybox", memory: 32 }]));
+      const network = `awsvpcConfiguration={subnets=[${subnet}],securityGroups=[${sg}]}`;
+      const taskArn = (await ecs("run-task", "--cluster", "cli-net", "--task-definition", "api", "--network-configuration", network)).tasks[0].taskArn;
+      const task = (await ecs("describe-tasks", "--cluster", "cli-net", "--tasks", taskArn)).tasks[0];
+      const details = Object.fromEntries(task.attachments[0].details.map((d: any) => [d.name, d.value]));
+      assert.equal(task.attachments[0].type, "ElasticNetworkInterface");
+      assert.equal(details.subnetId, subnet);
+      assert.equal(details.privateIPv4Address, "10.44.1.4");
+      assert.equal(task.containers[0].networkInterfaces[0].privateIpv4Address, "10.44.1.4");
+      const enis = (await aws("describe-network-interfaces", "--filters", `Name=subnet-id,Values=${subnet}`)).NetworkInterfaces;
+      assert.deepEqual(
+        enis.map((e: any) => [e.NetworkInterfaceId, e.PrivateIpAddress, e.Groups.map((g: any) => g.GroupId)]),
+        [[details.networkInterfaceId, "10.44.1.4", [sg]]],
+      );
+      await until("the agent has the task", () => agent.tasks().has(taskArn));
+      assert.equal(agent.tasks().get(taskArn)!.eni!.privateIpv4Address, "10.44.1.4");
+      await ecs("stop-task", "--cluster", "cli-net", "--task", taskArn);
+      await ecs("submit-task-state-change", "--cluster", "cli-net", "--task", taskArn, "--status", "STOPPED");
+      assert.deepEqual((await aws("describe-network-interfaces", "--filters", `Name=subnet-id,Values=${subnet}`)).NetworkInterfaces, []);
+      await aws("delete-subnet", "--subnet-id", subnet);
+    } finally {
+      agent.ws.close();
+    }
   });
 
   it("answers boto3: paging, modeled errors, unknown parameters, DryRun", { skip: noBoto }, async () => {
