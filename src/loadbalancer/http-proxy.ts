@@ -1,0 +1,150 @@
+// An application load balancer's listener: an HTTP/1.1 reverse proxy that only applies the
+// routing table it reads at the start of each request (so a swap never touches a request in
+// flight). Keep-alive on both sides; X-Forwarded-* as ELB sets them; ELB's own errors.
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RequestView } from "./conditions.js";
+import { matchAction, redirectLocation, type RoutingTable } from "./routing.js";
+import type { Traffic } from "./traffic.js";
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own business on each side.
+const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+
+const TITLES: Record<number, string> = { 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Time-out" };
+
+/** ELB's error page for the errors it generates itself. */
+export function elbError(res: ServerResponse, status: 502 | 503 | 504): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const t = TITLES[status];
+  const body = `<html>\r\n<head><title>${t}</title></head>\r\n<body>\r\n<center><h1>${t}</h1></center>\r\n</body>\r\n</html>\r\n`;
+  res.writeHead(status, { server: "awselb/2.0", "content-type": "text/html", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function requestView(req: IncomingMessage): RequestView {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const query: [string, string][] = [];
+  if (q >= 0) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) query.push([k, v]);
+  return { method: req.method ?? "GET", host: req.headers.host ?? "", path: q >= 0 ? url.slice(0, q) : url, headers: req.headers, query };
+}
+
+function upstreamHeaders(req: IncomingMessage, port: number): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const listed = new Set((req.headers.connection ?? "").toLowerCase().split(",").map((s) => s.trim()));
+  for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && !listed.has(k) && v !== undefined) out[k] = v;
+  // ELB appends the client's address to X-Forwarded-For and sets -Proto and -Port to its listener's.
+  const client = req.socket.remoteAddress ?? "";
+  const xff = req.headers["x-forwarded-for"];
+  out["x-forwarded-for"] = xff ? `${Array.isArray(xff) ? xff.join(", ") : xff}, ${client}` : client;
+  out["x-forwarded-proto"] = "http";
+  out["x-forwarded-port"] = String(port);
+  return out;
+}
+
+function downstreamHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const listed = new Set((typeof h.connection === "string" ? h.connection : "").toLowerCase().split(",").map((s) => s.trim()));
+  for (const [k, v] of Object.entries(h)) if (!HOP.has(k) && !listed.has(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+export class HttpListener {
+  private readonly server: Server;
+
+  constructor(
+    readonly port: number,
+    private readonly table: () => RoutingTable,
+    private readonly traffic: Traffic,
+  ) {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = table().idleTimeoutMs;
+  }
+
+  listen(host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.port, host, () => resolve((this.server.address() as AddressInfo).port));
+    });
+  }
+
+  /** Stops accepting; requests in flight finish, idle keep-alive connections close. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const table = this.table();
+    const listener = table.listeners.get(this.port);
+    if (!listener) return elbError(res, 503);
+    const view = requestView(req);
+    const action = matchAction(listener, view);
+    if (action.kind === "fixed-response") {
+      res.writeHead(action.status, { server: "awselb/2.0", "content-type": action.contentType, "content-length": Buffer.byteLength(action.body) });
+      res.end(action.body);
+      return;
+    }
+    if (action.kind === "redirect") {
+      const q = (req.url ?? "").indexOf("?");
+      const location = redirectLocation(action.config, {
+        protocol: "http",
+        host: view.host.replace(/:\d+$/, ""),
+        port: this.port,
+        path: view.path,
+        query: q >= 0 ? (req.url ?? "").slice(q + 1) : "",
+      });
+      res.writeHead(action.config.StatusCode === "HTTP_301" ? 301 : 302, { server: "awselb/2.0", location, "content-length": 0 });
+      res.end();
+      return;
+    }
+    const pick = this.traffic.pick(table, action);
+    if (pick.kind === "no-target") return elbError(res, 503);
+    this.forward(req, res, pick.target.Address, pick.target.Port, pick.key, table.idleTimeoutMs, true);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, host: string, port: number, key: string, idleMs: number, mayRetry: boolean): void {
+    this.traffic.begin(key);
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      this.traffic.end(key);
+    };
+    const bodyless = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined;
+    const up = request({ host, port, method: req.method, path: req.url, headers: upstreamHeaders(req, this.port), agent: this.traffic.agent(key) }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.statusMessage, downstreamHeaders(ur.headers));
+      ur.pipe(res);
+      ur.on("error", () => res.destroy());
+      ur.on("end", end);
+    });
+    // The idle timeout: no byte from the target for this long while a request is outstanding.
+    up.setTimeout(idleMs, () => {
+      up.destroy();
+      end();
+      elbError(res, 504);
+    });
+    up.on("error", (e: NodeJS.ErrnoException) => {
+      end();
+      // A pooled connection the target had just closed: retry once on a fresh one, as the
+      // request never reached it (only for requests without a body, which are not consumed).
+      if (mayRetry && up.reusedSocket && bodyless && !res.headersSent && (e.code === "ECONNRESET" || e.code === "EPIPE")) {
+        this.forward(req, res, host, port, key, idleMs, false);
+        return;
+      }
+      elbError(res, 502);
+    });
+    res.on("close", () => {
+      // The client went away before the answer was complete: stop the upstream request too.
+      if (!res.writableFinished) up.destroy();
+      end();
+    });
+    if (bodyless) up.end();
+    else req.pipe(up);
+  }
+}
