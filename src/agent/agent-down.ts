@@ -3,13 +3,16 @@
 // timeout), its exit is written to the agent's journal (down-records.ts), and it is removed:
 // the process runtime kills what is left of its process group or cgroup and drops its record,
 // the docker runtime removes the container. Nothing of the task runs afterwards, and the next
-// agent on this state dir reports the tasks STOPPED with their exit codes.
+// agent on this state dir reports the tasks STOPPED with their exit codes. awsvpc tasks' namespaces
+// (and docker's pause containers) are released too.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type ContainerState, createRuntimeDriver, type RuntimeDriver } from "../runtime/index.js";
 import { AGENT_INSTANCE_LABEL, taskIdOf } from "./container-spec.js";
 import { recordDownExits, type StoppedContainer } from "./down-records.js";
 import { StateStore } from "./state-store.js";
+import { releaseNetwork } from "./task-network.js";
+import { TaskNetworks, taskNetworkingUnavailable } from "../network/index.js";
 
 export interface DownContainer extends StoppedContainer {
   runtime: "process" | "docker";
@@ -24,6 +27,8 @@ export interface AgentDownResult {
   /** undefined: no agent ever ran on this state dir. */
   instanceId?: string;
   containers: DownContainer[];
+  /** awsvpc task namespaces released (with their pause containers). */
+  namespaces?: number;
 }
 
 export interface AgentDownOptions {
@@ -49,17 +54,40 @@ export async function stopAgentContainers(stateDir: string, options: AgentDownOp
     const driver = await createRuntimeDriver({ kind: "docker" });
     containers.push(...(await stopAll(driver, "docker", (s) => s.labels[AGENT_INSTANCE_LABEL] === instanceId)));
   }
-  if (containers.length) {
-    await store.open();
-    try {
+  let namespaces = 0;
+  await store.open();
+  try {
+    if (containers.length) {
       const now = options.now ?? Date.now;
       const changed = recordDownExits(await store.loadTasks(), containers.filter((c) => !c.error), now());
       await Promise.all(changed.map((rec) => store.saveTask(taskIdOf(rec.task.taskArn), rec)));
-    } finally {
-      await store.close();
     }
+    namespaces = await releaseDownNetworks(store, options.docker);
+  } finally {
+    await store.close();
   }
-  return { stateDir, ...(instanceId ? { instanceId } : {}), containers };
+  return { stateDir, ...(instanceId ? { instanceId } : {}), containers, ...(namespaces ? { namespaces } : {}) };
+}
+
+/**
+ * awsvpc tasks whose containers have all stopped lose their namespace (and docker's pause
+ * container) now, not at the next agent's start: nothing of a task stays on the host after
+ * `berth down`. The records say DELETED, so the next agent reports the attachment so.
+ */
+async function releaseDownNetworks(store: StateStore, docker: boolean): Promise<number> {
+  const records = (await store.loadTasks()).filter((r) => r.network && r.network.status !== "DELETED" && r.containers.every((c) => c.known === "STOPPED" || c.runtimeId === undefined));
+  if (records.length === 0 || (await taskNetworkingUnavailable())) return 0;
+  const networks = new TaskNetworks();
+  const holder = docker && records.some((r) => r.network?.holderId) ? await createRuntimeDriver({ kind: "docker" }) : undefined;
+  try {
+    for (const rec of records) {
+      await releaseNetwork(rec, taskIdOf(rec.task.taskArn), networks, holder ?? {});
+      await store.saveTask(taskIdOf(rec.task.taskArn), rec);
+    }
+  } finally {
+    await holder?.close();
+  }
+  return records.length;
 }
 
 /** Stops (all at once: each may take its stop timeout) and removes the driver's matching containers. */

@@ -33,8 +33,10 @@ export interface AwsvpcEngine {
 
 export async function startAwsvpcEngine(dir: string, runtime: "process" | "docker" = "process"): Promise<AwsvpcEngine> {
   const driver = runtime === "docker" ? await createRuntimeDriver({ kind: "docker" }) : await createProcessDriver({ stateDir: join(dir, "runtime") });
-  const store = new StateStore(join(dir, "agent"));
+  // The layout of a real agent's state dir (agent.json beside runtime/), so `berth down` reads it.
+  const store = new StateStore(dir);
   await store.open();
+  await store.saveIdentity((await store.loadIdentity()) ?? { instanceId: "i-0awsvpc00000000" });
   const networks = new TaskNetworks();
   const reports: AwsvpcEngine["reports"] = [];
   const engine = new TaskEngine({
