@@ -69,7 +69,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     const t = change.value as taskRecords.TaskRecord;
     if (!t.containerInstanceArn || !t.assignment) return;
     const conn = live.get(t.containerInstanceArn);
-    if (!conn || conn.sent.get(t.taskArn) === t.desiredStatus) return;
+    if (!conn || conn.sent.get(t.taskArn) === sentKey(t)) return;
     conn.manifest([t], false);
   });
 
@@ -83,7 +83,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
       sent: new Map(),
       logs: new Map(),
       manifest(tasks, full) {
-        for (const t of tasks) conn.sent.set(t.taskArn, t.desiredStatus);
+        for (const t of tasks) conn.sent.set(t.taskArn, sentKey(t));
         send({ type: "TaskManifest", messageId: uuid(), full, tasks: tasks.map(taskRecords.assignedTask) });
       },
     };
@@ -192,4 +192,13 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
 function errorOf(err: unknown): StateChangeError {
   if (err instanceof EcsError) return { type: err.type, message: err.message, status: err.status };
   return { type: "ServerException", message: "The control plane could not apply the state change; try again.", status: 500 };
+}
+
+/**
+ * What of a task the agent must hear again when it changes: its desired status, and for an
+ * awsvpc task its ingress (security-group changes reach the running task's iptables).
+ */
+function sentKey(t: taskRecords.TaskRecord): string {
+  const eni = t.assignment.eni;
+  return eni ? `${t.desiredStatus}|${JSON.stringify(eni.ingress)}` : t.desiredStatus;
 }

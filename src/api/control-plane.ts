@@ -9,6 +9,7 @@ import {
   serviceReconciler,
   serviceRegistrations,
   serviceRetention,
+  startIngressSync,
   STORE_ROOT,
   taskRetention,
   type Deps,
@@ -91,6 +92,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
+  // awsvpc tasks' ingress follows their security groups (rules and members).
+  const ingressSync = startIngressSync(deps, logger);
   const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(deps, logger);
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const channel = createAgentChannel(deps, logger, {
@@ -133,6 +136,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     async close() {
       clearInterval(sweeper);
       reconciler?.stop();
+      ingressSync.stop();
       registrations?.stop();
       channel.close();
       await gateways?.close();

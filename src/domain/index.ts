@@ -23,4 +23,5 @@ export * as serviceDeployments from "./service-deployments.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";
+export { startIngressSync } from "./eni-ingress.js";
 export * as serviceRegistrations from "./service-registrations.js";

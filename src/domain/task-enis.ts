@@ -7,6 +7,7 @@ import {
   arns,
   gatewayOf,
   macOf,
+  parseIpv4,
   privateDnsNameOf,
   uuid,
   type AssignedEni,
@@ -147,7 +148,8 @@ export function ingressOf(groups: SecurityGroupRecord[], membersOf: (groupId: st
   for (const g of groups) {
     for (const r of g.rules) {
       if (r.egress) continue;
-      const cidrs = r.cidr ? [r.cidr] : membersOf(r.groupId!).map((a) => `${a}/32`);
+      // Members in address order, so the same members always give the same rules.
+      const cidrs = r.cidr ? [r.cidr] : [...new Set(membersOf(r.groupId!))].sort((x, y) => parseIpv4(x)! - parseIpv4(y)!).map((x) => `${x}/32`);
       if (cidrs.length === 0) continue;
       const ports = r.protocol === "tcp" || r.protocol === "udp" ? { fromPort: r.fromPort!, toPort: r.toPort! } : {};
       out.push({ protocol: r.protocol, ...ports, cidrs });

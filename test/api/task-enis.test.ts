@@ -192,6 +192,29 @@ describe("awsvpc tasks get ENIs", () => {
     }
   });
 
+  it("keeps running tasks' ingress in line with their groups: members joining and leaving, rules added", async () => {
+    // The VPC's default group: its members reach each other on everything.
+    const vpcId = (await ec2.describeSubnets(s.cp.deps, scope, { SubnetIds: [wide] })).Subnets[0]!.VpcId;
+    const dflt = (await ec2.describeSecurityGroups(s.cp.deps, scope, { Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "group-name", Values: ["default"] }] })).SecurityGroups[0]!.GroupId;
+    const launch = async () =>
+      (await s.ecs.send(new RunTaskCommand({ cluster: "eni", taskDefinition: "vpc", networkConfiguration: { awsvpcConfiguration: { subnets: [wide] } } }))).tasks![0]!;
+    const ingressOf = (t: Task) => withEni.tasks().get(t.taskArn!)?.eni?.ingress;
+    const a = await launch();
+    const b = await launch();
+    const [ipA, ipB] = [a, b].map((t) => `${detail(t, "privateIPv4Address")}/32`);
+    await until("the first task hears of the second member", () => JSON.stringify(ingressOf(a)) === JSON.stringify([{ protocol: "-1", cidrs: [ipA, ipB] }]));
+    assert.deepEqual(ingressOf(b), [{ protocol: "-1", cidrs: [ipA, ipB] }]);
+
+    await ec2.authorizeIngress(s.cp.deps, scope, { GroupId: dflt, IpProtocol: "tcp", FromPort: 9000, ToPort: 9000, CidrIp: "192.168.0.0/16" });
+    const opened = { protocol: "tcp", fromPort: 9000, toPort: 9000, cidrs: ["192.168.0.0/16"] };
+    await until("both tasks get the new rule", () => [a, b].every((t) => ingressOf(t)?.some((r) => r.fromPort === 9000)));
+    assert.deepEqual(ingressOf(a), [{ protocol: "-1", cidrs: [ipA, ipB] }, opened]);
+
+    await stop([b]);
+    await until("the stopped member leaves the first task's ingress", () => JSON.stringify(ingressOf(a)?.[0]) === JSON.stringify({ protocol: "-1", cidrs: [ipA] }));
+    await stop([a]);
+  });
+
   it("runs awsvpc tasks in bridge mode, without an ENI, on an agent without ecs.capability.task-eni", async () => {
     const plain = await agentIn(s, "plain");
     try {
