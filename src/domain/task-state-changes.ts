@@ -9,6 +9,7 @@ import { release } from "./instance-resources.js";
 import { keys } from "./keys.js";
 import type { ContainerInstanceRecord } from "./records.js";
 import { activeCluster } from "./resolve.js";
+import { ec2Keys, type NetworkInterfaceRecord } from "./ec2/records.js";
 import { applyAttachmentReports, releaseEni } from "./task-enis.js";
 import { statusRank, type ContainerRecord, type TaskRecord } from "./task-records.js";
 import { findTask } from "./tasks.js";
@@ -129,6 +130,23 @@ export async function submitTaskStateChange(deps: Deps, scope: Scope, input: Tas
   const task = findTask(deps, scope, cluster.clusterName, input.task);
   if (!task) throw invalidParameter("The referenced task was not found.");
   await writeTask(deps, scope, cluster.clusterName, task.id, (t) => applyTaskReport(t, input, deps.clock.now()));
+  return { acknowledgment: "ACK" };
+}
+
+/**
+ * The ECS agent's report of attachment statuses alone (berth's agent sends them with
+ * SubmitTaskStateChange). Each names its attachment by ARN; the ENI records know whose it is.
+ */
+export async function submitAttachmentStateChanges(deps: Deps, scope: Scope, input: { cluster?: string; attachments: { attachmentArn: string; status: string }[] }) {
+  activeCluster(deps, scope, input.cluster);
+  const enis = deps.cache.list<NetworkInterfaceRecord>(ec2Keys.networkInterfaces(scope));
+  for (const [i, a] of input.attachments.entries()) {
+    const eni = enis.find((e) => a.attachmentArn === e.attachmentId || a.attachmentArn.endsWith(`/${e.attachmentId}`));
+    if (!eni) throw invalidParameter(`Invalid parameter 'attachments[${i}].attachmentArn': no attachment ${a.attachmentArn.slice(0, 200)} of a running task.`);
+    const task = findTask(deps, scope, eni.taskArn.split("/").slice(-2)[0]!, eni.taskArn);
+    if (!task) continue;
+    await writeTask(deps, scope, task.clusterName, task.id, (t) => ({ ...applyAttachmentReports(t, [a]), version: t.version + 1 }));
+  }
   return { acknowledgment: "ACK" };
 }
 

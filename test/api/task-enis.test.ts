@@ -10,6 +10,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  SubmitAttachmentStateChangesCommand,
   SubmitTaskStateChangeCommand,
   type Task,
 } from "@aws-sdk/client-ecs";
@@ -213,6 +214,20 @@ describe("awsvpc tasks get ENIs", () => {
     await stop([b]);
     await until("the stopped member leaves the first task's ingress", () => JSON.stringify(ingressOf(a)?.[0]) === JSON.stringify({ protocol: "-1", cidrs: [ipA] }));
     await stop([a]);
+  });
+
+  it("takes attachment statuses from SubmitAttachmentStateChanges too, and refuses an unknown attachment", async () => {
+    const t = (await run(1, [wide])).tasks![0]!;
+    const arn = `arn:aws:ecs:us-east-1:000000000000:attachment/${t.attachments![0]!.id}`;
+    await s.ecs.send(new SubmitAttachmentStateChangesCommand({ cluster: "eni", attachments: [{ attachmentArn: arn, status: "ATTACHED" }] }));
+    const shown = (await s.ecs.send(new DescribeTasksCommand({ cluster: "eni", tasks: [t.taskArn!] }))).tasks![0]!;
+    assert.equal(shown.attachments![0]!.status, "ATTACHED");
+    const err = await errorOf(() =>
+      s.ecs.send(new SubmitAttachmentStateChangesCommand({ cluster: "eni", attachments: [{ attachmentArn: "arn:aws:ecs:us-east-1:000000000000:attachment/nope", status: "ATTACHED" }] })),
+    );
+    assert.equal(err.name, "InvalidParameterException");
+    assert.match(err.message, /attachments\[0\]\.attachmentArn/);
+    await stop([t]);
   });
 
   it("runs awsvpc tasks in bridge mode, without an ENI, on an agent without ecs.capability.task-eni", async () => {

@@ -68,8 +68,7 @@ export function ecsHandlers(deps: Deps): Record<string, Handler> {
     ListTasks: (ctx, input) => tasks.listTasks(deps, ctx.scope, input),
     SubmitTaskStateChange: (ctx, input) => taskStateChanges.submitTaskStateChange(deps, ctx.scope, input),
     SubmitContainerStateChange: (ctx, input) => taskStateChanges.submitContainerStateChange(deps, ctx.scope, input),
-    // berth's tasks have no ENI attachments to report yet; the agent's report is acknowledged.
-    SubmitAttachmentStateChanges: () => ({ acknowledgment: "ACK" }),
+    SubmitAttachmentStateChanges: (ctx, input) => taskStateChanges.submitAttachmentStateChanges(deps, ctx.scope, input),
     DiscoverPollEndpoint: (ctx, input) => agentSessions.discoverPollEndpoint(deps, ctx.scope, ctx.baseUrl, input),
     // berth's agent is updated with berth itself, as on instances ECS does not manage.
     UpdateContainerAgent: () => {
