@@ -1,14 +1,20 @@
 // An application load balancer's listener: an HTTP/1.1 reverse proxy that only applies the
 // routing table it reads at the start of each request (so a swap never touches a request in
 // flight). Keep-alive on both sides; X-Forwarded-* as ELB sets them; ELB's own errors.
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { Dispatcher } from "undici";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RequestView } from "./conditions.js";
 import { matchAction, redirectLocation, type RoutingTable } from "./routing.js";
+import type { Target } from "./spec.js";
 import type { Traffic } from "./traffic.js";
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own business on each side.
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+
+// undici's codes: the connection was lost before the answer (retry once), and ELB's timeouts.
+const RETRYABLE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+const TIMEOUTS = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 const TITLES: Record<number, string> = { 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Time-out" };
 
@@ -32,8 +38,8 @@ function requestView(req: IncomingMessage): RequestView {
   return { method: req.method ?? "GET", host: req.headers.host ?? "", path: q >= 0 ? url.slice(0, q) : url, headers: req.headers, query };
 }
 
-function upstreamHeaders(req: IncomingMessage, port: number): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+function upstreamHeaders(req: IncomingMessage, port: number): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
   const listed = new Set((req.headers.connection ?? "").toLowerCase().split(",").map((s) => s.trim()));
   for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && !listed.has(k) && v !== undefined) out[k] = v;
   // ELB appends the client's address to X-Forwarded-For and sets -Proto and -Port to its listener's.
@@ -105,10 +111,10 @@ export class HttpListener {
     }
     const pick = this.traffic.pick(table, action);
     if (pick.kind === "no-target") return elbError(res, 503);
-    this.forward(req, res, pick.target.Address, pick.target.Port, pick.key, table.idleTimeoutMs, true);
+    this.forward(req, res, pick.target, pick.key, table.idleTimeoutMs, true);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, host: string, port: number, key: string, idleMs: number, mayRetry: boolean): void {
+  private forward(req: IncomingMessage, res: ServerResponse, target: Target, key: string, idleMs: number, mayRetry: boolean): void {
     this.traffic.begin(key);
     let ended = false;
     const end = (): void => {
@@ -117,34 +123,47 @@ export class HttpListener {
       this.traffic.end(key);
     };
     const bodyless = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined;
-    const up = request({ host, port, method: req.method, path: req.url, headers: upstreamHeaders(req, this.port), agent: this.traffic.agent(key) }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.statusMessage, downstreamHeaders(ur.headers));
-      ur.pipe(res);
-      ur.on("error", () => res.destroy());
-      ur.on("end", end);
-    });
-    // The idle timeout: no byte from the target for this long while a request is outstanding.
-    up.setTimeout(idleMs, () => {
-      up.destroy();
-      end();
-      elbError(res, 504);
-    });
-    up.on("error", (e: NodeJS.ErrnoException) => {
-      end();
-      // A pooled connection the target had just closed: retry once on a fresh one, as the
-      // request never reached it (only for requests without a body, which are not consumed).
-      if (mayRetry && up.reusedSocket && bodyless && !res.headersSent && (e.code === "ECONNRESET" || e.code === "EPIPE")) {
-        this.forward(req, res, host, port, key, idleMs, false);
-        return;
-      }
-      elbError(res, 502);
-    });
-    res.on("close", () => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let started = false;
+    const onClose = (): void => {
       // The client went away before the answer was complete: stop the upstream request too.
-      if (!res.writableFinished) up.destroy();
+      if (!res.writableFinished) controller?.abort(new Error("client closed the connection"));
       end();
-    });
-    if (bodyless) up.end();
-    else req.pipe(up);
+    };
+    res.once("close", onClose);
+    this.traffic.pool(target, key, idleMs).dispatch(
+      { method: (req.method ?? "GET") as Dispatcher.HttpMethod, path: req.url ?? "/", headers: upstreamHeaders(req, this.port), body: bodyless ? null : req },
+      {
+        onRequestStart: (c) => {
+          controller = c;
+        },
+        onResponseStart: (c, status, headers, message) => {
+          started = true;
+          res.writeHead(status, message, downstreamHeaders(headers));
+        },
+        onResponseData: (c, chunk) => {
+          if (!res.write(chunk)) {
+            c.pause();
+            res.once("drain", () => c.resume());
+          }
+        },
+        onResponseEnd: () => {
+          res.end();
+          end();
+        },
+        onResponseError: (_c, e: Error & { code?: string }) => {
+          end();
+          if (res.destroyed) return;
+          // A pooled connection the target had just closed: retry once on a fresh one, as the
+          // request never reached it (only without a body, which would be consumed).
+          if (mayRetry && !started && bodyless && RETRYABLE.has(e.code ?? "")) {
+            res.off("close", onClose);
+            this.forward(req, res, target, key, idleMs, false);
+            return;
+          }
+          elbError(res, TIMEOUTS.has(e.code ?? "") ? 504 : 502);
+        },
+      },
+    );
   }
 }

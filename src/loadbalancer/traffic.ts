@@ -1,7 +1,7 @@
 // The proxy's running counts, owned by one load balancer: request tickets per action and per
 // target group (round robin and weighted forward turn them into choices, purely), requests in
 // flight per target (least outstanding requests, draining), and one keep-alive pool per target.
-import { Agent } from "node:http";
+import { Pool } from "undici";
 import { chooseGroup, chooseTarget, type CompiledAction, type RoutingTable } from "./routing.js";
 import { targetKey, type Target } from "./spec.js";
 
@@ -12,7 +12,7 @@ export type Pick =
 export class Traffic {
   private readonly tickets = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
-  private readonly agents = new Map<string, Agent>();
+  private readonly pools = new Map<string, Pool>();
   /** Told when a target's last in-flight request ends (a draining target may leave then). */
   onIdle: (key: string) => void = () => {};
 
@@ -48,24 +48,31 @@ export class Traffic {
     return this.inFlight.get(key) ?? 0;
   }
 
-  agent(key: string): Agent {
-    let a = this.agents.get(key);
-    if (!a) {
-      // keep-alive to each target; its idle sockets close when the target leaves.
-      a = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: "lifo" });
-      this.agents.set(key, a);
+  /**
+   * The target's keep-alive pool (undici: about 1.5× node:http's client through the same proxy,
+   * docs/design.md). connectTimeout is ELB's 10 s; headers and body time out after the idle timeout.
+   */
+  pool(target: Target, key: string, idleMs: number): Pool {
+    let p = this.pools.get(key);
+    if (!p) {
+      p = new Pool(`http://${target.Address.includes(":") ? `[${target.Address}]` : target.Address}:${target.Port}`, {
+        connect: { timeout: 10_000, noDelay: true },
+        headersTimeout: idleMs,
+        bodyTimeout: idleMs,
+      });
+      this.pools.set(key, p);
     }
-    return a;
+    return p;
   }
 
   /** The target has left (drained or gone): close its pooled connections. */
   forget(key: string): void {
-    this.agents.get(key)?.destroy();
-    this.agents.delete(key);
+    void this.pools.get(key)?.destroy().catch(() => {});
+    this.pools.delete(key);
   }
 
   close(): void {
-    for (const a of this.agents.values()) a.destroy();
-    this.agents.clear();
+    for (const p of this.pools.values()) void p.destroy().catch(() => {});
+    this.pools.clear();
   }
 }

@@ -81,6 +81,8 @@ describe("load balancer data plane", () => {
     assert.deepEqual([fixed.status, fixed.body, fixed.headers["content-type"]], [503, '{"down":true}', "application/json"]);
     const moved = await get(port, "/old/a?x=1", { host: "app.example.com" });
     assert.deepEqual([moved.status, moved.headers.location], [301, `http://app.example.com:${port}/new/old/a?x=1`]);
+    const big = "x".repeat(200_000);
+    assert.equal((await get(port, "/api/echo", {}, big)).body, big);
     await get(port, "/api/x", { "x-forwarded-for": "203.0.113.7" });
     assert.equal(api.lastHeaders?.["x-forwarded-for"], "203.0.113.7, 127.0.0.1");
     assert.equal(api.lastHeaders?.["x-forwarded-proto"], "http");

@@ -23,6 +23,10 @@ export async function startBackend(name: string): Promise<Backend> {
       res.writeHead(b.healthStatus).end();
       return;
     }
+    if (url.pathname.endsWith("/echo")) {
+      req.pipe(res);
+      return;
+    }
     b.hits++;
     b.lastHeaders = req.headers;
     const ms = Number(url.searchParams.get("sleep") ?? 0);
@@ -51,14 +55,14 @@ export interface Reply {
   headers: IncomingHttpHeaders;
 }
 
-export function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+export function get(port: number, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers, agent: false }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, headers, agent: false, method: body === undefined ? "GET" : "POST" }, (res) => {
       let body = "";
       res.setEncoding("utf8").on("data", (c: string) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
-    req.on("error", reject).end();
+    req.on("error", reject).end(body);
   });
 }
 
