@@ -81,8 +81,27 @@ async function runOther(step: NetworkStep): Promise<void> {
   }
 }
 
-/** Applies steps in order; the first failure throws (CommandError) and leaves the rest undone. */
+/** Steps inside a namespace that need only the namespace itself: they run beside its ip batch. */
+const BESIDE_THE_BATCH = new Set<NetworkStep["kind"]>(["applyIngress", "writeResolvConf"]);
+
+/**
+ * Applies steps in order; the first failure throws (CommandError) and leaves the rest undone.
+ * The namespace's rules and resolv.conf are written while its ip batch runs (they depend on the
+ * namespace existing, which an earlier host batch made, not on its addresses or routes).
+ */
 export async function executeSteps(steps: readonly NetworkStep[]): Promise<void> {
+  const beside: Promise<void>[] = [];
+  try {
+    await executeInOrder(steps, beside);
+  } finally {
+    // Every started step has ended before this returns, failed or not.
+    const results = await Promise.allSettled(beside);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+}
+
+async function executeInOrder(steps: readonly NetworkStep[], beside: Promise<void>[]): Promise<void> {
   let batch: IpLine[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -96,6 +115,10 @@ export async function executeSteps(steps: readonly NetworkStep[]): Promise<void>
     if (line) {
       if (batch.length && batch[0]!.namespace !== line.namespace) await flush();
       batch.push(line);
+      continue;
+    }
+    if (BESIDE_THE_BATCH.has(step.kind) && batch.length > 0 && "namespace" in step && batch[0]!.namespace === step.namespace) {
+      beside.push(runOther(step));
       continue;
     }
     await flush();
