@@ -1,6 +1,6 @@
 // A task engine for awsvpc tests: the process runtime, a state dir and real namespaces, with
 // the reports recorded instead of sent to a control plane. Used in-process by the tests and as
-// a child process (run directly: `tsx awsvpc-engine.ts <dir> <tasks.json>`) that a test kills -9.
+// a child process (run directly: `tsx awsvpc-engine.ts <dir> <tasks.json> [process|docker]`) that a test kills -9.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -70,9 +70,9 @@ export async function startAwsvpcEngine(dir: string, runtime: "process" | "docke
 
 // As a child process: run the tasks, say when all are RUNNING, then wait to be killed.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
-  const [dir, tasksFile] = process.argv.slice(2) as [string, string];
+  const [dir, tasksFile, runtime] = process.argv.slice(2) as [string, string, "process" | "docker" | undefined];
   const tasks = JSON.parse(readFileSync(tasksFile, "utf8")) as AssignedTask[];
-  const e = await startAwsvpcEngine(dir);
+  const e = await startAwsvpcEngine(dir, runtime ?? "process");
   await e.engine.handleManifest(tasks, false);
   const timer = setInterval(() => {
     if (tasks.every((t) => e.statuses(t.taskArn).includes("RUNNING"))) {
