@@ -122,6 +122,8 @@ describe("awsvpc tasks get ENIs", () => {
     assert.match(more.failures![0]!.detail!, new RegExp(`There are not enough free addresses in subnet '${small}'`));
     // A subnet with ENIs cannot be deleted.
     assert.equal((await errorOf(() => ec2.deleteSubnet(s.cp.deps, scope, { SubnetId: small }))).name, "DependencyViolation");
+    // Nor a group that a task's ENI is in.
+    assert.equal((await errorOf(() => ec2.deleteSecurityGroup(s.cp.deps, scope, { GroupId: web }))).name, "DependencyViolation");
 
     // ATTACHED as the agent reports it; at STOPPED the attachment is DELETED and the address free.
     await s.ecs.send(
