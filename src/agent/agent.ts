@@ -147,7 +147,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       metadataBaseUrl: metadataServer.baseUrl,
       defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       cleanupWaitMs,
-      ...(network.networks ? { networks: network.networks } : {}),
+      ...(network.networks ? { networks: network.networks, metadataAt: (host: string) => metadataServer.listenOn(host) } : {}),
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });

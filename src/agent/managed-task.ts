@@ -27,6 +27,8 @@ export interface ManagedTaskContext {
   defaultStopTimeoutSeconds: number;
   /** awsvpc namespaces; absent where this host cannot make them (awsvpc tasks then fail). */
   networks?: TaskNetworkPort;
+  /** The metadata endpoint also on this address (an awsvpc subnet's router); its base URL. */
+  metadataAt?(host: string): Promise<string>;
   /** How long a stopped, reported task's containers are kept before removal. */
   cleanupWaitMs: number;
   submit(report: Report, rec: TaskRecord): Promise<void>;
@@ -95,6 +97,11 @@ export class ManagedTask {
 
   /** Begins (or resumes) driving the task. */
   start(): void {
+    // Containers keep the metadata URIs they started with: a restarted agent listens there again.
+    const url = this.#rec.network?.status === "ATTACHED" ? this.#rec.network.metadataBaseUrl : undefined;
+    if (url && this.#ctx.metadataAt) {
+      this.#ctx.metadataAt(new URL(url).hostname).catch((err: unknown) => this.#log.warn({ err }, "the metadata endpoint cannot listen on the task's router address"));
+    }
     // Through a reconcile pass first: the reporter must not see a restored record before the
     // task's own decisions (an essential exit found at restore stops the task) are made.
     this.#dirty = true;
@@ -261,7 +268,7 @@ export class ManagedTask {
     this.#networkBusy = true;
     let retry = false;
     if (kind === "setUpNetwork") {
-      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver, this.#ctx.instanceId);
+      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver, this.#ctx.instanceId, this.#ctx.metadataAt);
       if (failure) {
         this.#log.warn({ reason: failure }, "could not set up the task's network");
         this.#rec.desired = "STOPPED";
@@ -300,7 +307,7 @@ export class ManagedTask {
     const built = assigned
       ? buildContainerSpec(this.#rec.task, assigned, {
           instanceId: this.#ctx.instanceId,
-          metadataBaseUrl: this.#ctx.metadataBaseUrl,
+          metadataBaseUrl: this.#rec.network?.metadataBaseUrl ?? this.#ctx.metadataBaseUrl,
           metadataToken: c.metadataToken,
           ...(this.#rec.network?.namespacePath ? { networkNamespace: namespaceOf(this.#rec.network) } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,

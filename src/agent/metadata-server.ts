@@ -33,6 +33,11 @@ export interface MetadataServer {
   readonly port: number;
   /** `http://<first host>:<port>`: what goes into the containers' URIs. */
   readonly baseUrl: string;
+  /**
+   * Also listens on `host` (same port; once per host) and returns its base URL: an awsvpc
+   * task's containers reach the host at their subnet's router address, not at loopback.
+   */
+  listenOn(host: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -79,10 +84,22 @@ export async function startMetadataServer(options: MetadataServerOptions): Promi
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     throw err;
   }
-  const hostInUrl = first.includes(":") ? `[${first}]` : first;
+  const urlOf = (host: string) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const listening = new Map<string, Promise<unknown>>(options.hosts.map((h) => [h, Promise.resolve()]));
   return {
     port,
-    baseUrl: `http://${hostInUrl}:${port}`,
+    baseUrl: urlOf(first),
+    async listenOn(host) {
+      let started = listening.get(host);
+      if (!started) {
+        started = listen(host, port).then((s) => servers.push(s));
+        listening.set(host, started);
+        // A failed listen is tried again by the next caller.
+        started.catch(() => listening.delete(host));
+      }
+      await started;
+      return urlOf(host);
+    },
     async close() {
       await Promise.all(
         servers.map(

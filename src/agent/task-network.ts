@@ -28,6 +28,7 @@ export async function setUpNetwork(
   networks: TaskNetworkPort | undefined,
   runtime: HolderRuntime,
   instanceId: string,
+  metadataAt?: (host: string) => Promise<string>,
 ): Promise<string | undefined> {
   const eni = rec.task.eni;
   if (!rec.network || !eni) return undefined;
@@ -50,6 +51,9 @@ export async function setUpNetwork(
       holderPid = holder.pid;
     }
     const made = await networks.ensure(taskId, eni, holderPid);
+    // Loopback inside the namespace is the task's own: the metadata endpoint is reached at the
+    // subnet's router address, which the host holds on the bridge.
+    if (metadataAt) rec.network.metadataBaseUrl = await metadataAt(eni.gatewayIpv4Address);
     rec.network.status = "ATTACHED";
     rec.network.ingressApplied = JSON.stringify(eni.ingress);
     rec.network.namespacePath = made.namespacePath;

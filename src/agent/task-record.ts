@@ -41,6 +41,8 @@ export interface NetworkRecord {
   status: NetworkStatus;
   /** /var/run/netns/berth-<task id> once ATTACHED: what the runtime joins. */
   namespacePath?: string;
+  /** The metadata endpoint as the task's containers reach it (on their subnet's router address). */
+  metadataBaseUrl?: string;
   /** docker: the pause container holding the namespace, which the task's containers join. */
   holderId?: string;
   /** The task's resolv.conf on the host, shown to its containers as /etc/resolv.conf. */

@@ -54,6 +54,8 @@ describe("awsvpc from the AWS CLI to a namespace (root)", { skip, timeout: 120_0
         { name: "web", image: "busybox", memory: 32, stopTimeout: 2, essential: true, command: ["busybox", "httpd", "-f", "-p", "8080", "-h", www] },
         { name: "probe", image: "busybox", memory: 32, stopTimeout: 2, essential: false, command: ["busybox", "httpd", "-f", "-p", "9090", "-h", www] },
         { name: "client", image: "busybox", memory: 32, stopTimeout: 2, essential: false, command: ["sh", "-c", "until busybox wget -q -O - http://127.0.0.1:8080/; do sleep 0.1; done; sleep 300"] },
+        // The metadata endpoint, as the agent told the container (the subnet router's address).
+        { name: "meta", image: "busybox", memory: 32, stopTimeout: 2, essential: false, command: ["sh", "-c", 'until busybox wget -q -O - "$ECS_CONTAINER_METADATA_URI_V4/task"; do sleep 0.2; done; echo; sleep 300'] },
       ],
       { networkMode: "awsvpc" },
     );
@@ -78,6 +80,12 @@ describe("awsvpc from the AWS CLI to a namespace (root)", { skip, timeout: 120_0
       return false;
     }, 20_000);
     assert.equal(await (await fetch(`http://${ip}:8080/`)).text(), "hello from an awsvpc task\n");
+    const metaId = running.containers!.find((x) => x.name === "meta")!.runtimeId!;
+    const metadata = await until("the task metadata from inside the task", async () => {
+      for await (const l of agent.driver.logs(metaId)) if (l.line.startsWith("{")) return JSON.parse(l.line) as { TaskARN: string };
+      return undefined;
+    }, 20_000);
+    assert.equal(metadata.TaskARN, arn);
     // 9090 answers inside the task but no rule of the group opens it.
     const closed = await run("busybox", ["nc", "-w", "1", ip, "9090"]).then(() => "open", (err: { stderr: string }) => err.stderr);
     assert.match(closed, /timed out/);
