@@ -12,6 +12,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   scheduler: { file: "scheduler.ts", title: "Service scheduler at scale" },
   agent: { file: "agent.ts", title: "Agent: RunTask to RUNNING, resident memory" },
   churn: { file: "churn.ts", title: "Data directory under churn" },
+  loadbalancer: { file: "loadbalancer.ts", title: "Load balancer data plane" },
   network: { file: "network.ts", title: "awsvpc on one host: namespaces and task launch" },
 };
 

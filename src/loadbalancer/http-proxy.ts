@@ -2,7 +2,7 @@
 // routing table it reads at the start of each request (so a swap never touches a request in
 // flight). Keep-alive on both sides; X-Forwarded-* as ELB sets them; ELB's own errors.
 import type { Dispatcher } from "undici";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RequestView } from "./conditions.js";
 import { matchAction, redirectLocation, type RoutingTable } from "./routing.js";
@@ -38,10 +38,23 @@ function requestView(req: IncomingMessage): RequestView {
   return { method: req.method ?? "GET", host: req.headers.host ?? "", path: q >= 0 ? url.slice(0, q) : url, headers: req.headers, query };
 }
 
+/** Headers named in Connection are hop-by-hop too; most requests name none but keep-alive/close. */
+function connectionListed(value: unknown): Set<string> | undefined {
+  if (typeof value !== "string" || value === "keep-alive" || value === "close") return undefined;
+  return new Set(value.toLowerCase().split(",").map((v) => v.trim()));
+}
+
+function copyEndToEnd(h: IncomingHttpHeaders, out: Record<string, string | string[]>): void {
+  const listed = connectionListed(h.connection);
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined && !HOP.has(k) && !listed?.has(k)) out[k] = v;
+  }
+}
+
 function upstreamHeaders(req: IncomingMessage, port: number): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const listed = new Set((req.headers.connection ?? "").toLowerCase().split(",").map((s) => s.trim()));
-  for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && !listed.has(k) && v !== undefined) out[k] = v;
+  copyEndToEnd(req.headers, out);
   // ELB appends the client's address to X-Forwarded-For and sets -Proto and -Port to its listener's.
   const client = req.socket.remoteAddress ?? "";
   const xff = req.headers["x-forwarded-for"];
@@ -51,10 +64,9 @@ function upstreamHeaders(req: IncomingMessage, port: number): Record<string, str
   return out;
 }
 
-function downstreamHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  const listed = new Set((typeof h.connection === "string" ? h.connection : "").toLowerCase().split(",").map((s) => s.trim()));
-  for (const [k, v] of Object.entries(h)) if (!HOP.has(k) && !listed.has(k) && v !== undefined) out[k] = v;
+function downstreamHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  copyEndToEnd(h, out);
   return out;
 }
 
@@ -140,6 +152,10 @@ export class HttpListener {
         onResponseStart: (c, status, headers, message) => {
           started = true;
           res.writeHead(status, message, downstreamHeaders(headers));
+          // Headers, body and end usually arrive in one read: corked until the next tick (or
+          // end), they leave in one write instead of two or three.
+          res.cork();
+          process.nextTick(() => res.uncork());
         },
         onResponseData: (c, chunk) => {
           if (!res.write(chunk)) {
