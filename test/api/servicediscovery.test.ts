@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { defaultVpcId } from "../helpers/cloud-map.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const run = promisify(execFile);
@@ -47,7 +48,9 @@ describe("Cloud Map (servicediscovery) against berth", async () => {
   });
 
   it("creates a private DNS namespace and a service, registers, discovers and deregisters with the CLI", { skip: noCli }, async () => {
-    const created = await aws(["create-private-dns-namespace", "--name", "cli.local", "--vpc", "vpc-0123456789abcdef0"]);
+    assert.match(await awsError(["create-private-dns-namespace", "--name", "cli.local", "--vpc", "vpc-0123456789abcdef0"]), /InvalidInput.*Vpc 'vpc-0123456789abcdef0' does not exist/);
+    const vpc = await defaultVpcId(s.url);
+    const created = await aws(["create-private-dns-namespace", "--name", "cli.local", "--vpc", vpc]);
     assert.match(created.OperationId, /^[a-z0-9]{32}-[a-z0-9]{8}$/);
     const op = await aws(["get-operation", "--operation-id", created.OperationId]);
     assert.equal(op.Operation.Status, "SUCCESS");
@@ -59,7 +62,7 @@ describe("Cloud Map (servicediscovery) against berth", async () => {
     assert.equal(ns.Namespace.Properties.HttpProperties.HttpName, "cli.local");
     assert.ok(ns.Namespace.Properties.DnsProperties.HostedZoneId);
 
-    const dup = await awsError(["create-private-dns-namespace", "--name", "cli.local", "--vpc", "vpc-0123456789abcdef0"]);
+    const dup = await awsError(["create-private-dns-namespace", "--name", "cli.local", "--vpc", vpc]);
     assert.match(dup, /NamespaceAlreadyExists/);
 
     const svc = await aws(["create-service", "--name", "api", "--namespace-id", nsId, "--dns-config", "RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=A,TTL=15}]"]);

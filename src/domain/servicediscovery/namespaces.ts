@@ -2,6 +2,8 @@
 // ListNamespaces, DeleteNamespace. Creating and deleting are operations (operations.ts).
 import type { Scope } from "../../model/index.js";
 import { commit, guardOf, put, type Deps } from "../deps.js";
+import { ensureDefaultVpc } from "../ec2/default-vpc.js";
+import { ec2Keys } from "../ec2/records.js";
 import { paginate } from "../pagination.js";
 import { newOperation } from "./operations.js";
 import {
@@ -27,11 +29,14 @@ interface CreateInput {
 /** A DNS namespace name: dot-separated labels of letters, digits and hyphens (Route 53's rule). */
 const DNS_NAME = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
 
-export function createPrivateDnsNamespace(deps: Deps, scope: Scope, input: CreateInput) {
+export async function createPrivateDnsNamespace(deps: Deps, scope: Scope, input: CreateInput) {
   if (!DNS_NAME.test(input.Name)) {
     throw invalidInput(`Name '${input.Name.slice(0, 260)}' is not a valid DNS name: labels of letters, digits and hyphens, separated by dots.`);
   }
-  if (!/^vpc-[0-9a-f]+$/.test(input.Vpc ?? "")) throw invalidInput(`Vpc '${(input.Vpc ?? "").slice(0, 100)}' is not a VPC ID (vpc-...).`);
+  // The VPC must be one of berth's (the region's default VPC exists from the first EC2 call on).
+  await ensureDefaultVpc(deps, scope);
+  const vpc = input.Vpc ?? "";
+  if (!deps.cache.get(ec2Keys.vpc(scope, vpc))) throw invalidInput(`Vpc '${vpc.slice(0, 100)}' does not exist in ${scope.region}.`);
   return createNamespace(deps, scope, "DNS_PRIVATE", input);
 }
 
