@@ -75,6 +75,7 @@ export class LoadBalancerNode {
         this.checkers.set(tg.TargetGroupArn, c);
       }
       c.update(tg, used.has(tg.TargetGroupArn));
+      c.start();
     }
     for (const [arn, c] of this.checkers) {
       if (!spec.TargetGroups.some((tg) => tg.TargetGroupArn === arn)) {

@@ -49,6 +49,10 @@ export class HealthChecker {
       if (!inUse && e.health.State !== "draining") e.health = notInUse(e.health);
       else if (inUse && e.health.State === "unused") e.health = registered();
     }
+  }
+
+  /** Checks every interval from now on, the first one at once. */
+  start(): void {
     if (!this.timer && !this.stopped) this.schedule(0);
   }
 
