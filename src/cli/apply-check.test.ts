@@ -77,22 +77,44 @@ describe("serviceProblems", () => {
 });
 
 describe("runnableLocally", () => {
-  it("runs a translated awsvpc workload in bridge mode, says why, and leaves other modes alone", () => {
+  const tds = [
+    { family: "web", networkMode: "awsvpc" as const, containerDefinitions: [{ name: "c", image: "x", portMappings: [{ containerPort: 80 }] }] },
+    { family: "agent", networkMode: "host" as const, containerDefinitions: [{ name: "c", image: "x" }] },
+  ];
+
+  it("gives an awsvpc service without subnets the default VPC's, keeps named ones, and leaves other modes alone", () => {
     const r = runnableLocally(
+      tds,
       [
-        { family: "web", networkMode: "awsvpc", containerDefinitions: [{ name: "c", image: "x", portMappings: [{ containerPort: 80 }] }] },
-        { family: "agent", networkMode: "host", containerDefinitions: [{ name: "c", image: "x" }] },
+        { serviceName: "web", taskDefinition: "web" },
+        { serviceName: "web2", taskDefinition: "web", networkConfiguration: { awsvpcConfiguration: { subnets: ["mine"] } } },
+        { serviceName: "agent", taskDefinition: "agent" },
       ],
+      ["subnet-a", "subnet-b"],
+    );
+    assert.deepEqual(r.taskDefinitions, tds);
+    assert.deepEqual(r.services, [
+      { serviceName: "web", taskDefinition: "web", networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"] } } },
+      { serviceName: "web2", taskDefinition: "web", networkConfiguration: { awsvpcConfiguration: { subnets: ["mine"] } } },
+      { serviceName: "agent", taskDefinition: "agent" },
+    ]);
+    assert.deepEqual(r.notes, ["service/web: awsvpc with the default VPC's subnets (subnet-a, subnet-b), as no subnets were named"]);
+  });
+
+  it("without default subnets, runs a translated awsvpc workload in bridge mode and says why", () => {
+    const r = runnableLocally(
+      tds,
       [
         { serviceName: "web", taskDefinition: "web", networkConfiguration: { awsvpcConfiguration: { subnets: ["s"] } } },
         { serviceName: "agent", taskDefinition: "agent" },
       ],
+      [],
     );
     assert.deepEqual(r.taskDefinitions.map((t) => t.networkMode), ["bridge", "host"]);
     assert.deepEqual(r.taskDefinitions[0]!.containerDefinitions, [{ name: "c", image: "x", portMappings: [{ containerPort: 80 }] }]);
     assert.deepEqual(r.services, [{ serviceName: "web", taskDefinition: "web" }, { serviceName: "agent", taskDefinition: "agent" }]);
     assert.deepEqual(r.notes, [
-      "taskdef/web: networkMode awsvpc → bridge, because berth's agent cannot give a task its own network interface yet; 'berth translate' shows the awsvpc form",
+      "taskdef/web: networkMode awsvpc → bridge, because the server has no default VPC to give its tasks addresses in; 'berth translate' shows the awsvpc form",
     ]);
   });
 });

@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { checkDocuments } from "./apply-check.js";
 import { readDocuments, type ApplyDocument, type EcsDocuments } from "./apply-documents.js";
 import { runnableLocally } from "./apply-network.js";
+import { defaultSubnets } from "./default-subnets.js";
 import { planServiceUpdate, taskDefinitionDigest } from "./apply-diff.js";
 import { contextOf, styleOf, withGlobalFlags, type CliContext } from "./context.js";
 import { CliError, usageError } from "./errors.js";
@@ -36,7 +37,11 @@ interface ApplyFlags {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The documents as ECS inputs, Kubernetes manifests translated (their report on stderr). */
-export async function toEcsDocuments(docs: readonly ApplyDocument[], ctx: { cluster: string; region: string }, report: (line: string) => void): Promise<EcsDocuments> {
+export async function toEcsDocuments(
+  docs: readonly ApplyDocument[],
+  ctx: { cluster: string; region: string; defaultSubnets: () => Promise<string[]> },
+  report: (line: string) => void,
+): Promise<EcsDocuments> {
   const out: EcsDocuments = { clusters: [], taskDefinitions: [], services: [] };
   const manifests = docs.flatMap((d) => (d.kind === "k8s" ? [d.manifest] : []));
   if (manifests.length) {
@@ -51,7 +56,8 @@ export async function toEcsDocuments(docs: readonly ApplyDocument[], ctx: { clus
     );
     for (const e of unmapped) report(`  not translated: ${e.path}: ${e.reason}`);
     for (const lb of t.loadBalancers) report(`  ${lb.source}: load balancer wiring noted, not applied (berth has no load balancers yet)`);
-    const runnable = runnableLocally(t.taskDefinitions, t.services);
+    const needsSubnets = t.taskDefinitions.some((td) => td.networkMode === "awsvpc");
+    const runnable = runnableLocally(t.taskDefinitions, t.services, needsSubnets ? await ctx.defaultSubnets() : []);
     for (const note of runnable.notes) report(`  ${note}`);
     out.taskDefinitions.push(...runnable.taskDefinitions);
     out.services.push(...runnable.services);
@@ -140,7 +146,12 @@ Examples:
     const style = styleOf(cmd);
     const docs = readDocuments(flags.filename, !!flags.recursive, () => readFileSync(0, "utf8"));
     if (docs.length === 0) throw usageError(`-f ${flags.filename.join(", ")}: no documents in it`);
-    const ecs = await toEcsDocuments(docs, { cluster: ctx.cluster, region: ctx.connection.region }, (l) => process.stderr.write(`${l}\n`));
+    const ecs = await toEcsDocuments(
+      docs,
+      // A server without EC2 (an older berth) has no default VPC: apply falls back to bridge mode.
+      { cluster: ctx.cluster, region: ctx.connection.region, defaultSubnets: () => defaultSubnets(ctx).catch(() => []) },
+      (l) => process.stderr.write(`${l}\n`),
+    );
     const dry = !!flags.dryRun;
     // All or nothing: every problem of the files is found before the first write.
     const problems = await checkDocuments(ctx, ecs);

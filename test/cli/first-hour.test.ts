@@ -81,16 +81,16 @@ describe("berth CLI: a newcomer's first hour", { timeout: 240_000 }, () => {
     assert.ok(!clusters.some((c) => c.endsWith("/lab")), clusters.join(" "));
   });
 
-  it("a plain Kubernetes Deployment applies in bridge mode and runs; translate keeps awsvpc", async () => {
+  it("a plain Kubernetes Deployment applies as awsvpc in the default VPC's subnets and runs", async () => {
     const k8s = writeFiles(join(dir, "k8s"), { "plain.yaml": PLAIN_DEPLOYMENT });
     const applied = await run("apply", "-f", k8s);
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(applied.stdout, "taskdef/plain:1 registered\nservice/plain created\n");
-    assert.match(applied.stderr, /taskdef\/plain: networkMode awsvpc → bridge, because berth's agent cannot give a task its own network interface yet/);
+    assert.match(applied.stderr, /service\/plain: awsvpc with the default VPC's subnets \(subnet-[0-9a-f]+(, subnet-[0-9a-f]+)*\), as no subnets were named/);
     const status = await run("rollout", "status", "plain", "--timeout", "90s");
     assert.equal(status.code, 0, status.stdout + status.stderr);
     const td = JSON.parse((await run("describe", "taskdef", "plain", "-o", "json")).stdout);
-    assert.equal(td.taskDefinition.networkMode, "bridge");
+    assert.equal(td.taskDefinition.networkMode, "awsvpc");
     const translated = JSON.parse((await run("translate", "-f", k8s)).stdout);
     assert.equal(translated.taskDefinitions[0].networkMode, "awsvpc");
   });
