@@ -69,7 +69,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     });
   });
   const port = listening.udp!.port;
-  logger.info({ host: options.host, port }, "DNS server for Cloud Map namespaces listening");
+  logger.debug({ host: options.host, port }, "DNS server for Cloud Map namespaces listening");
   return {
     host: options.host,
     port,
