@@ -42,8 +42,15 @@ export async function mustRun(argv: readonly string[], input?: string): Promise<
   return r.stdout;
 }
 
-/** `ip -json …` parsed; ip prints nothing at all (not `[]`) for some empty lists. */
-export async function ipJson<T>(args: readonly string[]): Promise<T[]> {
-  const out = await mustRun(["ip", "-json", ...args]);
-  return out.trim() ? (JSON.parse(out) as T[]) : [];
+/**
+ * Several `ip -json` commands in one process: ip prints one JSON array per command, each on its
+ * own line (JSON escapes newlines inside strings). Only for commands that always print an array
+ * (`addr show`, `route show`), so the lines match the commands one to one.
+ */
+export async function ipJsonBatch(commands: readonly string[], namespace?: string): Promise<unknown[][]> {
+  const argv = ["ip", "-json", ...(namespace ? ["-n", namespace] : []), "-batch", "-"];
+  const out = await mustRun(argv, commands.map((c) => `${c}\n`).join(""));
+  const lines = out.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length !== commands.length) throw new CommandError(argv, 0, `expected ${commands.length} JSON arrays, got ${lines.length}: ${out.slice(0, 200)}`);
+  return lines.map((l) => JSON.parse(l) as unknown[]);
 }

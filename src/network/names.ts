@@ -45,6 +45,9 @@ export function resolvConfPath(namespace: string): string {
   return `/etc/netns/${namespace}/resolv.conf`;
 }
 
+/** Where `ip netns add` puts a namespace's file (iproute2's NETNS_RUN_DIR); `ip netns list` lists it. */
+export const NAMESPACE_RUN_DIR = "/var/run/netns";
+
 export function namespacePath(namespace: string): string {
-  return `/var/run/netns/${namespace}`;
+  return `${NAMESPACE_RUN_DIR}/${namespace}`;
 }

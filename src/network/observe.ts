@@ -1,10 +1,12 @@
 // Observe: what exists of berth's networking on the host and inside one task namespace, read
-// with `ip -json`, iptables-save and /proc, as the data plan.ts decides on.
+// with `ip -json`, iptables-save, /var/run/netns and /proc, as the data plan.ts decides on. The
+// host's view costs two processes (one `ip -json -batch` for links and routes, iptables-save):
+// each process is several ms on a loaded host, and the view is taken for every set-up.
 import { readdir, readFile } from "node:fs/promises";
 import { INGRESS_MARK_PREFIX } from "./ingress-rules.js";
 import { forwardRulesPresent } from "./host-rules.js";
-import { ipJson, mustRun, runCommand } from "./command.js";
-import { BRIDGE_PREFIX, HOST_VETH_PREFIX, NAMESPACE_PREFIX, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
+import { ipJsonBatch, mustRun, runCommand } from "./command.js";
+import { BRIDGE_PREFIX, HOST_VETH_PREFIX, NAMESPACE_PREFIX, NAMESPACE_RUN_DIR, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
 import type { HostObservation, LinkState, NamespaceObservation } from "./observation.js";
 
 interface IpAddr {
@@ -34,10 +36,10 @@ async function readOr(path: string, fallback: string | undefined): Promise<strin
 }
 
 export async function observeHost(): Promise<HostObservation> {
-  const [addrs, namespaces, routes, filter, configDirs] = await Promise.all([
-    ipJson<IpAddr>(["addr", "show"]),
-    ipJson<{ name: string }>(["netns", "list"]),
-    ipJson<{ type?: string; dst: string }>(["route", "show", "table", "main", "proto", String(ROUTE_PROTOCOL)]),
+  const [[addrs, routes], namespaces, filter, configDirs] = await Promise.all([
+    ipJsonBatch(["addr show", `route show table main proto ${ROUTE_PROTOCOL}`]) as Promise<[IpAddr[], { type?: string; dst: string }[]]>,
+    // What `ip netns list` prints: the names under its run directory, read without a process.
+    readdir(NAMESPACE_RUN_DIR).catch(() => [] as string[]),
     mustRun(["iptables-save", "-t", "filter"]),
     readdir("/etc/netns").catch(() => [] as string[]),
   ]);
@@ -49,7 +51,7 @@ export async function observeHost(): Promise<HostObservation> {
     links.push(l);
   }
   return {
-    namespaces: namespaces.map((n) => n.name),
+    namespaces,
     links,
     unreachable: routes.filter((r) => r.type === "unreachable").map((r) => (r.dst.includes("/") ? r.dst : `${r.dst}/32`)),
     forwarding: forwardRulesPresent(filter),
@@ -58,9 +60,8 @@ export async function observeHost(): Promise<HostObservation> {
 }
 
 export async function observeNamespace(namespace: string): Promise<NamespaceObservation> {
-  const [addrs, routes, filter, resolv] = await Promise.all([
-    ipJson<IpAddr>(["-n", namespace, "addr", "show"]),
-    ipJson<{ dst: string; gateway?: string }>(["-n", namespace, "route", "show", "default"]),
+  const [[addrs, routes], filter, resolv] = await Promise.all([
+    ipJsonBatch(["addr show", "route show default"], namespace) as Promise<[IpAddr[], { dst: string; gateway?: string }[]]>,
     runCommand(["ip", "netns", "exec", namespace, "iptables-save", "-t", "filter"]),
     readOr(resolvConfPath(namespace), undefined),
   ]);
