@@ -178,6 +178,21 @@ describe("load balancer data plane", () => {
     assert.equal(a.hits, 1);
   });
 
+  it("counts a request the client gave up on as finished, so its draining target can leave", async () => {
+    const { request } = await import("node:http");
+    const [a, b] = [await backend("a"), await backend("b")];
+    const spec = (targets: Backend[]) => (p: number) => aLoadBalancer([aListener(p, [forward(["tg"])])], [group("tg", targets, { DeregistrationDelaySeconds: 600 })]);
+    const lb = await node(spec([a, b]));
+    await healthy(lb, "tg", [a, b]);
+    const req = request({ host: "127.0.0.1", port, path: "/?sleep=60000", agent: false });
+    req.on("error", () => {});
+    req.end();
+    await until("the slow request reached a", () => a.hits === 1);
+    req.destroy();
+    await lb.apply(spec([b])(port));
+    await until("a has left", () => stateOf(lb, "tg", a) === undefined);
+  });
+
   it("swaps the table under load without failing a request", async () => {
     const pool = [await backend("s1"), await backend("s2"), await backend("s3")];
     const specs = [

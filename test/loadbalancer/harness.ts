@@ -17,6 +17,7 @@ export interface Backend {
 }
 
 export async function startBackend(name: string): Promise<Backend> {
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     if (url.pathname === "/health") {
@@ -31,7 +32,10 @@ export async function startBackend(name: string): Promise<Backend> {
     b.lastHeaders = req.headers;
     const ms = Number(url.searchParams.get("sleep") ?? 0);
     const reply = (): void => void res.writeHead(200, { "content-type": "text/plain" }).end(name);
-    if (ms > 0) setTimeout(reply, ms);
+    if (ms > 0) {
+      const t = setTimeout(() => (timers.delete(t), reply()), ms);
+      timers.add(t);
+    }
     else reply();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -42,6 +46,7 @@ export async function startBackend(name: string): Promise<Backend> {
     healthStatus: 200,
     kill: () =>
       new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
         server.close(() => resolve());
         server.closeAllConnections();
       }),
