@@ -68,6 +68,12 @@ async function wrk(name: string, port: number, clients: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
+  for (const [tool, arg] of [["wrk", "--version"], ["nginx", "-v"]] as const) {
+    if (spawnSync(tool, [arg]).error) {
+      process.stderr.write(`bench/loadbalancer.ts needs ${tool}: apt-get install -y wrk nginx (Debian's packages; nginx is run from a temp dir, never as a service)\n`);
+      process.exit(2);
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), "berth-lb-bench-"));
   const children: ChildProcess[] = [];
   const lb = new LoadBalancerNode();

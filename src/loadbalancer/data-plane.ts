@@ -81,6 +81,7 @@ export class LoadBalancerNode {
       if (!spec.TargetGroups.some((tg) => tg.TargetGroupArn === arn)) {
         c.stop();
         this.checkers.delete(arn);
+        for (const key of c.states().keys()) this.forgetUnused(key);
       }
     }
     this.rebuild();
@@ -115,8 +116,7 @@ export class LoadBalancerNode {
   private sweep(): void {
     const gone: string[] = [];
     for (const c of this.checkers.values()) gone.push(...c.sweep((k) => this.traffic.outstanding(k)));
-    // The same address and port may still be registered in another target group.
-    for (const key of gone) if (![...this.checkers.values()].some((c) => c.states().has(key))) this.traffic.forget(key);
+    for (const key of gone) this.forgetUnused(key);
     if (gone.length > 0) this.healthChanged();
     this.anyDraining = [...this.checkers.values()].some((c) => c.draining());
     if (this.anyDraining && !this.sweeper) {
@@ -125,6 +125,11 @@ export class LoadBalancerNode {
         this.sweep();
       }, SWEEP_MS);
     }
+  }
+
+  /** Closes a target's pooled connections unless another target group still has it. */
+  private forgetUnused(key: string): void {
+    if (![...this.checkers.values()].some((c) => c.states().has(key))) this.traffic.forget(key);
   }
 
   /** DescribeTargetHealth's answer for one target group. */
