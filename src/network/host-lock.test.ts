@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { acquireHostLock } from "./host-lock.js";
+import { acquireHostLock, HostLock } from "./host-lock.js";
 
 const noFlock = spawnSync("flock", ["--version"]).status === 0 ? undefined : "flock (util-linux) is not installed";
 
@@ -45,6 +45,35 @@ describe("acquireHostLock", { skip: noFlock }, () => {
       const release = await acquireHostLock(file);
       await release();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("one HostLock serves its takers one at a time, from one shell, and lets go when closed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-lock-"));
+    const file = join(dir, "lock");
+    const lock = new HostLock(file);
+    try {
+      const order: string[] = [];
+      const releaseFirst = await lock.acquire();
+      const second = lock.acquire().then((release) => {
+        order.push("second");
+        return release;
+      });
+      assert.notEqual(spawnSync("flock", ["-n", file, "true"]).status, 0, "held by the first taker");
+      order.push("first released");
+      await releaseFirst();
+      const releaseSecond = await second;
+      assert.deepEqual(order, ["first released", "second"]);
+      assert.notEqual(spawnSync("flock", ["-n", file, "true"]).status, 0, "held by the second taker");
+      await releaseSecond();
+      assert.equal(spawnSync("flock", ["-n", file, "true"]).status, 0, "free between takers");
+      const releaseThird = await lock.acquire();
+      await lock.close();
+      assert.equal(spawnSync("flock", ["-n", file, "true"]).status, 0, "closing the shell lets go");
+      await releaseThird().catch(() => undefined);
+    } finally {
+      await lock.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

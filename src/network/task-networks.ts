@@ -7,7 +7,7 @@ import { access, constants } from "node:fs/promises";
 import type { AssignedEni } from "../model/index.js";
 import { runCommand } from "./command.js";
 import { executeSteps } from "./execute.js";
-import { acquireHostLock } from "./host-lock.js";
+import { HostLock } from "./host-lock.js";
 import { namespaceName, namespacePath, resolvConfPath } from "./names.js";
 import { observeHost, observeNamespace } from "./observe.js";
 import { type NetworkStep, planCollect, planSetup, taskIdsOf } from "./plan.js";
@@ -29,10 +29,11 @@ export interface TaskNetwork {
 
 export class TaskNetworks {
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #lock = new HostLock();
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     const locked = async () => {
-      const release = await acquireHostLock();
+      const release = await this.#lock.acquire();
       try {
         return await fn();
       } finally {
