@@ -29,6 +29,7 @@ import {
 import { resolveNetworkConfiguration } from "./network-configuration.js";
 import type { TaskRecord } from "./task-records.js";
 import { checkServiceRegistries } from "./service-registries.js";
+import { checkLoadBalancers } from "./service-load-balancers.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
 
@@ -112,6 +113,7 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   resolveNetworkConfiguration(deps, scope, td, input.networkConfiguration as never, isFargateTarget(target));
   checkPlacement(input, td.placementConstraints ?? []);
   checkServiceRegistries(deps, scope, input.serviceRegistries, td);
+  checkLoadBalancers(deps, scope, input.loadBalancers, td);
   const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, strategy);
   const tags = validateTags(input.tags);
   const key = keys.service(scope, cluster.clusterName, name);
@@ -180,6 +182,8 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       : undefined;
   checkPlacement(input, td?.placementConstraints ?? []);
   if (input.serviceRegistries) checkServiceRegistries(deps, scope, input.serviceRegistries, td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
+  // New load balancers, or a new revision that the current ones must still fit (its containers and ports).
+  if (input.loadBalancers || td) checkLoadBalancers(deps, scope, input.loadBalancers ?? (found.loadBalancers as never), td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
   const key = keys.service(scope, cluster.clusterName, found.serviceName);
   const rec = await commit(deps, () => {
     const current = deps.cache.get<ServiceRecord>(key)!;
