@@ -38,6 +38,7 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
   { path: "explain", position: 1, words: "@services", after: ["service", "svc"] },
   { path: "scale", position: 0, words: "@services" },
   { path: "deploy", position: 0, words: "@services" },
+  { path: "expose", position: 0, words: "@services" },
   { path: "rollout status", position: 0, words: "@services" },
   { path: "rollout undo", position: 0, words: "@services" },
   { path: "stop", position: 0, words: "@tasks" },

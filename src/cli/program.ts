@@ -9,6 +9,7 @@ import { deleteCommand } from "./delete-command.js";
 import { describeCommand } from "./describe-command.js";
 import { eventsCommand } from "./events-command.js";
 import { explainCommand } from "./explain-command.js";
+import { exposeCommand } from "./expose-command.js";
 import { getCommand } from "./get-command.js";
 import { logsCommand } from "./logs-command.js";
 import { rolloutCommand } from "./rollout-command.js";
@@ -32,6 +33,7 @@ export const CLIENT_COMMANDS = [
   "stop",
   "scale",
   "deploy",
+  "expose",
   "rollout",
   "delete",
   "translate",
@@ -51,6 +53,7 @@ export function clientCommands(): Command[] {
     stopCommand(),
     scaleCommand(),
     deployCommand(),
+    exposeCommand(),
     rolloutCommand(),
     deleteCommand(),
     translateCommand(),
