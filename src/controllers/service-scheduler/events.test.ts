@@ -25,17 +25,19 @@ describe("serviceEvents: ECS's texts", () => {
     ],
     [serviceEvents.stoppedTasks("web", [TASK]), `(service web) has stopped 1 running tasks: (task ${TASK}).`],
     [serviceEvents.drainingConnections("web", 3), "(service web) has begun draining connections on 3 tasks."],
+    [serviceEvents.registeredTargets("web", 2, "tg-arn"), "(service web) registered 2 targets in (target-group tg-arn)"],
+    [serviceEvents.deregisteredTargets("web", 1, "tg-arn"), "(service web) deregistered 1 targets in (target-group tg-arn)"],
     [serviceEvents.deploymentCompleted("web", DEP), `(service web) (deployment ${DEP}) deployment completed.`],
     [serviceEvents.deploymentFailed("web", DEP), `(service web) (deployment ${DEP}) deployment failed: tasks failed to start.`],
     [serviceEvents.rollingBack("web", DEP), `(service web) rolling back to deployment ${DEP}.`],
     [serviceEvents.failedContainerHealthChecks("web", TASK), `(service web) (task ${TASK}) failed container health checks.`],
     [
       serviceEvents.unhealthyInTargetGroup("web", TASK, 8080, "tg-arn", "Health checks failed with these codes: [503]", "i-0abc"),
-      `(service web) (task ${TASK}) (instance i-0abc) (port 8080) is unhealthy in (target-group tg-arn) due to (reason Health checks failed with these codes: [503])`,
+      `(service web) (task ${TASK}) (instance i-0abc) (port 8080) is unhealthy in (target-group tg-arn) due to (reason Health checks failed with these codes: [503]).`,
     ],
     [
       serviceEvents.unhealthyInTargetGroup("web", TASK, 80, "tg-arn", "Request timed out"),
-      `(service web) (task ${TASK}) (port 80) is unhealthy in (target-group tg-arn) due to (reason Request timed out)`,
+      `(service web) (task ${TASK}) (port 80) is unhealthy in (target-group tg-arn) due to (reason Request timed out).`,
     ],
     [serviceEvents.unableToPlace("web"), "(service web) was unable to place a task because no container instance met all of its requirements."],
     [

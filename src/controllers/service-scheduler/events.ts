@@ -32,6 +32,12 @@ export const serviceEvents = {
   drainingConnections: (serviceName: string, count: number): string =>
     `${svc(serviceName)} has begun draining connections on ${count} tasks.`,
 
+  registeredTargets: (serviceName: string, count: number, targetGroupArn: string): string =>
+    `${svc(serviceName)} registered ${count} targets in (target-group ${targetGroupArn})`,
+
+  deregisteredTargets: (serviceName: string, count: number, targetGroupArn: string): string =>
+    `${svc(serviceName)} deregistered ${count} targets in (target-group ${targetGroupArn})`,
+
   deploymentCompleted: (serviceName: string, deploymentId: string): string =>
     `${svc(serviceName)} (deployment ${deploymentId}) deployment completed.`,
 
@@ -54,7 +60,7 @@ export const serviceEvents = {
     instanceId?: string,
   ): string =>
     `${svc(serviceName)} (task ${taskId}) ${instanceId ? `(instance ${instanceId}) ` : ""}(port ${port}) ` +
-    `is unhealthy in (target-group ${targetGroup}) due to (reason ${reason})`,
+    `is unhealthy in (target-group ${targetGroup}) due to (reason ${reason}).`,
 
   /**
    * `closest` names the container instance that passed the most checks and what it lacked, e.g.
