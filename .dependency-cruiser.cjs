@@ -4,8 +4,9 @@
 const layers = {
   cli: ["api", "domain", "controllers", "placement", "store", "model", "agent", "runtime", "network", "k8s", "client"],
   api: ["domain", "controllers", "placement", "store", "model"],
-  domain: ["controllers", "placement", "store", "model"],
-  controllers: ["placement", "store", "model"],
+  domain: ["controllers", "placement", "store", "model", "loadbalancer"],
+  // the load balancer controller decides the data plane's specs in its shapes
+  controllers: ["placement", "store", "model", "loadbalancer"],
   placement: ["model"],
   store: ["model"],
   model: [],

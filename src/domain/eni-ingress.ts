@@ -9,6 +9,7 @@ import type { AssignedIngressRule } from "../model/index.js";
 import { commit, put, type Deps } from "./deps.js";
 import { ec2Keys, type NetworkInterfaceRecord, type SecurityGroupRecord } from "./ec2/records.js";
 import { kindOf, ROOT } from "./keys.js";
+import { observeLoadBalancerSources } from "./load-balancer-sources.js";
 import { ingressOf } from "./task-enis.js";
 import type { TaskRecord } from "./task-records.js";
 
@@ -17,6 +18,8 @@ export interface IngressObservation {
   groups: readonly SecurityGroupRecord[];
   /** The task holding each ENI, by task ARN (absent: gone already). */
   tasks: ReadonlyMap<string, TaskRecord>;
+  /** Addresses load balancers reach tasks from, by the load balancers' security groups (load-balancer-sources.ts). */
+  loadBalancerSources?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface IngressUpdate {
@@ -27,7 +30,10 @@ export interface IngressUpdate {
 /** The tasks whose ingress is not what their groups say now. Pure. */
 export function decideIngress(o: IngressObservation): IngressUpdate[] {
   const byId = new Map(o.groups.map((g) => [g.GroupId, g]));
-  const members = (groupId: string) => o.enis.filter((e) => e.Groups.some((g) => g.GroupId === groupId)).map((e) => e.PrivateIpAddress);
+  const members = (groupId: string) => [
+    ...o.enis.filter((e) => e.Groups.some((g) => g.GroupId === groupId)).map((e) => e.PrivateIpAddress),
+    ...(o.loadBalancerSources?.get(groupId) ?? []),
+  ];
   const out: IngressUpdate[] = [];
   for (const eni of o.enis) {
     const task = o.tasks.get(eni.taskArn);
@@ -55,7 +61,7 @@ function observe(deps: Deps, scopePrefix: string): IngressObservation {
     const t = deps.cache.get<TaskRecord>(taskKeyOf(e.taskArn));
     if (t) tasks.set(e.taskArn, t);
   }
-  return { enis, groups: deps.cache.list<SecurityGroupRecord>(ec2Keys.securityGroups(scope)), tasks };
+  return { enis, groups: deps.cache.list<SecurityGroupRecord>(ec2Keys.securityGroups(scope)), tasks, loadBalancerSources: observeLoadBalancerSources(deps, scope) };
 }
 
 async function apply(deps: Deps, update: IngressUpdate): Promise<void> {
@@ -90,7 +96,8 @@ export function startIngressSync(deps: Deps, logger: Logger): { stop(): void } {
   };
   const subscription = deps.cache.subscribe((change) => {
     const kind = kindOf(change.key);
-    if (kind !== "security-groups" && kind !== "network-interfaces") return;
+    // A load balancer made or deleted adds or removes the addresses its security groups admit.
+    if (kind !== "security-groups" && kind !== "network-interfaces" && kind !== "elb-load-balancers") return;
     // /berth/<account>/<region>/...: one pass per scope, after the writes of this transaction.
     pending.add(change.key.split("/").slice(0, 4).join("/"));
     queueMicrotask(() => void pass());

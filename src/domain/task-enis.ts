@@ -18,6 +18,7 @@ import type { Op } from "../store/index.js";
 import { guardOf, put, type Deps, type Guard } from "./deps.js";
 import { ec2Id, ec2Keys, type NetworkInterfaceRecord, type SecurityGroupRecord, type SubnetRecord } from "./ec2/records.js";
 import type { ResolvedNetwork } from "./network-configuration.js";
+import { observeLoadBalancerSources } from "./load-balancer-sources.js";
 import type { ContainerInstanceRecord } from "./records.js";
 import type { TaskRecord } from "./task-records.js";
 
@@ -131,8 +132,10 @@ export class EniBatch {
     const stored = this.deps.cache.list<NetworkInterfaceRecord>(ec2Keys.networkInterfaces(this.scope));
     const mine = new Set(this.network.securityGroups.map((g) => g.GroupId));
     const batch = [...this.taken.values()].flat();
+    const balancers = observeLoadBalancerSources(this.deps, this.scope);
     return (groupId) => {
       const members = stored.filter((e) => e.Groups.some((g) => g.GroupId === groupId)).map((e) => e.PrivateIpAddress);
+      members.push(...(balancers.get(groupId) ?? []));
       if (mine.has(groupId)) members.push(...batch, self);
       return [...new Set(members)];
     };

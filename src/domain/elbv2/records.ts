@@ -16,7 +16,7 @@
 //     draining with no registration", and "drained" is "no health record".
 import { randomBytes } from "node:crypto";
 import type { Scope } from "../../model/index.js";
-import type { Action, RuleCondition, TargetHealthState } from "../../loadbalancer/spec.js";
+import type { Action, RuleCondition, TargetHealthState } from "../../loadbalancer/index.js";
 import { scopePrefix } from "../keys.js";
 
 export interface ElbTag {
