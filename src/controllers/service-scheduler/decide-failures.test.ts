@@ -162,7 +162,32 @@ describe("decide: failed and unhealthy tasks", () => {
     assert.deepEqual(all(d, "stop").map((s) => s.reason), [
       "Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc)",
     ]);
-    assert.ok(messages(d).includes("(service web) has begun draining connections on 1 tasks."));
+    // ECS names the target and ELB's reason before it stops the task; the drain is the target
+    // registration controller's to announce, when it deregisters.
+    assert.ok(
+      messages(d).includes(
+        "(service web) (task u1) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc) " +
+          "due to (reason Health checks failed with these codes: [500]).",
+      ),
+    );
+    assert.ok(!messages(d).some((m) => m.includes("draining")));
+    // The decision log carries the load balancer's view: targets per state in each group.
+    assert.deepEqual(d.inputs.targetGroups, [{ targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc", targets: { healthy: 2, unhealthy: 1 } }]);
+  });
+
+  it("does not stop a task whose target is unhealthy within the grace period, nor count it healthy", () => {
+    const tasks = [...someTasks(2, "t", { deployment: P, lb: "HEALTHY" }), aTask({ id: "u1", deployment: P, lb: "UNHEALTHY", startedAgo: 20 })];
+    const d = decide(observe(steady({ loadBalanced: true, grace: 60 }), [primary()], tasks), NOW);
+    assert.deepEqual(all(d, "stop"), []);
+    assert.equal(d.inputs.deployments[0]!.starting, 1);
+    assert.equal(d.requeueAfterMs, 40 * SECOND);
+  });
+
+  it("counts a load-balanced task healthy only when its target is healthy", () => {
+    const tasks = [...someTasks(2, "t", { deployment: P, lb: "HEALTHY" }), aTask({ id: "i1", deployment: P, lb: "UNKNOWN", startedAgo: 600 })];
+    const d = decide(observe(steady({ loadBalanced: true }), [primary()], tasks), NOW);
+    assert.equal(d.bounds.healthy, 2);
+    assert.equal(d.steady, false);
   });
 
   it("counts a task without health checks as healthy 40 s after RUNNING", () => {

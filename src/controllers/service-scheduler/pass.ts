@@ -6,6 +6,7 @@ import { evaluateBreaker, type BreakerState } from "./circuit-breaker.js";
 import { classifyTasks, type LiveTask, type TaskBuckets } from "./classify.js";
 import { isRepeatSuppressed, EVENT_REPEAT_INTERVAL_MS, rolloutReasons, serviceEvents, stopReasons, taskIdOf } from "./events.js";
 import { accountFailures, type FailureAccounting } from "./failures.js";
+import { loadBalancerView } from "./load-balancer-view.js";
 import { launchHeadroom, maximumTotalTasks, minimumHealthyTasks, stopBudget } from "./rollout-math.js";
 import { tallyByDeployment, tallyOf, type DeploymentTally } from "./tally.js";
 import {
@@ -239,6 +240,7 @@ export function inputsOf(ctx: PassContext, extra?: Partial<DecisionInputs>): Dec
     strategy: ctx.service.schedulingStrategy,
     deployments,
     orphanTasks: ctx.buckets.orphans,
+    ...(ctx.service.loadBalanced === true ? { targetGroups: loadBalancerView(ctx.obs.tasks) } : {}),
     ...(ctx.accounting.launchBackoffUntil !== undefined && ctx.accounting.launchBackoffUntil > ctx.now
       ? { launchBackoffUntil: ctx.accounting.launchBackoffUntil }
       : {}),
@@ -304,8 +306,13 @@ export function finishPass(ctx: PassContext, plan: Plan): Decision {
 
   // Health failures are announced before the tasks are stopped, as ECS does.
   for (const s of plan.stops) {
-    if (s.cause === "unhealthy" && s.reason === stopReasons.failedContainerHealthChecks) {
-      events.emit(serviceEvents.failedContainerHealthChecks(name, taskIdOf(s.live.task.taskArn)));
+    if (s.cause !== "unhealthy") continue;
+    const taskId = taskIdOf(s.live.task.taskArn);
+    const lb = s.live.task.loadBalancerHealth;
+    if (s.reason === stopReasons.failedContainerHealthChecks) events.emit(serviceEvents.failedContainerHealthChecks(name, taskId));
+    else if (lb?.unhealthyTarget && lb.unhealthyTargetGroupArn) {
+      const { port, description, instanceId } = lb.unhealthyTarget;
+      events.emit(serviceEvents.unhealthyInTargetGroup(name, taskId, port, lb.unhealthyTargetGroupArn, description, instanceId));
     }
   }
   // Launches go first: where there is room, replacements start before the tasks they replace stop.
@@ -321,9 +328,8 @@ export function finishPass(ctx: PassContext, plan: Plan): Decision {
     });
   }
   // "has started N tasks" and "has stopped N running tasks" are the executor's to say: only it
-  // knows the new tasks' ids and which stops actually landed.
-  const runningStops = plan.stops.filter((s) => s.live.task.lastStatus === "RUNNING").length;
-  if (service.loadBalanced === true && runningStops > 0) events.emit(serviceEvents.drainingConnections(name, runningStops));
+  // knows the new tasks' ids and which stops actually landed. "has begun draining connections"
+  // is the target registration controller's, when it deregisters (for any stop, StopTask's too).
   if (ctx.accounting.throttleStarted) events.emit(serviceEvents.unableToConsistentlyStart(name));
   // Said once per round that delays launches, and only while the delay is still to come (a pass
   // counting crashes late, after a restart, has nothing to announce).

@@ -131,7 +131,7 @@ export function aTask(o: TaskOptions): ObservedTask {
     lastStatus,
     desiredStatus: state === "stopping" || state === "stopped" ? "STOPPED" : "RUNNING",
     ...(o.health ? { healthStatus: o.health } : state === "unhealthy" ? { healthStatus: "UNHEALTHY" as const } : {}),
-    ...(o.lb ? { loadBalancerHealth: { status: o.lb, unhealthyTargetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc" } } : {}),
+    ...(o.lb ? { loadBalancerHealth: lbHealth(o.lb) } : {}),
     createdAt,
     ...(started && (running || state === "stopped") ? { startedAt } : {}),
     ...(state === "stopped" ? { stoppedAt: NOW - (o.stoppedAgo ?? 5) * SECOND } : {}),
@@ -181,3 +181,16 @@ export const stoppedIds = (d: Decision): string[] =>
 
 /** The event messages the decision emits, in order. */
 export const eventMessages = (d: Decision): string[] => actionsOf(d, "event").map((a) => a.message);
+
+const TEST_TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/abc";
+
+/** A task's view from its one target group, as the observation builds it from ELB's records. */
+function lbHealth(status: "HEALTHY" | "UNHEALTHY" | "UNKNOWN"): NonNullable<ObservedTask["loadBalancerHealth"]> {
+  const state = status === "HEALTHY" ? "healthy" : status === "UNHEALTHY" ? "unhealthy" : "initial";
+  return {
+    status,
+    unhealthyTargetGroupArn: TEST_TG,
+    ...(status === "UNHEALTHY" ? { unhealthyTarget: { port: 8080, description: "Health checks failed with these codes: [500]" } } : {}),
+    targets: [{ targetGroupArn: TEST_TG, state }],
+  };
+}

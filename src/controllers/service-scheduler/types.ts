@@ -172,6 +172,13 @@ export interface LoadBalancerHealth {
   readonly status: HealthStatus;
   /** The target group that failed, for the stoppedReason "Task failed ELB health checks in ...". */
   readonly unhealthyTargetGroupArn?: string;
+  /** That target's port, ELB's description and (instance targets) its instance id: ECS's event. */
+  readonly unhealthyTarget?: { readonly port: number; readonly description: string; readonly instanceId?: string };
+  /**
+   * Each target of the task as the load balancer sees it now: ELB's state, or "unregistered"
+   * before the task is registered. For the decision log.
+   */
+  readonly targets?: readonly { readonly targetGroupArn: string; readonly state: string }[];
 }
 
 export interface ObservedTask {
@@ -374,6 +381,14 @@ export interface DecisionInputs {
   /** DAEMON: instances that should run the daemon. */
   readonly eligibleInstances?: number;
   readonly launchBackoffUntil?: number;
+  /** A load-balanced service: each target group's targets of this service by ELB state (the load balancer's view). */
+  readonly targetGroups?: readonly TargetGroupInputs[];
+}
+
+export interface TargetGroupInputs {
+  readonly targetGroupArn: string;
+  /** ELB state (healthy, unhealthy, initial, draining, unused, unavailable) → how many targets. */
+  readonly targets: Readonly<Record<string, number>>;
 }
 
 export interface Decision {
