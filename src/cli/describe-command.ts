@@ -5,6 +5,7 @@ import { wholeNumber } from "./args.js";
 import { contextOf, styleOf, withGlobalFlags } from "./context.js";
 import { usageError } from "./errors.js";
 import { serviceView } from "./describe-service.js";
+import { serviceTargetHealth } from "./target-health.js";
 import { instanceView, taskDefinitionView, taskView } from "./describe-views.js";
 import { formatDocument, outputOption, writeLines } from "./output.js";
 import { getInstance, getService, getTask, getTaskDefinition, listTasks } from "./resources.js";
@@ -55,7 +56,8 @@ Examples:
       case "service": {
         const service = await getService(ctx.ecs, ctx.cluster, name);
         const tasks = await listTasks(ctx.ecs, ctx.cluster, { serviceName: service.serviceName!, desired: "ANY" });
-        return out({ service, tasks }, () => serviceView({ service, tasks, now, limit: flags.limit }, style));
+        const targetGroups = await serviceTargetHealth(ctx, service);
+        return out({ service, tasks, ...(targetGroups.length ? { targetGroups } : {}) }, () => serviceView({ service, tasks, now, limit: flags.limit, targetGroups }, style));
       }
       case "task": {
         const task = await getTask(ctx.ecs, ctx.cluster, name);

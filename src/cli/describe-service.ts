@@ -3,9 +3,11 @@
 // rollout state), then tasks — the running ones, and the stopped ones with their stop reasons
 // and exit codes (where a task died). Pure: data in, lines out.
 import type { Service, Task } from "@aws-sdk/client-ecs";
+import type { TargetHealthDescription } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { age, shortId, taskDefName } from "./format.js";
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
+import type { TargetGroupHealth } from "./target-health.js";
 
 export interface ServiceView {
   service: Service;
@@ -14,6 +16,8 @@ export interface ServiceView {
   now: number;
   /** How many events and stopped tasks to show. */
   limit: number;
+  /** Each of the service's target groups with its targets' health (absent: not read). */
+  targetGroups?: readonly TargetGroupHealth[];
 }
 
 /** Label/value lines with the values aligned. */
@@ -91,6 +95,8 @@ export function serviceView(v: ServiceView, s: Style): string[] {
   );
   for (const d of deployments) if (d.rolloutStateReason) lines.push(`  ${d.id}: ${d.rolloutStateReason}`);
 
+  lines.push(...loadBalancerLines(v, s));
+
   const running = v.tasks.filter((t) => t.desiredStatus !== "STOPPED" || t.lastStatus !== "STOPPED");
   const stopped = v.tasks
     .filter((t) => !running.includes(t))
@@ -127,5 +133,58 @@ export function serviceView(v: ServiceView, s: Style): string[] {
     "",
     s.dim(`Next: 'berth explain service ${svc.serviceName}' shows the scheduler's decisions; 'berth describe task ID' one task.`),
   );
+  return lines;
+}
+
+/** The task whose ENI address or instance a target is, by short id. */
+function taskOfTarget(tasks: readonly Task[], t: TargetHealthDescription): string {
+  const id = t.Target?.Id;
+  const hit = tasks.find(
+    (task) =>
+      task.lastStatus !== "STOPPED" &&
+      (task.attachments ?? []).some((a) => (a.details ?? []).some((d) => d.name === "privateIPv4Address" && d.value === id)),
+  );
+  return hit ? shortId(hit.taskArn) : "";
+}
+
+/** "3 healthy, 1 initial": the targets' states in ELB's order. */
+export function healthCounts(targets: readonly TargetHealthDescription[]): string {
+  const order = ["healthy", "initial", "unhealthy", "draining", "unused", "unavailable"];
+  const counts = new Map<string, number>();
+  for (const t of targets) counts.set(t.TargetHealth?.State ?? "unknown", (counts.get(t.TargetHealth?.State ?? "unknown") ?? 0) + 1);
+  const rank = (state: string) => (order.includes(state) ? order.indexOf(state) : order.length);
+  const states = [...counts.keys()].sort((a, b) => rank(a) - rank(b));
+  return states.map((st) => `${counts.get(st)} ${st}`).join(", ") || "no targets";
+}
+
+function loadBalancerLines(v: ServiceView, s: Style): string[] {
+  const groups = v.targetGroups ?? [];
+  if (groups.length === 0) return [];
+  const lines = ["", s.bold("Load balancers") + ` (${groups.length} target group${groups.length === 1 ? "" : "s"}):`];
+  for (const g of groups) {
+    const name = g.targetGroupArn.split(":").pop()?.split("/").slice(0, 2).join("/") ?? g.targetGroupArn;
+    const wiring = g.containerName ? ` ← ${g.containerName}:${g.containerPort ?? "?"}` : "";
+    if (g.error !== undefined) {
+      lines.push(`  ${name}${wiring}: cannot read its targets: ${g.error}`);
+      continue;
+    }
+    const targets = g.targets ?? [];
+    lines.push(`  ${name}${wiring}: ${healthCounts(targets)}`);
+    if (targets.length === 0) continue;
+    lines.push(
+      ...indent(
+        renderTable(
+          [
+            { header: "TARGET", value: (t: TargetHealthDescription) => `${t.Target?.Id ?? ""}:${t.Target?.Port ?? ""}` },
+            { header: "TASK", value: (t) => taskOfTarget(v.tasks, t) },
+            { header: "STATE", value: (t) => s.status(t.TargetHealth?.State ?? "") },
+            { header: "REASON", value: (t) => [t.TargetHealth?.Reason, t.TargetHealth?.Description].filter(Boolean).join(": ") },
+          ],
+          targets,
+        ),
+        "    ",
+      ),
+    );
+  }
   return lines;
 }

@@ -24,9 +24,9 @@ export interface Style {
   status(s: string): string;
 }
 
-const GOOD = new Set(["ACTIVE", "RUNNING", "COMPLETED", "HEALTHY", "PRIMARY", "SUCCESSFUL", "ROLLBACK_SUCCESSFUL", "connected", "registered", "created", "configured"]);
-const MOVING = new Set(["PENDING", "PROVISIONING", "ACTIVATING", "IN_PROGRESS", "DRAINING", "STOPPING", "DEACTIVATING", "DEPROVISIONING", "UNKNOWN", "REGISTERING", "ROLLBACK_IN_PROGRESS"]);
-const BAD = new Set(["FAILED", "STOPPED", "UNHEALTHY", "INACTIVE", "disconnected", "ROLLBACK_FAILED", "REGISTRATION_FAILED", "DEREGISTERING"]);
+const GOOD = new Set(["ACTIVE", "RUNNING", "COMPLETED", "HEALTHY", "PRIMARY", "SUCCESSFUL", "ROLLBACK_SUCCESSFUL", "connected", "registered", "created", "configured", "healthy"]);
+const MOVING = new Set(["PENDING", "PROVISIONING", "ACTIVATING", "IN_PROGRESS", "DRAINING", "STOPPING", "DEACTIVATING", "DEPROVISIONING", "UNKNOWN", "REGISTERING", "ROLLBACK_IN_PROGRESS", "initial", "draining"]);
+const BAD = new Set(["FAILED", "STOPPED", "UNHEALTHY", "INACTIVE", "disconnected", "ROLLBACK_FAILED", "REGISTRATION_FAILED", "DEREGISTERING", "unhealthy"]);
 
 export function colorWanted(flag: boolean | undefined, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (flag === false) return false;

@@ -79,6 +79,41 @@ describe("serviceView", () => {
   });
 });
 
+describe("serviceView's load balancers", () => {
+  it("shows each target group with its counts, and each target with its task, state and reason", () => {
+    const svc = service([{ id: "ecs-svc/1", status: "PRIMARY", rolloutState: "IN_PROGRESS", desiredCount: 2, runningCount: 2 }]);
+    const tg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-8080/0123456789abcdef";
+    const lines = serviceView(
+      {
+        service: svc,
+        tasks: [
+          { taskArn: "arn:x:task/default/aaa", desiredStatus: "RUNNING", lastStatus: "RUNNING", attachments: [{ details: [{ name: "privateIPv4Address", value: "10.0.0.5" }] }] },
+        ],
+        now,
+        limit: 10,
+        targetGroups: [
+          {
+            targetGroupArn: tg,
+            containerName: "web",
+            containerPort: 8080,
+            targets: [
+              { Target: { Id: "10.0.0.6", Port: 8080 }, TargetHealth: { State: "unhealthy", Reason: "Target.ResponseCodeMismatch", Description: "Health checks failed with these codes: [500]" } },
+              { Target: { Id: "10.0.0.5", Port: 8080 }, TargetHealth: { State: "healthy" } },
+            ],
+          },
+          { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/gone/fedcba9876543210", error: "One or more target groups not found" },
+        ],
+      },
+      plain,
+    ).join("\n");
+    assert.ok(lines.indexOf("Load balancers (2 target groups):") > lines.indexOf("Deployments"), lines);
+    assert.match(lines, /targetgroup\/web-8080 ← web:8080: 1 healthy, 1 unhealthy/);
+    assert.match(lines, /10\.0\.0\.5:8080\s+aaa\s+healthy/);
+    assert.match(lines, /10\.0\.0\.6:8080\s+unhealthy\s+Target\.ResponseCodeMismatch: Health checks failed with these codes: \[500\]/);
+    assert.match(lines, /targetgroup\/gone: cannot read its targets: One or more target groups not found/);
+  });
+});
+
 describe("decisionLogView", () => {
   const entry = (at: number, extra: Partial<DecisionEntry> = {}): DecisionEntry => ({
     at,
