@@ -10,6 +10,7 @@ import {
   serviceRegistrations,
   serviceRetention,
   startIngressSync,
+  startLoadBalancerController,
   STORE_ROOT,
   taskRetention,
   type Deps,
@@ -52,6 +53,8 @@ export interface ControlPlaneOptions {
    * host holds, where awsvpc tasks' resolv.conf points (dns/gateway-listeners.ts).
    */
   dns?: { host: string; port: number; gateways?: boolean };
+  /** Run the load balancers' data plane (default true); tests that play it themselves turn it off. */
+  loadBalancers?: boolean;
 }
 
 export interface ControlPlane {
@@ -94,6 +97,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
   // awsvpc tasks' ingress follows their security groups (rules and members).
   const ingressSync = startIngressSync(deps, logger);
+  // One data plane node per ELBv2 load balancer, and the target health it sees (docs/design.md).
+  const loadBalancers = options.loadBalancers === false ? undefined : startLoadBalancerController(deps, logger);
   const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(deps, logger);
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const channel = createAgentChannel(deps, logger, {
@@ -137,6 +142,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       clearInterval(sweeper);
       reconciler?.stop();
       ingressSync.stop();
+      await loadBalancers?.stop();
       registrations?.stop();
       channel.close();
       await gateways?.close();

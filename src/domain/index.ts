@@ -25,3 +25,5 @@ export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";
 export { startIngressSync } from "./eni-ingress.js";
 export * as serviceRegistrations from "./service-registrations.js";
+export { startLoadBalancerController } from "./load-balancer-controller.js";
+export { answerLoadBalancerQuery } from "./load-balancer-dns.js";

@@ -2,6 +2,7 @@
 // under. Values are prefixed by account/region (and kind) so worlds never mix.
 import { kindOf, scopeOfKey } from "./keys.js";
 import { serviceDiscoveryIndexes } from "./servicediscovery/indexes.js";
+import { loadBalancerIndexes } from "./load-balancer-view.js";
 
 type Rec = Record<string, unknown>;
 
@@ -40,6 +41,7 @@ export const indexes: Record<string, (key: string, value: unknown) => string[]> 
     return [`${scopeOfKey(key)}|${v.family}|${v.status}`];
   },
   ...serviceDiscoveryIndexes,
+  ...loadBalancerIndexes,
 };
 
 export const indexKey = {

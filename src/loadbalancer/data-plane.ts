@@ -92,13 +92,21 @@ export class LoadBalancerNode {
       this.listeners.delete(port);
       await l.close();
     }
+    // A port that cannot be bound does not keep the others closed; the first error is thrown
+    // once they are open, and applying again retries only what is not running.
+    const failed: unknown[] = [];
     for (const l of plan.open) {
       const make = l.Protocol === "HTTP" ? HttpListener : TcpListener;
       const listener = new make(l.Port, () => this.current, this.traffic);
-      await listener.listen(spec.BindAddress);
-      this.listeners.set(l.Port, listener);
+      try {
+        await listener.listen(spec.BindAddress);
+        this.listeners.set(l.Port, listener);
+      } catch (err) {
+        failed.push(err);
+      }
     }
     this.sweep();
+    if (failed.length > 0) throw failed[0];
   }
 
   private healthChanged(): void {

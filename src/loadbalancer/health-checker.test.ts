@@ -23,7 +23,8 @@ describe("HealthChecker", () => {
         ["10.0.0.2", "80", "unhealthy", "Target.ResponseCodeMismatch"],
       ],
     );
-    assert.equal(changes, 2);
+    // The first checks going out (initial: Elb.InitialHealthChecking), a healthy, b unhealthy.
+    assert.equal(changes, 3);
   });
 
   it("keeps a deregistered target draining until it is idle or the delay ends", () => {

@@ -70,17 +70,25 @@ export class HealthChecker {
     if (!this.inUse) return;
     const cfg = this.group.HealthCheck;
     const due = [...this.entries.values()].filter((e) => !e.probing && e.health.State !== "draining" && e.health.State !== "unused");
+    // initial/Elb.RegistrationInProgress becomes Elb.InitialHealthChecking: the store shows it too.
+    let started = false;
+    for (const e of due) {
+      e.probing = true;
+      const before = e.health;
+      e.health = checking(e.health);
+      started ||= e.health !== before;
+    }
+    if (started) this.onChange();
     await Promise.all(
       due.map(async (e) => {
-        e.probing = true;
-        e.health = checking(e.health);
         const result = await this.probeFn(cfg, e.target);
         e.probing = false;
         if (this.stopped || this.entries.get(targetKey(e.target)) !== e) return;
-        const before = e.health.State;
+        const before = e.health;
         e.health = afterCheck(e.health, result, cfg);
-        // Tell at once: the table must drop an unhealthy target before anyone reads its state.
-        if (e.health.State !== before) this.onChange();
+        // Tell at once: the table must drop an unhealthy target before anyone reads its state
+        // (and a new reason, Target.Timeout after Target.ResponseCodeMismatch, is news too).
+        if (e.health.State !== before.State || e.health.Reason !== before.Reason) this.onChange();
       }),
     );
   }

@@ -4,7 +4,7 @@
 import dns2 from "dns2";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
-import { serviceDiscovery } from "../../domain/index.js";
+import { answerLoadBalancerQuery, serviceDiscovery } from "../../domain/index.js";
 import type { Cache } from "../../store/index.js";
 
 const { Packet } = dns2;
@@ -41,7 +41,8 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       }
       const qtype = TYPE_NAMES.get(question.type) ?? String(question.type);
       const zone = serviceDiscovery.observeZone(cache, question.name);
-      const answer = serviceDiscovery.answerQuery(zone, question.name, qtype, (n) => Math.floor(Math.random() * n));
+      // A load balancer's DNSName first: it lies in no Cloud Map namespace.
+      const answer = answerLoadBalancerQuery(cache, question.name, qtype) ?? serviceDiscovery.answerQuery(zone, question.name, qtype, (n) => Math.floor(Math.random() * n));
       response.header.rcode = Packet.RCODE[answer.rcode === "NOERROR" ? "NOERROR" : answer.rcode === "NXDOMAIN" ? "NXDOMAIN" : "REFUSED"]!;
       if (answer.rcode === "REFUSED") response.header.aa = 0;
       const rr = (r: serviceDiscovery.DnsRr) => ({ ...r, type: Packet.TYPE[r.type], class: Packet.CLASS.IN });
