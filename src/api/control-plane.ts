@@ -23,6 +23,7 @@ import { createCache, openSqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
+import { elbv2Service } from "./elbv2/handlers.js";
 import { startDnsServer, type DnsServer } from "./dns/dns-server.js";
 import { startGatewayListeners } from "./dns/gateway-listeners.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
@@ -113,7 +114,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps)],
-    queryServices: [ec2Service(deps)],
+    queryServices: [ec2Service(deps), elbv2Service(deps)],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
     ...(options.allowReset

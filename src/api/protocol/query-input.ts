@@ -11,6 +11,12 @@ export interface InputErrorCodes {
   missing: string;
   invalid: string;
   unknown: string;
+  /**
+   * When set, the model's min/max (lengths, list sizes, integer ranges) are checked too and a
+   * breach answers this code with AWS's validation message (ELBv2: ValidationError). EC2 leaves
+   * it unset: its model carries few constraints and its service checks values itself.
+   */
+  constraint?: string;
 }
 
 /** Parameters every request may carry besides the operation's input. */
@@ -103,6 +109,7 @@ class Reader {
     }
     const idx = this.indices(prefix);
     if (idx.length === 0) return undefined;
+    this.bounds(shape, idx.length, key, "have length");
     return idx.map((i) => this.value(shape.member!, `${prefix}.${i}`));
   }
 
@@ -119,6 +126,18 @@ class Reader {
     return out;
   }
 
+  /** The model's min/max on a length, a list size or an integer, in AWS's validation wording. */
+  private bounds(shape: QueryShape, n: number, key: string, what: string, raw?: string): void {
+    const code = this.codes.constraint;
+    if (!code) return;
+    // `1 validation error detected: Value '500' at 'HealthCheckIntervalSeconds' failed to satisfy
+    // constraint: Member must have value less than or equal to 300` (a list has no Value part).
+    const fail = (rel: string, limit: number) =>
+      new AwsError(code, `1 validation error detected: ${raw === undefined ? "" : `Value '${raw.slice(0, 64)}' at `}'${key}' failed to satisfy constraint: Member must ${what} ${rel} ${limit}`);
+    if (shape.min !== undefined && n < shape.min) throw fail("greater than or equal to", shape.min);
+    if (shape.max !== undefined && n > shape.max) throw fail("less than or equal to", shape.max);
+  }
+
   private scalar(shape: QueryShape, key: string): unknown {
     const raw = this.params.get(key);
     if (raw === undefined) return undefined;
@@ -128,6 +147,7 @@ class Reader {
       case "integer":
       case "long":
         if (!/^-?\d+$/.test(raw)) throw bad("expected an integer");
+        this.bounds(shape, Number(raw), key, "have value", raw);
         return Number(raw);
       case "double":
       case "float":
@@ -143,6 +163,7 @@ class Reader {
       }
       default:
         if (shape.enum && !shape.enum.includes(raw)) throw bad(`expected one of ${shape.enum.join(", ")}`);
+        this.bounds(shape, raw.length, key, "have length", raw);
         return raw;
     }
   }

@@ -77,6 +77,30 @@ test("parseQueryInput refuses missing, malformed and unknown parameters with the
   }
 });
 
+test("parseQueryInput checks the model's min/max only when the service asks (ELBv2's ValidationError)", () => {
+  const bounded: QueryModel = {
+    ...model("query"),
+    shapes: { ...shapes, In: { type: "structure", members: { Port: { shape: "P" }, Name: { shape: "N" }, Ids: { shape: "Ids" } } }, P: { type: "integer", min: 1, max: 65535 }, N: { type: "string", max: 3 }, Ids: { type: "list", member: { shape: "S" }, max: 1 } },
+  };
+  const strict = { ...codes, constraint: "ValidationError" };
+  const table: [Record<string, string>, string | undefined][] = [
+    [{ Port: "80", Name: "abc", "Ids.member.1": "x" }, undefined],
+    [{ Port: "0" }, "1 validation error detected: Value '0' at 'Port' failed to satisfy constraint: Member must have value greater than or equal to 1"],
+    [{ Port: "65536" }, "1 validation error detected: Value '65536' at 'Port' failed to satisfy constraint: Member must have value less than or equal to 65535"],
+    [{ Name: "abcd" }, "1 validation error detected: Value 'abcd' at 'Name' failed to satisfy constraint: Member must have length less than or equal to 3"],
+    [{ "Ids.member.1": "x", "Ids.member.2": "y" }, "1 validation error detected: 'Ids' failed to satisfy constraint: Member must have length less than or equal to 1"],
+  ];
+  for (const [p, message] of table) {
+    if (!message) {
+      assert.doesNotThrow(() => parseQueryInput(bounded, "In", params(p), strict));
+      continue;
+    }
+    assert.throws(() => parseQueryInput(bounded, "In", params(p), strict), (err: unknown) => err instanceof AwsError && err.code === "ValidationError" && err.message === message, JSON.stringify(p));
+    // Without the constraint code (EC2), the same input passes.
+    assert.doesNotThrow(() => parseQueryInput(bounded, "In", params(p), codes));
+  }
+});
+
 test("renderQueryOutput wraps lists in their item element and writes each dialect's envelope", () => {
   const out = { Items: [{ Id: "a<b" }], Ok: true, At: Date.UTC(2026, 0, 2), Internal: "never shown" };
   assert.equal(
