@@ -195,10 +195,13 @@ function errorOf(err: unknown): StateChangeError {
 }
 
 /**
- * What of a task the agent must hear again when it changes: its desired status, and for an
- * awsvpc task its ingress (security-group changes reach the running task's iptables).
+ * What of a task the agent must hear again when it changes: its desired status (as the agent is
+ * told it), and for an awsvpc task its ingress (security-group changes reach the running task's
+ * iptables).
  */
 function sentKey(t: taskRecords.TaskRecord): string {
   const eni = t.assignment.eni;
-  return eni ? `${t.desiredStatus}|${JSON.stringify(eni.ingress)}` : t.desiredStatus;
+  // What the agent is told to want: a stop held for a drain is not news to it yet.
+  const desired = taskRecords.agentDesiredStatus(t);
+  return eni ? `${desired}|${JSON.stringify(eni.ingress)}` : desired;
 }

@@ -8,6 +8,7 @@ import {
   serviceDiscovery,
   serviceReconciler,
   serviceRegistrations,
+  targetRegistrations,
   serviceRetention,
   startIngressSync,
   startLoadBalancerController,
@@ -101,6 +102,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // One data plane node per ELBv2 load balancer, and the target health it sees (docs/design.md).
   const loadBalancers = options.loadBalancers === false ? undefined : startLoadBalancerController(deps, logger);
   const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(deps, logger);
+  const targetRegistration = options.scheduler === false ? undefined : targetRegistrations.startTargetRegistrationController(deps, logger);
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   const channel = createAgentChannel(deps, logger, {
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -145,6 +147,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ingressSync.stop();
       await loadBalancers?.stop();
       registrations?.stop();
+      targetRegistration?.stop();
       channel.close();
       await gateways?.close();
       await dns?.close();

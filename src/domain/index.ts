@@ -26,5 +26,6 @@ export * as ec2 from "./ec2/index.js";
 export * as elbv2 from "./elbv2/index.js";
 export { startIngressSync } from "./eni-ingress.js";
 export * as serviceRegistrations from "./service-registrations.js";
+export * as targetRegistrations from "./target-registrations.js";
 export { startLoadBalancerController } from "./load-balancer-controller.js";
 export { answerLoadBalancerQuery } from "./load-balancer-dns.js";

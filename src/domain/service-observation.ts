@@ -12,6 +12,7 @@ import { readServiceEvents } from "./service-logs.js";
 import type { ServiceRecord } from "./service-records.js";
 import type { TaskRecord } from "./task-records.js";
 import { findTaskDefinition } from "./task-definitions.js";
+import { loadBalancerHealthOf } from "./task-target-health.js";
 
 function hasContainerHealthChecks(td: TaskDefinitionRecord | undefined): boolean {
   return (td?.containerDefinitions ?? []).some((c) => c.essential !== false && !!c.healthCheck);
@@ -28,6 +29,7 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
     const instance = findInstance(deps, scope, service.clusterName, arn);
     if (instance?.containerInstanceArn === arn) instanceStatus.set(arn, instance.status);
   }
+  const loadBalanced = service.loadBalancers.length > 0;
   const tasks: ObservedTask[] = records.map((t) => ({
     taskArn: t.taskArn,
     deploymentId: t.startedBy ?? "",
@@ -45,6 +47,7 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
     ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
     ...(t.containerInstanceArn && instanceStatus.has(t.containerInstanceArn) ? { instanceStatus: instanceStatus.get(t.containerInstanceArn)! } : {}),
     ...(t.availabilityZone ? { availabilityZone: t.availabilityZone } : {}),
+    ...(loadBalanced ? { loadBalancerHealth: loadBalancerHealthOf(deps, scope, t) } : {}),
   }));
   const observation: SchedulerObservation = {
     service: {
@@ -62,7 +65,8 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
         },
       },
       healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds ?? 0,
-      loadBalanced: service.loadBalancers.length > 0,
+      loadBalanced,
+      ...(loadBalanced ? { targetGroupArns: (service.loadBalancers as { targetGroupArn?: string }[]).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])) } : {}),
       ...(service.failureTracking ? { failureTracking: service.failureTracking } : {}),
       events: readServiceEvents(deps, scope, service),
     },

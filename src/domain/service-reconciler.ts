@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { decide, type Decision } from "../controllers/index.js";
 import type { Scope } from "../model/index.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
+import type { TargetRecord } from "./elbv2/records.js";
 import { indexKey } from "./indexes.js";
 import { keys, kindOf, ROOT } from "./keys.js";
 import { executeDecision, type ExecutionSummary } from "./service-executor.js";
@@ -160,6 +161,11 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
     else if (kind === "tasks") {
       const t = (change.value ?? change.prev) as TaskRecord | undefined;
       if (t?.serviceName) enqueue(change.key.replace(/\/tasks\/([^/]+)\/[^/]+$/, `/services/$1/${t.serviceName}`));
+    } else if (kind === "elb-target-health") {
+      // A target's health moved: the scheduler of the service that registered it looks again.
+      const target = deps.cache.get<TargetRecord>(change.key.replace("/elb-target-health/", "/elb-targets/"));
+      const arn = target?.ecs?.serviceArn.split(":service/")[1];
+      if (arn) enqueue(`${change.key.slice(0, change.key.indexOf("/elb-target-health/"))}/services/${arn}`);
     } else if (kind === "instances") {
       const prev = change.prev as ContainerInstanceRecord | undefined;
       const next = change.value as ContainerInstanceRecord | undefined;

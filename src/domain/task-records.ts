@@ -2,7 +2,7 @@
 // definition with the overrides applied, frozen at launch) and what it holds on its instance.
 import type { ContainerDefinition, TaskOverride, Tag } from "@aws-sdk/client-ecs";
 import { arns, invalidParameter, type AssignedTask, type Scope, uuid } from "../model/index.js";
-import { TASK_STATUS_ORDER } from "../controllers/index.js";
+import { TASK_STATUS_ORDER, type TaskTarget } from "../controllers/index.js";
 
 export { TASK_STATUS_ORDER };
 import type { Stored, TaskDefinitionRecord } from "./records.js";
@@ -85,6 +85,22 @@ export interface TaskRecord {
   released: boolean;
   /** The definition as the agent runs it. */
   assignment: Omit<AssignedTask, "desiredStatus" | "lastStatus" | "version" | "stoppedReason">;
+  /**
+   * The load balancer targets the service wiring registered for the task (target-registrations.ts):
+   * undefined until it is registered, [] once its drain is over. While any remain, a stop is
+   * held from the agent (agentDesiredStatus): drain before stop.
+   */
+  loadBalancerTargets?: TaskTarget[];
+  /** Whether every target was healthy when the task was deregistered (a healthy run, for failure accounting). */
+  loadBalancerHealthy?: boolean;
+}
+
+/**
+ * The desired status the agent is told. A task still registered in a target group keeps
+ * running while it drains: the stop reaches the agent (SIGTERM) once its targets are released.
+ */
+export function agentDesiredStatus(t: TaskRecord): string {
+  return t.desiredStatus === "STOPPED" && (t.loadBalancerTargets?.length ?? 0) > 0 ? "RUNNING" : t.desiredStatus;
 }
 
 /** Applies RunTask's containerOverrides to the task definition's containers. */
@@ -268,7 +284,7 @@ function withDynamicHostPorts(c: ContainerDefinition): ContainerDefinition {
 export function assignedTask(t: TaskRecord): AssignedTask {
   return {
     ...t.assignment,
-    desiredStatus: t.desiredStatus,
+    desiredStatus: agentDesiredStatus(t),
     lastStatus: t.lastStatus,
     version: t.version,
     ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),

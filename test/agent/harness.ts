@@ -21,7 +21,7 @@ import Docker from "dockerode";
 import pino from "pino";
 import { type Agent, AGENT_INSTANCE_LABEL, type AgentOptions, startAgent } from "../../src/agent/index.js";
 import { createProcessDriver, detectDocker, dockerConnection } from "../../src/runtime/index.js";
-import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
+import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "../../src/api/index.js";
 
 export const HEARTBEAT_MS = 300;
 
@@ -64,9 +64,10 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   }
 }
 
-export async function startCluster(): Promise<Cluster> {
+/** `options` go to the control plane (e.g. `loadBalancers: false` where a test plays the data plane). */
+export async function startCluster(options: Partial<ControlPlaneOptions> = {}): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), "berth-agent-it-"));
-  const cp = await startControlPlane({ dataDir: join(dir, "cp"), port: 0, logger: pino({ level: "silent" }), heartbeatMs: HEARTBEAT_MS });
+  const cp = await startControlPlane({ dataDir: join(dir, "cp"), port: 0, logger: pino({ level: "silent" }), heartbeatMs: HEARTBEAT_MS, ...options });
   const ecs = new ECSClient({ endpoint: cp.url, region: "us-east-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" }, maxAttempts: 1 });
   await ecs.send(new CreateClusterCommand({ clusterName: "default" }));
   const agents: Agent[] = [];

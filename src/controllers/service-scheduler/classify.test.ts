@@ -79,6 +79,7 @@ describe("failure judgement of stopped tasks", () => {
     ["scaled in", { id: "t", deployment: P, state: "stopped", stopCode: "ServiceSchedulerInitiated", stoppedReason: "Scaling activity initiated by (deployment x)" }, false],
     ["failed health checks", { id: "t", deployment: P, state: "stopped", stopCode: "ServiceSchedulerInitiated", stoppedReason: "Task failed container health checks" }, true],
     ["Spot interruption", { id: "t", deployment: P, state: "stopped", stopCode: "SpotInterruption" }, false],
+    ["failed ELB health checks", { id: "t", deployment: P, state: "stopped", stopCode: "ServiceSchedulerInitiated", stoppedReason: "Task failed ELB health checks in (target-group arn:tg)" }, true],
   ];
   for (const [name, o, failed] of cases) {
     it(`${name} → ${failed ? "a failure" : "not a failure"}`, () => {
@@ -86,6 +87,13 @@ describe("failure judgement of stopped tasks", () => {
       assert.equal(isFailedTask(t, dep, svc), failed);
     });
   }
+
+  it("behind a load balancer, a task that died after its targets were healthy is not a failure", () => {
+    const lb = aService({ loadBalanced: true });
+    const exited = { id: "t", deployment: P, state: "stopped" as const, stopCode: "EssentialContainerExited", startedAgo: 125 };
+    assert.ok(!isFailedTask(aTask({ ...exited, lb: "HEALTHY" }), dep, lb));
+    assert.ok(isFailedTask(aTask({ ...exited, lb: "UNKNOWN" }), dep, lb));
+  });
 
   it("with health checks, a task was healthy only if its last health said so", () => {
     const checked = aDeployment({ id: P, checks: true });

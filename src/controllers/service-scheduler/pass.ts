@@ -240,7 +240,7 @@ export function inputsOf(ctx: PassContext, extra?: Partial<DecisionInputs>): Dec
     strategy: ctx.service.schedulingStrategy,
     deployments,
     orphanTasks: ctx.buckets.orphans,
-    ...(ctx.service.loadBalanced === true ? { targetGroups: loadBalancerView(ctx.obs.tasks) } : {}),
+    ...(ctx.service.loadBalanced === true ? { targetGroups: loadBalancerView(ctx.service, ctx.obs.tasks) } : {}),
     ...(ctx.accounting.launchBackoffUntil !== undefined && ctx.accounting.launchBackoffUntil > ctx.now
       ? { launchBackoffUntil: ctx.accounting.launchBackoffUntil }
       : {}),

@@ -135,6 +135,8 @@ export interface ObservedService {
   readonly healthCheckGracePeriodSeconds?: number;
   /** True when the service has loadBalancers: tasks must also be healthy in their target groups. */
   readonly loadBalanced?: boolean;
+  /** The target groups of the service's loadBalancers: the decision log shows each, targets or not. */
+  readonly targetGroupArns?: readonly string[];
   readonly failureTracking?: FailureTracking;
   /** The service's events, newest first (only the recent ones matter: for repeat suppression). */
   readonly events?: readonly ServiceEventRecord[];
