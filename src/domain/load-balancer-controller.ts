@@ -16,6 +16,9 @@ import type { ContainerInstanceRecord } from "./records.js";
 import { kindOf, scopeOfKey } from "./keys.js";
 import { elbScopes, observeElb, observeHealth, scopeOf } from "./load-balancer-view.js";
 
+/** The records a spec is made of (health records are this controller's own output). */
+const SPEC_KINDS = new Set(["elb-load-balancers", "elb-listeners", "elb-rules", "elb-target-groups", "elb-targets"]);
+
 export interface LoadBalancerController {
   /** Stops watching and closes every node's listeners. */
   stop(): Promise<void>;
@@ -155,7 +158,7 @@ export function startLoadBalancerController(deps: Deps, logger: Logger, options:
   const subscription = deps.cache.subscribe((change) => {
     const kind = kindOf(change.key);
     if (!kind) return;
-    if (kind.startsWith("elb-") && kind !== "elb-target-health") specScopes.add(scopeOfKey(change.key));
+    if (SPEC_KINDS.has(kind)) specScopes.add(scopeOfKey(change.key));
     else if (kind === "instances") {
       // Only what moves an instance target: its id, or the instance going or coming.
       const was = change.prev as ContainerInstanceRecord | undefined;

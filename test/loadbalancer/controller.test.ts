@@ -8,6 +8,7 @@ import { Resolver } from "node:dns/promises";
 import { request, type ClientRequest } from "node:http";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { CreateClusterCommand, RegisterContainerInstanceCommand } from "@aws-sdk/client-ecs";
 import pino from "pino";
 import { startControlPlane, type ControlPlane } from "../../src/api/control-plane.js";
 import {
@@ -20,6 +21,7 @@ import {
 } from "../../src/domain/elbv2/records.js";
 import type { Op } from "../../src/store/index.js";
 import { freePort } from "../helpers/ports.js";
+import { ecsClient } from "../helpers/server.js";
 import { startBackend, type Backend } from "./harness.js";
 
 const scope = { accountId: "000000000000", region: "us-east-1" };
@@ -92,7 +94,7 @@ function listenerRecord(lb: LoadBalancerRecord, id: string, port: number, action
   };
 }
 
-const target = (port: number): TargetRecord => ({ Id: "127.0.0.1", Port: port, registeredAt: Date.now() });
+const target = (port: number, id = "127.0.0.1"): TargetRecord => ({ Id: id, Port: port, registeredAt: Date.now() });
 
 /** A loopback address of its own per run, as the API gives each load balancer one in 127.100.0.0/16. */
 const ownAddress = () => `127.100.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
@@ -121,6 +123,8 @@ describe("load balancer controller", () => {
   const held: ClientRequest[] = [];
   /** Every health record the store held, in order, by key: what the controller wrote. */
   const history = new Map<string, (TargetHealthRecord | undefined)[]>();
+  /** The control plane's log lines. */
+  const logs: { msg: string; level: number }[] = [];
 
   const write = async (ops: Op[]) => {
     const res = await cp.deps.store.txn({ success: ops });
@@ -131,7 +135,8 @@ describe("load balancer controller", () => {
   const seen = (tg: TargetGroupRecord, b: Backend) => (history.get(elbKeys.targetHealth(scope, tg.TargetGroupArn, { Id: "127.0.0.1", Port: b.port })) ?? []).map((r) => (r ? `${r.State}${r.Reason ? `/${r.Reason}` : ""}` : "deleted"));
 
   before(async () => {
-    cp = await startControlPlane({ dataDir: ":memory:", port: 0, logger: pino({ level: "silent" }), scheduler: false, dns: { host: "127.0.0.1", port: 0 } });
+    const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string; level: number }) });
+    cp = await startControlPlane({ dataDir: ":memory:", port: 0, logger, scheduler: false, dns: { host: "127.0.0.1", port: 0 } });
     cp.deps.cache.subscribe((c) => {
       if (!c.key.includes("/elb-target-health/")) return;
       history.set(c.key, [...(history.get(c.key) ?? []), c.value as TargetHealthRecord | undefined]);
@@ -139,9 +144,10 @@ describe("load balancer controller", () => {
     for (const name of ["a", "b"]) backends.push(await startBackend(name));
   });
 
+  let closed = false;
   after(async () => {
     for (const r of held) r.destroy();
-    await cp.close();
+    if (!closed) await cp.close();
     for (const b of backends) await b.kill();
     for (const s of blockers) await new Promise((r) => s.close(r));
   });
@@ -222,10 +228,41 @@ describe("load balancer controller", () => {
     assert.equal(health(idle, b)!.Reason, "Target.NotInUse");
   });
 
+  it("an instance target is reached through its container instance (on this host: 127.0.0.1); an unknown instance is unused/Target.InvalidState", async () => {
+    const [a] = backends as [Backend, Backend];
+    const ecs = ecsClient(cp.url);
+    try {
+      await ecs.send(new CreateClusterCommand({ clusterName: "default" }));
+      await ecs.send(new RegisterContainerInstanceCommand({ cluster: "default", instanceIdentityDocument: JSON.stringify({ instanceId: "i-0123456789abcdef0" }) }));
+    } finally {
+      ecs.destroy();
+    }
+    const byInstance = { ...tgRecord("by-instance", "8888888888888888"), TargetType: "instance" as const };
+    const instanceLb = lbRecord("by-instance", "9999999999999999", ownAddress());
+    const instancePort = await freePort();
+    const listener = listenerRecord(instanceLb, "aaaaaaaaaaaaaaaa", instancePort, [{ Type: "forward", TargetGroupArn: byInstance.TargetGroupArn }]);
+    const known = target(a.port, "i-0123456789abcdef0");
+    const unknown = target(a.port, "i-0fffffffffffffff0");
+    await write([
+      put(elbKeys.loadBalancer(scope, instanceLb.LoadBalancerArn), instanceLb),
+      put(elbKeys.targetGroup(scope, byInstance.TargetGroupArn), byInstance),
+      put(elbKeys.listener(scope, listener.ListenerArn), listener),
+      put(elbKeys.target(scope, byInstance.TargetGroupArn, known), known),
+      put(elbKeys.target(scope, byInstance.TargetGroupArn, unknown), unknown),
+    ]);
+    const healthOf = (t: TargetRecord) => cp.deps.cache.get<TargetHealthRecord>(elbKeys.targetHealth(scope, byInstance.TargetGroupArn, t));
+    await until("the registered instance's target healthy", () => healthOf(known)?.State === "healthy");
+    assert.equal((await get(instanceLb.bindAddress, instancePort)).body, "a");
+    assert.deepEqual([healthOf(unknown)?.State, healthOf(unknown)?.Reason], ["unused", "Target.InvalidState"]);
+  });
+
+  let other: LoadBalancerRecord;
+  const otherPorts: number[] = [];
   it("a listener whose port is taken is retried until it binds; the load balancer's other listener runs meanwhile", async () => {
-    const other = lbRecord("other", "5555555555555555", ownAddress());
-    const taken = await freePort();
-    const free = await freePort();
+    other = lbRecord("other", "5555555555555555", ownAddress());
+    // The taken port is the lower: listeners open in port order, so the free one comes after it.
+    const [taken, free] = [await freePort(), await freePort()].sort((x, y) => x - y) as [number, number];
+    otherPorts.push(taken, free);
     const blocker = createServer();
     blockers.push(blocker);
     await new Promise<void>((r) => blocker.listen(taken, other.bindAddress, r));
@@ -234,6 +271,7 @@ describe("load balancer controller", () => {
     const lFree = listenerRecord(other, "7777777777777777", free, fixed("free"));
     await write([put(elbKeys.loadBalancer(scope, other.LoadBalancerArn), other), put(elbKeys.listener(scope, lTaken.ListenerArn), lTaken), put(elbKeys.listener(scope, lFree.ListenerArn), lFree)]);
     await until("the free port's listener answers", async () => (await get(other.bindAddress, free).catch(() => undefined))?.body === "free");
+    await until("the bind failure logged", () => logs.some((l) => l.level === 50 && l.msg.includes(`cannot listen on ${other.bindAddress}:${taken} (the port is in use); retrying in`)));
     await new Promise((r) => blocker.close(r));
     await until("the taken port's listener binds once it is let go", async () => (await get(other.bindAddress, taken).catch(() => undefined))?.body === "taken");
   });
@@ -246,5 +284,12 @@ describe("load balancer controller", () => {
     await until("the listener refuses connections", () => refuses(lb.bindAddress, port));
     await until("b unused", () => health(tg, b)?.State === "unused");
     assert.equal(health(tg, b)!.Reason, "Target.NotInUse");
+  });
+
+  it("closes every load balancer's listeners when the control plane closes", async () => {
+    assert.equal((await get(other.bindAddress, otherPorts[1]!)).status, 200);
+    closed = true;
+    await cp.close();
+    for (const p of otherPorts) assert.equal(await refuses(other.bindAddress, p), true, `${other.bindAddress}:${p} still accepts`);
   });
 });
