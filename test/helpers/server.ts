@@ -25,7 +25,7 @@ export function ecsClient(url: string, region = "us-east-1"): ECSClient {
   });
 }
 
-export async function startTestServer(options: { allowReset?: boolean; scheduler?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { allowReset?: boolean; scheduler?: boolean; loadBalancers?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "berth-test-"));
   const cp = await startControlPlane({
     dataDir,
@@ -33,6 +33,8 @@ export async function startTestServer(options: { allowReset?: boolean; scheduler
     logger: pino({ level: "silent" }),
     allowReset: !!options.allowReset,
     scheduler: options.scheduler ?? true,
+    // API-only tests leave the load balancer controller off: no sockets, no health records.
+    ...(options.loadBalancers === false ? { loadBalancers: false } : {}),
   });
   const clients: ECSClient[] = [];
   const client = (region: string) => {

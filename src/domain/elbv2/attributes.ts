@@ -51,9 +51,9 @@ const httpTg: Record<string, Spec> = {
   "stickiness.app_cookie.duration_seconds": spec("86400", range(1, 604800)),
   // 0 is off; otherwise 30–900 s.
   "slow_start.duration_seconds": spec("0", either(oneOf("0"), range(30, 900))),
-  // The data plane balances round robin or by least outstanding requests (spec.ts).
-  "load_balancing.algorithm.type": spec("round_robin", oneOf("round_robin", "least_outstanding_requests")),
-  "load_balancing.algorithm.anomaly_mitigation": spec("off", oneOf("off")),
+  // weighted_random is accepted as on AWS; the controller serves it round robin (docs/design.md).
+  "load_balancing.algorithm.type": spec("round_robin", oneOf("round_robin", "least_outstanding_requests", "weighted_random")),
+  "load_balancing.algorithm.anomaly_mitigation": spec("off", oneOf("off", "on")),
 };
 
 const tcpTg = (targetType: string): Record<string, Spec> => ({

@@ -108,6 +108,8 @@ test("attributes: the full default set per kind, checked changes, nothing applie
     [[{ Key: "slow_start.duration_seconds", Value: "10" }], "ValidationError: 'slow_start.duration_seconds' value '10' must be between '30-900' inclusive"],
     [[{ Key: "stickiness.enabled", Value: "yes" }], "ValidationError: 'stickiness.enabled' value 'yes' must be 'true' or 'false'"],
     [[{ Key: "load_balancing.algorithm.type", Value: "least_outstanding_requests" }], "ok"],
+    [[{ Key: "load_balancing.algorithm.type", Value: "weighted_random" }], "ok"],
+    [[{ Key: "load_balancing.algorithm.type", Value: "random" }], "ValidationError: 'load_balancing.algorithm.type' value 'random' must be one of 'round_robin', 'least_outstanding_requests', 'weighted_random'"],
     [[{ Key: "stickiness.type", Value: "source_ip" }], "ValidationError: 'stickiness.type' value 'source_ip' must be one of 'lb_cookie', 'app_cookie'"],
     [[{ Key: "proxy_protocol_v2.enabled", Value: "false" }], "ValidationError: Target group attribute key 'proxy_protocol_v2.enabled' is not recognized"],
   ];
