@@ -150,6 +150,26 @@ describe("ELBv2 with the SDK v3 and boto3", () => {
     assert.deepEqual(s.cp.deps.cache.listEntries("/berth/host/"), []);
   });
 
+  it("lets exactly one of concurrent creates take a port, a priority or a name", async () => {
+    const elb = elbIn("us-east-1");
+    const subnets = await subnetsIn("us-east-1");
+    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: "race", Subnets: subnets.map((x) => x.SubnetId!) }))).LoadBalancers![0]!;
+    const outcomes = async (calls: (() => Promise<unknown>)[]) =>
+      (await Promise.allSettled(calls.map((c) => c()))).map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as Error).name)).sort();
+    const fixed = [{ Type: "fixed-response" as const, FixedResponseConfig: { StatusCode: "200" } }];
+    const listeners = await outcomes(Array.from({ length: 8 }, () => () => elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: fixed }))));
+    assert.deepEqual(listeners, [...Array(7).fill("DuplicateListenerException"), "ok"].sort());
+    const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners![0]!;
+    const rules = await outcomes(
+      Array.from({ length: 8 }, (_, i) => () => elb.send(new CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 1, Conditions: [{ Field: "path-pattern", Values: [`/${i}`] }], Actions: fixed }))),
+    );
+    assert.deepEqual(rules, [...Array(7).fill("PriorityInUseException"), "ok"].sort());
+    const vpc = subnets[0]!.VpcId!;
+    const groups = await outcomes(Array.from({ length: 8 }, (_, i) => () => elb.send(new CreateTargetGroupCommand({ Name: "race-tg", Protocol: "HTTP", Port: 8000 + i, VpcId: vpc }))));
+    assert.deepEqual(groups, [...Array(7).fill("DuplicateTargetGroupNameException"), "ok"].sort());
+    await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
+  });
+
   it("answers boto3: waiters, paginators, modeled exceptions", async (t) => {
     const noBoto = await missingTool("python3", ["-c", "import boto3"]);
     if (noBoto) {
