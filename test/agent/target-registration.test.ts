@@ -20,10 +20,12 @@ import {
   ListTasksCommand,
   StopTaskCommand,
   type Task,
+  UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import type { DecisionLogEntry } from "../../src/domain/service-reconciler.js";
 import { readDecisions } from "../../src/domain/service-logs.js";
-import type { TargetRecord } from "../../src/domain/elbv2/records.js";
+import { commit, put } from "../../src/domain/deps.js";
+import { elbKeys, type TargetGroupRecord, type TargetRecord } from "../../src/domain/elbv2/records.js";
 import { dropHealth, SCOPE, seedTargetGroup, setHealth, targetsOf } from "../helpers/elb-records.js";
 import { freePort } from "../helpers/ports.js";
 import { type Cluster, startCluster, until } from "./harness.js";
@@ -37,6 +39,9 @@ describe("ECS loadBalancers: registration, drain before stop, ELB health", { tim
   const service = "web";
   const events = async () =>
     ((await c.ecs.send(new DescribeServicesCommand({ cluster: "default", services: [service] }))).services?.[0]?.events ?? []).map((e) => e.message!);
+  /** The task knows its id (it signs its SIGTERM note with it) once it has written it here. */
+  const started = (taskArn: string) =>
+    until("the task knows its id", () => existsSync(join(dir, "started")) && readFileSync(join(dir, "started"), "utf8").split("\n").includes(idOf(taskArn)));
   const sigterms = () => (existsSync(join(dir, "sigterm")) ? readFileSync(join(dir, "sigterm"), "utf8").trim().split("\n") : []);
   const idOf = (arn: string) => arn.split("/").pop()!;
   const registered = (taskArn: string) => targetsOf(c.cp.deps, tg).find((t: TargetRecord) => t.ecs?.taskArn === taskArn);
@@ -62,7 +67,7 @@ describe("ECS loadBalancers: registration, drain before stop, ELB health", { tim
     const program = `
       const fs = require("fs"); const dir = ${JSON.stringify(dir)}; let id = "?";
       process.on("SIGTERM", () => { fs.appendFileSync(dir + "/sigterm", id + "\\n"); process.exit(0); });
-      fetch(process.env.ECS_CONTAINER_METADATA_URI_V4 + "/task").then((r) => r.json()).then((m) => { id = m.TaskARN.split("/").pop(); });
+      fetch(process.env.ECS_CONTAINER_METADATA_URI_V4 + "/task").then((r) => r.json()).then((m) => { id = m.TaskARN.split("/").pop(); fs.appendFileSync(dir + "/started", id + "\\n"); });
       setInterval(() => { if (fs.existsSync(dir + "/die-" + id)) process.exit(3); }, 50);`;
     await c.registerTaskDefinition("web", [
       { name: "app", image: "busybox", memory: 64, essential: true, stopTimeout: 5, portMappings: [{ containerPort: port }], command: [process.execPath, "-e", program] },
@@ -114,6 +119,7 @@ describe("ECS loadBalancers: registration, drain before stop, ELB health", { tim
   let second: string;
   it("drains a stopped task: DEACTIVATING, deregistered, no SIGTERM until the data plane lets the target go", async () => {
     const target = registered(first)!;
+    await started(first);
     await c.ecs.send(new StopTaskCommand({ cluster: "default", task: first }));
     await c.waitTask(first, "DEACTIVATING", (t) => t.lastStatus === "DEACTIVATING" && t.desiredStatus === "STOPPED");
     assert.equal(registered(first), undefined, "deregistered");
@@ -162,11 +168,31 @@ describe("ECS loadBalancers: registration, drain before stop, ELB health", { tim
     const third = (await runningTasks())[0]!;
     const target = registered(third)!;
     await setHealth(c.cp.deps, tg, target, "healthy");
+    await started(third);
     writeFileSync(join(dir, `die-${idOf(third)}`), "");
     await c.waitTask(third, "STOPPED by itself", (t) => t.lastStatus === "STOPPED", 30_000);
     // Its health record is still there (the data plane has not let it go), yet it is deregistered.
     await until("deregistered", () => registered(third) === undefined);
     assert.ok(!sigterms().includes(idOf(third)));
     await waitRegistered("a replacement registered", [first, second, third]);
+  });
+
+  it("scale-in drains too, and the deregistration delay ends a drain the data plane holds on to", async () => {
+    const last = (await runningTasks())[0]!;
+    const target = registered(last)!;
+    await setHealth(c.cp.deps, tg, target, "healthy");
+    // ModifyTargetGroupAttributes, as the ELBv2 API would store it: a 1 s delay.
+    const key = elbKeys.targetGroup(SCOPE, tg);
+    const group = c.cp.deps.cache.get<TargetGroupRecord>(key)!;
+    await commit(c.cp.deps, () => ({ guards: [], ops: [put(key, { ...group, attributes: { ...group.attributes, "deregistration_delay.timeout_seconds": "1" } })], result: undefined }));
+    await started(last);
+    await c.ecs.send(new UpdateServiceCommand({ cluster: "default", service, desiredCount: 0 }));
+    const draining = await c.waitTask(last, "draining after scale-in", (t) => t.lastStatus === "DEACTIVATING");
+    assert.match(draining.stoppedReason ?? "", /^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/);
+    await setHealth(c.cp.deps, tg, target, "draining", { Reason: "Target.DeregistrationInProgress", Description: "Target deregistration is in progress" });
+    await c.waitTask(last, "STOPPED once the delay passed", (t) => t.lastStatus === "STOPPED", 30_000);
+    assert.ok(c.cp.deps.cache.getEntry(elbKeys.targetHealth(SCOPE, tg, target)), "the data plane still held the target");
+    assert.ok(sigterms().includes(idOf(last)));
+    await dropHealth(c.cp.deps, tg, target);
   });
 });
