@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
-import { dynamicPortsOf, withHostBoundPorts } from "./task-records.js";
+import { agentDesiredStatus, dynamicPortsOf, withHostBoundPorts, type TaskRecord } from "./task-records.js";
 
 describe("dynamicPortsOf", () => {
   const web: ContainerDefinition = {
@@ -26,4 +26,20 @@ describe("withHostBoundPorts", () => {
     const r = { cpu: 256, memory: 512, ports: [443], portsUdp: [] };
     assert.deepEqual(withHostBoundPorts(r, { tcp: [80, 443], udp: [53] }), { cpu: 256, memory: 512, ports: [443, 80], portsUdp: [53] });
   });
+});
+
+describe("agentDesiredStatus", () => {
+  const target = { targetGroupArn: "arn:tg", id: "10.0.0.5", port: 80, containerName: "web", containerPort: 80 };
+  const cases: { name: string; desired: string; targets?: TaskRecord["loadBalancerTargets"]; want: string }[] = [
+    { name: "a running task", desired: "RUNNING", want: "RUNNING" },
+    { name: "a stop without load balancer targets goes to the agent", desired: "STOPPED", want: "STOPPED" },
+    { name: "a stop is held while the task has targets (registered or draining)", desired: "STOPPED", targets: [{ ...target, deregisteredAt: 1 }], want: "RUNNING" },
+    { name: "released targets hand the stop over", desired: "STOPPED", targets: [], want: "STOPPED" },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const t = { desiredStatus: c.desired, ...(c.targets ? { loadBalancerTargets: c.targets } : {}) } as TaskRecord;
+      assert.equal(agentDesiredStatus(t), c.want);
+    });
+  }
 });
