@@ -119,6 +119,11 @@ describe("ELBv2 with the SDK v3 and boto3", () => {
     await elb.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn }));
     await elb.send(new DeleteListenerCommand({ ListenerArn: listener.ListenerArn }));
     await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn }));
+    await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: "deletion_protection.enabled", Value: "true" }] }));
+    const protectedErr = await errorOf(() => elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn })));
+    assert.equal(protectedErr.name, "OperationNotPermittedException");
+    assert.equal(protectedErr.message, `Load balancer '${lb.LoadBalancerArn}' cannot be deleted because deletion protection is enabled`);
+    await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: "deletion_protection.enabled", Value: "false" }] }));
     await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
     assert.deepEqual((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers, []);
   });
