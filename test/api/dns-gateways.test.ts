@@ -24,9 +24,9 @@ function skipReason(): string | undefined {
   return undefined;
 }
 
-// A range of this test's own, apart from the other network tests' (10.213/16, 10.214/16).
+// A range of this test's own, apart from the other network tests.
 const LINK = `bsd${process.pid % 100000}`;
-const ROUTER = "10.219.0.1";
+const ROUTER = "10.224.0.1";
 
 describe("DNS on subnet router addresses (root)", { skip: skipReason() }, () => {
   let cp: ControlPlane;
@@ -36,11 +36,11 @@ describe("DNS on subnet router addresses (root)", { skip: skipReason() }, () => 
     dataDir = mkdtempSync(join(tmpdir(), "berth-dns-gw-"));
     cp = await startControlPlane({ dataDir, port: 0, scheduler: false, logger: pino({ level: "silent" }) });
     const scope = { accountId: "000000000000", region: "us-east-1" };
-    const { Vpc } = await ec2.createVpc(cp.deps, scope, { CidrBlock: "10.219.0.0/16" });
-    await ec2.createSubnet(cp.deps, scope, { VpcId: Vpc.VpcId, CidrBlock: "10.219.0.0/24" });
+    const { Vpc } = await ec2.createVpc(cp.deps, scope, { CidrBlock: "10.224.0.0/16" });
+    await ec2.createSubnet(cp.deps, scope, { VpcId: Vpc.VpcId, CidrBlock: "10.224.0.0/24" });
     const call = cloudMap(cp.url);
     const { serviceId } = await privateService(call, "gw.local", "api", [{ Type: "A", TTL: 30 }]);
-    await call("RegisterInstance", { ServiceId: serviceId, InstanceId: "t1", Attributes: { AWS_INSTANCE_IPV4: "10.219.0.10" } });
+    await call("RegisterInstance", { ServiceId: serviceId, InstanceId: "t1", Attributes: { AWS_INSTANCE_IPV4: "10.224.0.10" } });
     listeners = startGatewayListeners({ cache: cp.deps.cache, logger: pino({ level: "silent" }), intervalMs: 60_000 });
   });
   after(async () => {
@@ -60,7 +60,7 @@ describe("DNS on subnet router addresses (root)", { skip: skipReason() }, () => 
     assert.deepEqual(listeners.listening(), [ROUTER]);
     const resolver = new Resolver({ timeout: 2000, tries: 1 });
     resolver.setServers([ROUTER]); // port 53, as a task's resolv.conf says
-    assert.deepEqual(await resolver.resolve4("api.gw.local"), ["10.219.0.10"]);
+    assert.deepEqual(await resolver.resolve4("api.gw.local"), ["10.224.0.10"]);
     await run("ip", ["link", "del", LINK]);
     await listeners.sync();
     assert.deepEqual(listeners.listening(), []);
