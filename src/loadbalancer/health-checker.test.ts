@@ -49,4 +49,17 @@ describe("HealthChecker", () => {
     assert.deepEqual(c.describe()[0]!.TargetHealth, { State: "unused", Reason: "Target.NotInUse", Description: "Target group is not configured to receive traffic from the load balancer" });
     assert.equal(probes, 0);
   });
+  it("checks a target registered while it runs at once, not at the next round", async () => {
+    const probed: string[] = [];
+    const c = new HealthChecker(aGroup("tg", [a], { HealthCheck: { ...aGroup("tg", []).HealthCheck, HealthCheckIntervalSeconds: 300 } }), new ManualClock(), () => {}, async (_cfg, t) => (probed.push(t.Id), { kind: "pass" }));
+    c.update(aGroup("tg", [a]), true);
+    c.start();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(probed, ["10.0.0.1"], "the first round at start");
+    c.update(aGroup("tg", [a, b]), true);
+    await new Promise((r) => setTimeout(r, 20));
+    c.stop();
+    assert.deepEqual(probed, ["10.0.0.1", "10.0.0.2"], "b checked at once, a left to its rhythm");
+    assert.equal(c.states().get("10.0.0.2:80"), "healthy");
+  });
 });

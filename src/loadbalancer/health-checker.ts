@@ -37,9 +37,13 @@ export class HealthChecker {
   update(group: TargetGroup, inUse: boolean): void {
     this.group = group;
     const wanted = new Map(group.Targets.map((t) => [targetKey(t), t]));
+    const added = new Set<string>();
     for (const [key, target] of wanted) {
       const e = this.entries.get(key);
-      if (!e || e.health.State === "draining") this.entries.set(key, { target, health: registered(), probing: false });
+      if (!e || e.health.State === "draining") {
+        this.entries.set(key, { target, health: registered(), probing: false });
+        added.add(key);
+      }
     }
     for (const [key, e] of this.entries) {
       if (!wanted.has(key)) e.health = deregistered(e.health, this.clock.now(), group.DeregistrationDelaySeconds ?? 300);
@@ -49,6 +53,9 @@ export class HealthChecker {
       if (!inUse && e.health.State !== "draining") e.health = notInUse(e.health);
       else if (inUse && e.health.State === "unused") e.health = registered();
     }
+    // A new target's first check comes at once, not at the group's next round (up to an
+    // interval away, 30 s by default): a deployment waits on it. Later checks keep the rhythm.
+    if (this.timer && added.size > 0) void this.round(added);
   }
 
   /** Checks every interval from now on, the first one at once. */
@@ -65,11 +72,13 @@ export class HealthChecker {
     }, delayMs);
   }
 
-  /** One round of checks: every registered target not already being checked. */
-  async round(): Promise<void> {
+  /** One round of checks: every registered target not already being checked (or only those of `only`). */
+  async round(only?: ReadonlySet<string>): Promise<void> {
     if (!this.inUse) return;
     const cfg = this.group.HealthCheck;
-    const due = [...this.entries.values()].filter((e) => !e.probing && e.health.State !== "draining" && e.health.State !== "unused");
+    const due = [...this.entries]
+      .filter(([key, e]) => (!only || only.has(key)) && !e.probing && e.health.State !== "draining" && e.health.State !== "unused")
+      .map(([, e]) => e);
     // initial/Elb.RegistrationInProgress becomes Elb.InitialHealthChecking: the store shows it too.
     let started = false;
     for (const e of due) {
