@@ -148,6 +148,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       defaultStopTimeoutSeconds: options.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       cleanupWaitMs,
       ...(network.networks ? { networks: network.networks, metadataAt: (host: string) => metadataServer.listenOn(host) } : {}),
+      ...(network.bridgeNamespaces ? { bridgeNamespaces: true } : {}),
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });

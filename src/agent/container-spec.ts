@@ -19,9 +19,29 @@ export interface SpecContext {
   metadataBaseUrl: string;
   /** This container's endpoint token (metadata-server.ts). */
   metadataToken: string;
-  /** awsvpc: the task's network namespace, once the agent has made it. */
+  /** awsvpc, and bridge on the process runtime: the task's network namespace, once the agent has made it. */
   networkNamespace?: TaskNetworkNamespace;
+  /** bridge in a namespace of berth's: the host port the agent forwards to each mapping. */
+  hostPorts?: readonly HostPortBinding[];
   defaultStopTimeoutSeconds: number;
+}
+
+/** One container port and the host port forwarded to it (src/network's BoundPort). */
+export interface HostPortBinding {
+  containerName: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: "tcp" | "udp";
+}
+
+/** A container's port mappings as the runtime takes them; hostPort 0: dynamic (host mode: the container port). */
+export function portMappingsOf(d: Record<string, unknown>, networkMode: string): PortMapping[] {
+  return (Array.isArray(d.portMappings) ? (d.portMappings as Def[]) : []).flatMap((p) => {
+    const containerPort = num(p.containerPort);
+    if (containerPort === undefined) return [];
+    const hostPort = networkMode === "host" ? containerPort : (num(p.hostPort) ?? 0);
+    return [{ containerPort, hostPort, protocol: p.protocol === "udp" ? "udp" : "tcp" } satisfies PortMapping];
+  });
 }
 
 /** What the engine reads from a definition besides the spec. */
@@ -143,11 +163,12 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
   }
   Object.assign(labels, ecsLabels(task, c.name), { [AGENT_INSTANCE_LABEL]: ctx.instanceId });
 
-  const portMappings: PortMapping[] = (Array.isArray(d.portMappings) ? (d.portMappings as Def[]) : []).flatMap((p) => {
-    const containerPort = num(p.containerPort);
-    if (containerPort === undefined) return [];
-    const hostPort = networkMode === "host" ? containerPort : (num(p.hostPort) ?? 0);
-    return [{ containerPort, hostPort, protocol: p.protocol === "udp" ? "udp" : "tcp" } satisfies PortMapping];
+  const inNamespace = networkMode === "bridge" && ctx.networkNamespace !== undefined;
+  const portMappings = portMappingsOf(d, networkMode).map((m) => {
+    if (!inNamespace) return m;
+    // The host port the agent forwards to it (a dynamic one is picked when the namespace is made).
+    const bound = ctx.hostPorts?.find((b) => b.containerName === c.name && b.containerPort === m.containerPort && b.protocol === (m.protocol ?? "tcp"));
+    return bound ? { ...m, hostPort: bound.hostPort } : m;
   });
 
   const spec: ContainerSpec = {
@@ -160,7 +181,7 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
     labels,
     stopTimeout: num(d.stopTimeout) ?? ctx.defaultStopTimeoutSeconds,
   };
-  if (networkMode === "awsvpc" && ctx.networkNamespace) spec.networkNamespace = { ...ctx.networkNamespace };
+  if ((networkMode === "awsvpc" || inNamespace) && ctx.networkNamespace) spec.networkNamespace = { ...ctx.networkNamespace };
   const entryPoint = strings(d.entryPoint);
   const command = strings(d.command);
   if (entryPoint?.length) spec.entryPoint = entryPoint;

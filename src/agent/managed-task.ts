@@ -27,6 +27,8 @@ export interface ManagedTaskContext {
   defaultStopTimeoutSeconds: number;
   /** awsvpc namespaces; absent where this host cannot make them (awsvpc tasks then fail). */
   networks?: TaskNetworkPort;
+  /** Bridge-mode tasks get a namespace of their own and forwarded host ports (process runtime with `networks`). */
+  bridgeNamespaces?: boolean;
   /** The metadata endpoint also on this address (an awsvpc subnet's router); its base URL. */
   metadataAt?(host: string): Promise<string>;
   /** How long a stopped, reported task's containers are kept before removal. */
@@ -80,7 +82,7 @@ export class ManagedTask {
 
   /** A task new to this agent: its record is on disk before this resolves. */
   static async create(task: AssignedTask, ctx: ManagedTaskContext): Promise<ManagedTask> {
-    const mt = new ManagedTask(newTaskRecord(task), ctx);
+    const mt = new ManagedTask(newTaskRecord(task, { bridgeNamespaces: ctx.bridgeNamespaces === true && ctx.networks !== undefined }), ctx);
     await mt.#persist();
     mt.#log.info({ desired: task.desiredStatus, family: task.family, revision: task.revision }, "task assigned");
     return mt;
@@ -273,7 +275,7 @@ export class ManagedTask {
         this.#log.warn({ reason: failure }, "could not set up the task's network");
         this.#rec.desired = "STOPPED";
         this.#rec.stopReason ??= failure;
-      } else this.#log.info({ namespace: this.#rec.network?.namespacePath }, "task network attached");
+      } else this.#log.info({ namespace: this.#rec.network?.namespacePath, address: this.#rec.network?.address, hostPorts: this.#rec.network?.hostPorts }, "task network attached");
     } else {
       try {
         await releaseNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver);
@@ -310,6 +312,7 @@ export class ManagedTask {
           metadataBaseUrl: this.#rec.network?.metadataBaseUrl ?? this.#ctx.metadataBaseUrl,
           metadataToken: c.metadataToken,
           ...(this.#rec.network?.namespacePath ? { networkNamespace: namespaceOf(this.#rec.network) } : {}),
+          ...(this.#rec.network?.hostPorts ? { hostPorts: this.#rec.network.hostPorts } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
         })
       : ({ ok: false, reason: `CannotCreateContainerError: container ${c.name} is not in the assignment` } as const);

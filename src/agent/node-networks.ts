@@ -4,6 +4,7 @@
 // `ecs.capability.task-eni`, which the control plane requires before it places awsvpc tasks
 // with an ENI on the instance. The docker runtime holds the namespace in a pause container.
 import type { Logger } from "pino";
+import { PORT_TRANSLATION_ATTRIBUTE, PORT_TRANSLATION_NAT } from "../model/index.js";
 import { TaskNetworks, taskNetworkingUnavailable } from "../network/index.js";
 import type { Attribute, RuntimeDriver, RuntimeName } from "../runtime/index.js";
 import type { TaskNetworkPort } from "./task-network.js";
@@ -12,6 +13,12 @@ export const TASK_ENI_ATTRIBUTE = "ecs.capability.task-eni";
 
 export interface NodeNetworks {
   networks?: TaskNetworkPort;
+  /**
+   * The process runtime with `networks`: bridge-mode tasks get a namespace each and forwarded
+   * host ports, and the agent says it translates ports (berth.runtime.port-translation=nat),
+   * so placement reserves no host port for a dynamic mapping, as on ECS.
+   */
+  bridgeNamespaces?: boolean;
   attributes: Attribute[];
   /** Why awsvpc tasks cannot get namespaces here, when they cannot. */
   unavailable?: string;
@@ -30,8 +37,10 @@ export async function nodeNetworks(driver: RuntimeDriver, attributes: readonly A
   const holds = driver.startNamespaceHolder !== undefined;
   const unavailable = runtimeJoinsNamespaces(driver.name, attributes, holds) ?? (await taskNetworkingUnavailable());
   if (unavailable) {
-    log.info({ reason: unavailable }, "awsvpc tasks get no namespace on this instance (no ecs.capability.task-eni)");
+    log.info({ reason: unavailable }, "awsvpc tasks get no namespace on this instance (no ecs.capability.task-eni); bridge-mode tasks of the process runtime bind their container ports on the host");
     return { attributes: [], unavailable };
   }
-  return { networks: new TaskNetworks(), attributes: [{ name: TASK_ENI_ATTRIBUTE }] };
+  if (holds) return { networks: new TaskNetworks(), attributes: [{ name: TASK_ENI_ATTRIBUTE }] };
+  // Listed after the runtime's own attributes, so this value wins at registration.
+  return { networks: new TaskNetworks(), bridgeNamespaces: true, attributes: [{ name: TASK_ENI_ATTRIBUTE }, { name: PORT_TRANSLATION_ATTRIBUTE, value: PORT_TRANSLATION_NAT }] };
 }

@@ -25,6 +25,8 @@ export interface TaskEngineOptions {
   cleanupWaitMs: number;
   /** awsvpc namespaces (task-network.ts); absent where this host cannot make them. */
   networks?: TaskNetworkPort;
+  /** Bridge-mode tasks get namespaces and forwarded host ports too (the process runtime, with `networks`). */
+  bridgeNamespaces?: boolean;
   /** The metadata endpoint also on this address (an awsvpc subnet's router); its base URL. */
   metadataAt?(host: string): Promise<string>;
   submit(report: Report, rec: TaskRecord): Promise<void>;

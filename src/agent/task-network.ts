@@ -1,15 +1,17 @@
-// An awsvpc task's network as a task resource of the agent: the port to the node's network
+// A task's network as a task resource of the agent (awsvpc, and bridge mode on the process runtime): the port to the node's network
 // layer (src/network's TaskNetworks, or nothing where this host cannot make namespaces), and the
 // two calls the ManagedTask makes when decideTask asks for them. They only change the record;
 // the ManagedTask persists it and reports.
-import type { AssignedEni } from "../model/index.js";
+import type { AssignedEni, AssignedTask } from "../model/index.js";
 import type { RuntimeDriver, TaskNetworkNamespace } from "../runtime/index.js";
-import { AGENT_INSTANCE_LABEL } from "./container-spec.js";
+import { AGENT_INSTANCE_LABEL, type HostPortBinding, portMappingsOf } from "./container-spec.js";
 import type { NetworkRecord, TaskRecord } from "./task-record.js";
 
 export interface TaskNetworkPort {
   /** holderPid: name that process's namespace (a pause container's) instead of making one. */
   ensure(taskId: string, eni: AssignedEni, holderPid?: number): Promise<{ namespacePath: string; resolvConf?: string }>;
+  /** A bridge-mode task's namespace on the bridge-mode bridge and its host ports (0: dynamic). */
+  ensureBridgeMode(taskId: string, ports: readonly HostPortBinding[]): Promise<{ namespacePath: string; address: string; gateway: string; bindings: HostPortBinding[] }>;
   release(taskId: string): Promise<unknown>;
 }
 
@@ -21,6 +23,30 @@ export function networkFailureReason(err: unknown): string {
   return `ResourceInitializationError: failed to configure ENI: ${(err as Error).message ?? String(err)}`;
 }
 
+/** Every port mapping of the task's containers; hostPort 0 asks for a dynamic one. */
+export function wantedPorts(task: AssignedTask): HostPortBinding[] {
+  return task.containers.flatMap((c) =>
+    portMappingsOf(c.definition, task.networkMode || "bridge").map((m) => ({ containerName: c.name, containerPort: m.containerPort, hostPort: m.hostPort ?? 0, protocol: m.protocol ?? "tcp" })),
+  );
+}
+
+/** A bridge-mode task's namespace, address and host ports; the reason the task must stop when it cannot. */
+async function setUpBridgeMode(rec: TaskRecord, taskId: string, networks: TaskNetworkPort, metadataAt?: (host: string) => Promise<string>): Promise<string | undefined> {
+  const net = rec.network!;
+  try {
+    const made = await networks.ensureBridgeMode(taskId, wantedPorts(rec.task));
+    // As for awsvpc: loopback inside the namespace is the task's own, the host is the bridge.
+    if (metadataAt) net.metadataBaseUrl = await metadataAt(made.gateway);
+    net.status = "ATTACHED";
+    net.namespacePath = made.namespacePath;
+    net.address = made.address;
+    net.hostPorts = made.bindings.map((b) => ({ containerName: b.containerName, containerPort: b.containerPort, hostPort: b.hostPort, protocol: b.protocol }));
+    return undefined;
+  } catch (err) {
+    return `ResourceInitializationError: failed to set up the task's bridge network: ${(err as Error).message ?? String(err)}`;
+  }
+}
+
 /** Makes the namespace; returns the reason the task must stop when it cannot. */
 export async function setUpNetwork(
   rec: TaskRecord,
@@ -30,6 +56,11 @@ export async function setUpNetwork(
   instanceId: string,
   metadataAt?: (host: string) => Promise<string>,
 ): Promise<string | undefined> {
+  if (rec.network?.kind === "bridge") {
+    // Only an agent that can make namespaces marks bridge tasks so (newTaskRecord); one restarted without that ability cannot.
+    if (!networks) return `ResourceInitializationError: resource cannot be initialized for task ${rec.task.taskArn}: its bridge network namespace cannot be made by this agent (it needs root and iproute2)`;
+    return setUpBridgeMode(rec, taskId, networks, metadataAt);
+  }
   const eni = rec.task.eni;
   if (!rec.network || !eni) return undefined;
   if (!networks) {

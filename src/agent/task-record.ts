@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { AssignedTask } from "../model/index.js";
 import type { ExitInfo, HealthStatus, NetworkBinding } from "../runtime/index.js";
-import { containerTraits } from "./container-spec.js";
+import { containerTraits, type HostPortBinding } from "./container-spec.js";
 import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, NetworkStatus, TaskSnapshot, TaskStatus } from "./task-transitions.js";
 
 export interface ContainerRecord {
@@ -38,7 +38,13 @@ export interface ContainerRecord {
 
 /** An awsvpc task's network namespace (task-network.ts), and what the control plane heard of it. */
 export interface NetworkRecord {
+  /** Absent: awsvpc (the assignment's ENI). bridge: a namespace on the agent's bridge-mode bridge (process runtime). */
+  kind?: "bridge";
   status: NetworkStatus;
+  /** bridge: the task's address on the bridge-mode bridge. */
+  address?: string;
+  /** bridge: the host port forwarded to each port mapping (what the containers' networkBindings say). */
+  hostPorts?: HostPortBinding[];
   /** /var/run/netns/berth-<task id> once ATTACHED: what the runtime joins. */
   namespacePath?: string;
   /** The metadata endpoint as the task's containers reach it (on their subnet's router address). */
@@ -79,7 +85,12 @@ export function newMetadataToken(): string {
   return randomBytes(16).toString("hex");
 }
 
-export function newTaskRecord(task: AssignedTask): TaskRecord {
+/**
+ * bridgeNamespaces: this agent gives bridge-mode tasks a namespace of their own (the process
+ * runtime where it can make namespaces); their record then carries a network as an awsvpc one does.
+ */
+export function newTaskRecord(task: AssignedTask, options: { bridgeNamespaces?: boolean } = {}): TaskRecord {
+  const bridge = options.bridgeNamespaces === true && !task.eni && (task.networkMode || "bridge") === "bridge";
   const stopped = task.desiredStatus === "STOPPED";
   return {
     version: 1,
@@ -87,7 +98,7 @@ export function newTaskRecord(task: AssignedTask): TaskRecord {
     desired: stopped ? "STOPPED" : "RUNNING",
     known: "NONE",
     ...(stopped && task.stoppedReason ? { stopReason: task.stoppedReason } : {}),
-    ...(task.eni ? { network: { status: "NONE" } } : {}),
+    ...(task.eni ? { network: { status: "NONE" } } : bridge ? { network: { kind: "bridge", status: "NONE" } } : {}),
     containers: task.containers.map((c) => ({
       name: c.name,
       containerArn: c.containerArn,

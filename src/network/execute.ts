@@ -5,8 +5,9 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { mustRun, runCommand } from "./command.js";
 import { forwardChainDocument } from "./host-rules.js";
-import { FORWARD_CHAIN, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
+import { FORWARD_CHAIN, PORTS_CHAIN, PORTS_MASQUERADE_CHAIN, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
 import type { NetworkStep } from "./plan.js";
+import { masqueradeDocument, natJumps, portRulesDocument } from "./port-rules.js";
 
 /** One ip command line (without `ip`), and the namespace it runs in (undefined: the host). */
 interface IpLine {
@@ -42,6 +43,8 @@ function ipLine(step: NetworkStep): IpLine | undefined {
       return inNs(step.namespace, `addr replace ${step.cidr} dev ${step.link}`);
     case "setDefaultRoute":
       return inNs(step.namespace, `route replace default via ${step.gateway} dev ${step.link}`);
+    case "setAlias":
+      return host(`link set ${step.link} alias ${step.alias}`);
     default:
       return undefined;
   }
@@ -63,6 +66,30 @@ async function runOther(step: NetworkStep): Promise<void> {
     }
     case "enableForwarding":
       await writeFile(`/proc/sys/net/ipv4/conf/${step.link}/forwarding`, "1\n");
+      return;
+    case "enableRouteLocalnet":
+      await writeFile(`/proc/sys/net/ipv4/conf/${step.link}/route_localnet`, "1\n");
+      return;
+    case "allowPortForwarding": {
+      if ((await runCommand(["iptables", "-w", "-t", "nat", "-S", PORTS_CHAIN])).code !== 0) await mustRun(["iptables", "-w", "-t", "nat", "-N", PORTS_CHAIN]);
+      await mustRun(["iptables-restore", "-w", "--noflush"], masqueradeDocument());
+      for (const j of natJumps()) {
+        const present = await runCommand(["iptables", "-w", "-t", "nat", "-C", j.chain, ...j.args]);
+        if (present.code !== 0) await mustRun(["iptables", "-w", "-t", "nat", "-I", j.chain, "1", ...j.args]);
+      }
+      return;
+    }
+    case "removePortForwarding":
+      for (const j of natJumps()) while ((await runCommand(["iptables", "-w", "-t", "nat", "-D", j.chain, ...j.args])).code === 0);
+      for (const chain of [PORTS_CHAIN, PORTS_MASQUERADE_CHAIN]) {
+        if ((await runCommand(["iptables", "-w", "-t", "nat", "-F", chain])).code === 0) await mustRun(["iptables", "-w", "-t", "nat", "-X", chain]);
+      }
+      return;
+    case "addPortRules":
+      await mustRun(["iptables-restore", "-w", "--noflush"], portRulesDocument(step.rules, "add"));
+      return;
+    case "removePortRules":
+      await mustRun(["iptables-restore", "-w", "--noflush"], portRulesDocument(step.rules, "remove"));
       return;
     case "applyIngress":
       await mustRun(["ip", "netns", "exec", step.namespace, "iptables-restore", "-w"], step.rules);

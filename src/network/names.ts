@@ -19,6 +19,20 @@ export const ROUTE_PROTOCOL = 186;
 /** The host filter chain that lets packets pass between berth bridges (and nowhere else). */
 export const FORWARD_CHAIN = "BERTH-FORWARD";
 
+/**
+ * The one bridge of bridge-mode tasks on the process runtime (Docker's docker0): a `bbr-` name,
+ * so the forwarding chain, the overlap check and the collection treat it like a subnet's bridge.
+ */
+export const BRIDGE_MODE_BRIDGE = "bbr-bridge";
+/** nat chain holding bridge-mode tasks' host port DNAT rules, one rule per binding. */
+export const PORTS_CHAIN = "BERTH-PORTS";
+/** nat chain masquerading connections DNAT'ed into the bridge-mode bridge (from the host, 127/8 included). */
+export const PORTS_MASQUERADE_CHAIN = "BERTH-PORTS-MASQ";
+/** A host port rule's comment: `berth-port:<task id>`, so each rule says whose it is. */
+export const PORT_COMMENT_PREFIX = "berth-port:";
+/** The alias of a bridge-mode task's host veth: `berth-bridge-mode:<address>` (the kernel keeps the task's address). */
+export const BRIDGE_MODE_ALIAS_PREFIX = "berth-bridge-mode:";
+
 // Linux interface names hold at most 15 bytes (IFNAMSIZ 16 with the NUL), so subnet and task
 // ids are hashed; 40 and 48 bits keep collisions out of reach for one host's tasks.
 const short = (id: string, digits: number) => createHash("sha256").update(id).digest("hex").slice(0, digits);

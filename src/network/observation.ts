@@ -1,5 +1,6 @@
 // What observe.ts reads from the host and from a task's namespace: only berth's own things
 // (names.ts), as data for the pure plans in plan.ts.
+import type { PortRule } from "./port-rules.js";
 
 export interface LinkState {
   name: string;
@@ -11,6 +12,10 @@ export interface LinkState {
   addresses: string[];
   /** Bridges only: /proc/sys/net/ipv4/conf/<name>/forwarding is 1. */
   forwarding?: boolean;
+  /** The bridge-mode bridge only: /proc/sys/net/ipv4/conf/<name>/route_localnet is 1. */
+  routeLocalnet?: boolean;
+  /** The link's alias (`ip link set … alias`): a bridge-mode task's veth names its address there. */
+  alias?: string;
 }
 
 export interface HostObservation {
@@ -24,6 +29,10 @@ export interface HostObservation {
   forwarding: boolean;
   /** Names of berth-* directories under /etc/netns (resolv.conf per namespace). */
   configDirs: string[];
+  /** The nat table holds BERTH-PORTS, the masquerade chain and the jumps to them. */
+  portForwarding: boolean;
+  /** Bridge-mode tasks' host port rules (BERTH-PORTS), whoever's. */
+  portRules: PortRule[];
 }
 
 export interface NamespaceObservation {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ingressDocument } from "./ingress-rules.js";
-import { bridgeName, hostVethName, namespaceName } from "./names.js";
+import { BRIDGE_MODE_BRIDGE, bridgeName, hostVethName, namespaceName } from "./names.js";
 import type { NamespaceObservation } from "./observation.js";
 import { type NetworkStep, planCollect, planSetup } from "./plan.js";
 import { aHost, aLink, anEni } from "./test-builders.js";
@@ -10,6 +10,7 @@ const TASK = "0123456789abcdef0123456789abcdef";
 const NS = namespaceName(TASK);
 const BR = bridgeName("subnet-0aaa");
 const VETH = hostVethName(TASK);
+const PORT = (taskId: string, hostPort: number) => ({ taskId, protocol: "tcp" as const, hostPort, address: "10.254.0.2", containerPort: 8080 });
 const kinds = (steps: readonly NetworkStep[]) => steps.map((s) => s.kind + ("link" in s ? `:${s.link}` : ""));
 
 /** The namespace as a complete set-up leaves it. */
@@ -174,6 +175,40 @@ describe("planCollect", () => {
       host: aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] })], unreachable: ["172.31.0.0/16"], forwarding: true }),
       keep: [TASK],
       want: [{ kind: "deleteLink", link: BR }, { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" }, { kind: "removeForwarding" }],
+    },
+    {
+      name: "bridge mode: a task's host port rules go with it; the nat chains go with the last bridge-mode task",
+      host: aHost({
+        namespaces: [NS, otherNs],
+        links: [aLink(BRIDGE_MODE_BRIDGE, { addresses: ["10.254.0.1/18"] }), aLink(VETH, { master: BRIDGE_MODE_BRIDGE }), aLink(otherVeth, { master: BRIDGE_MODE_BRIDGE })],
+        unreachable: ["10.254.0.0/16"],
+        forwarding: true,
+        portForwarding: true,
+        portRules: [PORT(TASK, 32768), PORT(OTHER, 32769)],
+      }),
+      keep: [OTHER],
+      want: [{ kind: "removePortRules", rules: [PORT(TASK, 32768)] }, { kind: "deleteLink", link: VETH }, { kind: "deleteNamespace", namespace: NS }],
+    },
+    {
+      name: "bridge mode, the last task: rules, bridge, route, chains",
+      host: aHost({
+        namespaces: [NS],
+        links: [aLink(BRIDGE_MODE_BRIDGE, { addresses: ["10.254.0.1/18"] }), aLink(VETH, { master: BRIDGE_MODE_BRIDGE })],
+        unreachable: ["10.254.0.0/16"],
+        forwarding: true,
+        portForwarding: true,
+        portRules: [PORT(TASK, 32768)],
+      }),
+      keep: [],
+      want: [
+        { kind: "removePortRules", rules: [PORT(TASK, 32768)] },
+        { kind: "deleteLink", link: VETH },
+        { kind: "deleteNamespace", namespace: NS },
+        { kind: "deleteLink", link: BRIDGE_MODE_BRIDGE },
+        { kind: "deleteUnreachableRoute", cidr: "10.254.0.0/16" },
+        { kind: "removeForwarding" },
+        { kind: "removePortForwarding" },
+      ],
     },
   ];
   for (const c of cases) {

@@ -2,10 +2,13 @@
 // host and the task's namespace to the wanted state (planSetup), or that remove what no task
 // needs anymore (planCollect). Each step is idempotent on its own; a plan after a crash half-way
 // lists only what is missing. The executor (execute.ts) turns steps into ip/iptables calls.
+// Bridge-mode tasks (bridge-mode.ts) share the namespace and veth names, so planCollect removes
+// both kinds alike, with a bridge-mode task's host port rules.
 import type { AssignedEni } from "../model/index.js";
 import { blockOf, cidrContains, normalCidr, withPrefix } from "./cidr.js";
 import { ingressDocument } from "./ingress-rules.js";
 import {
+  BRIDGE_MODE_BRIDGE,
   BRIDGE_PREFIX,
   bridgeName,
   HOST_VETH_PREFIX,
@@ -15,6 +18,7 @@ import {
   taskIdOfNamespace,
 } from "./names.js";
 import { EMPTY_NAMESPACE, type HostObservation, type LinkState, type NamespaceObservation } from "./observation.js";
+import type { PortRule } from "./port-rules.js";
 
 export type NetworkStep =
   /** The host's BERTH-FORWARD chain: bridge to bridge passes, anything else from or to a bridge is dropped. */
@@ -39,7 +43,16 @@ export type NetworkStep =
   | { kind: "addAddress"; link: string; cidr: string; namespace?: string }
   | { kind: "setDefaultRoute"; namespace: string; gateway: string; link: string }
   | { kind: "applyIngress"; namespace: string; rules: string; marker: string }
-  | { kind: "writeResolvConf"; namespace: string; content: string };
+  | { kind: "writeResolvConf"; namespace: string; content: string }
+  /** Bridge mode: the veth's alias, where the kernel keeps the task's address for the next observation. */
+  | { kind: "setAlias"; link: string; alias: string }
+  /** Bridge mode: route_localnet=1 on the bridge (DNAT of 127.0.0.1 into it). */
+  | { kind: "enableRouteLocalnet"; link: string }
+  /** Bridge mode: the nat chains (ports, masquerade) and the jumps to them. */
+  | { kind: "allowPortForwarding" }
+  | { kind: "removePortForwarding" }
+  | { kind: "addPortRules"; rules: PortRule[] }
+  | { kind: "removePortRules"; rules: PortRule[] };
 
 export type SetupPlan = { ok: true; steps: NetworkStep[] } | { ok: false; reason: string };
 
@@ -134,6 +147,9 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
     const id = taskIdOfNamespace(namespace);
     return id === undefined || keep.has(id);
   };
+  // Host ports of tasks not kept: the ports are free once the task's namespace is gone.
+  const strayPorts = host.portRules.filter((r) => !keep.has(r.taskId));
+  if (strayPorts.length) steps.push({ kind: "removePortRules", rules: strayPorts });
   for (const namespace of host.namespaces) {
     if (kept(namespace)) continue;
     // The veth goes first and explicitly: a namespace that a pause container also holds
@@ -160,6 +176,8 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
     if (!remaining.some((b) => b.addresses.some((a) => cidrContains(route, a)))) steps.push({ kind: "deleteUnreachableRoute", cidr: route });
   }
   if (host.forwarding && remaining.length === 0) steps.push({ kind: "removeForwarding" });
+  // The nat chains serve bridge-mode tasks only: they go with the bridge-mode bridge.
+  if (host.portForwarding && !remaining.some((b) => b.name === BRIDGE_MODE_BRIDGE)) steps.push({ kind: "removePortForwarding" });
   return steps;
 }
 

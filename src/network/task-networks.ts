@@ -9,7 +9,8 @@ import { runCommand } from "./command.js";
 import { executeSteps } from "./execute.js";
 import { HostLock } from "./host-lock.js";
 import { namespaceName, namespacePath, resolvConfPath } from "./names.js";
-import { observeHost, observeNamespace } from "./observe.js";
+import { type BoundPort, BRIDGE_MODE_GATEWAY, planBridgeSetup, type PortRange, type WantedPort } from "./bridge-mode.js";
+import { observeHost, observeListeningPorts, observeNamespace, observePortRange } from "./observe.js";
 import { type NetworkStep, planCollect, planSetup, taskIdsOf } from "./plan.js";
 
 export class NetworkSetupError extends Error {
@@ -27,9 +28,21 @@ export interface TaskNetwork {
   resolvConf?: string;
 }
 
+export interface BridgeModeNetwork extends TaskNetwork {
+  /** The task's address on the bridge-mode bridge. */
+  address: string;
+  /** The bridge's address: the host as the task reaches it (the metadata endpoint listens there). */
+  gateway: string;
+  /** Every port mapping with the host port forwarded to it. */
+  bindings: BoundPort[];
+}
+
 export class TaskNetworks {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #lock = new HostLock();
+  #portRange: Promise<PortRange> | undefined;
+  /** The last dynamic host port given: the next continues after it. */
+  #lastPort: number | undefined;
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     const locked = async () => {
@@ -58,6 +71,25 @@ export class TaskNetworks {
       if (!plan.ok) throw new NetworkSetupError(plan.reason);
       await executeSteps(plan.steps);
       return { namespace, namespacePath: namespacePath(namespace), ...(eni.dnsServers.length ? { resolvConf: resolvConfPath(namespace) } : {}) };
+    });
+  }
+
+  /**
+   * A bridge-mode task's namespace on the bridge-mode bridge, its address and its host ports
+   * (0: one of the ephemeral range); idempotent: run again, it keeps the address and ports the
+   * kernel shows for the task.
+   */
+  ensureBridgeMode(taskId: string, ports: readonly WantedPort[]): Promise<BridgeModeNetwork> {
+    this.#portRange ??= observePortRange();
+    return this.#serial(async () => {
+      const [host, listening, range] = await Promise.all([observeHost(), observeListeningPorts(), this.#portRange!]);
+      const namespace = namespaceName(taskId);
+      const ns = host.namespaces.includes(namespace) ? await observeNamespace(namespace) : undefined;
+      const plan = planBridgeSetup({ taskId, ports, host, ...(ns ? { ns } : {}), listening, range, ...(this.#lastPort !== undefined ? { lastPort: this.#lastPort } : {}) });
+      if (!plan.ok) throw new NetworkSetupError(plan.reason);
+      await executeSteps(plan.steps);
+      for (const s of plan.steps) if (s.kind === "addPortRules") for (const r of s.rules) if (!ports.some((p) => p.hostPort === r.hostPort)) this.#lastPort = r.hostPort;
+      return { namespace, namespacePath: namespacePath(namespace), address: plan.address, gateway: BRIDGE_MODE_GATEWAY, bindings: plan.bindings };
     });
   }
 

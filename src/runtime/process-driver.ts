@@ -22,7 +22,7 @@ import { containerLabels } from "./labels.js";
 import { logFiles } from "./log-recorder.js";
 import { ProcessContainer } from "./process-container.js";
 import { checkHostPorts } from "./host-port-check.js";
-import { commandLine, containerEnvironment, type Isolation, ownsNetwork, planLaunch, planNetwork } from "./process-launch.js";
+import { commandLine, containerEnvironment, type Isolation, planLaunch, planNetwork } from "./process-launch.js";
 import { checkRunnable, detectProcessHost, type ProcessHost, resolveContainerUser } from "./process-host.js";
 import { containerDir, exitFile, type ProcessRecord, readRecords, removeContainerDir, writeRecord } from "./process-record.js";
 import { findInit, spawnDetached, waitForCommandExec } from "./process-spawn.js";
@@ -89,6 +89,7 @@ export class ProcessDriver implements RuntimeDriver {
         { name: "berth.runtime.isolation", value: this.host.isolation },
         { name: "berth.runtime.cgroup", value: this.host.cgroups?.version ?? "none" },
         // A container binds its containerPort on the host: placement reserves it (no translation).
+        // The agent says nat instead where it gives bridge tasks namespaces (node-networks.ts).
         { name: PORT_TRANSLATION_ATTRIBUTE, value: NO_PORT_TRANSLATION },
         { name: "ecs.capability.container-health-check" },
       ],
@@ -157,8 +158,9 @@ export class ProcessDriver implements RuntimeDriver {
     const env = containerEnvironment(spec, id, record.isolation);
     const argv0 = commandLine(spec)[0] as string;
     await checkRunnable(argv0, env, spec.workingDirectory || "/");
-    // Ports are the host's (no translation): one another program holds fails the start here.
-    const portProblem = ownsNetwork(spec) ? undefined : await checkHostPorts(record.networkBindings);
+    // Ports are the host's (bound by the container, or forwarded to its namespace in bridge
+    // mode): one another program holds fails the start here.
+    const portProblem = spec.networkMode === "none" || spec.networkMode === "awsvpc" ? undefined : await checkHostPorts(record.networkBindings);
     if (portProblem !== undefined) throw new ContainerError("CannotStartContainerError", portProblem);
     const plan = planLaunch({
       spec,

@@ -104,15 +104,21 @@ export function containerEnvironment(spec: ContainerSpec, id: string, isolation:
   };
 }
 
-/** Whether the container gets its own network namespace (none, awsvpc). */
+/** Whether the container runs in the task's network namespace (awsvpc; bridge when the agent made one). */
+export function joinsTaskNamespace(spec: ContainerSpec): boolean {
+  return spec.networkMode === "awsvpc" || (spec.networkMode === "bridge" && spec.networkNamespace?.path !== undefined);
+}
+
+/** Whether the container gets a network namespace other than the host's (none, awsvpc, bridge in a namespace). */
 export function ownsNetwork(spec: ContainerSpec): boolean {
-  return spec.networkMode === "none" || spec.networkMode === "awsvpc";
+  return spec.networkMode === "none" || joinsTaskNamespace(spec);
 }
 
 /**
  * Checks the network settings the process runtime can honour and returns the bindings it will
- * report. Without a bridge, bridge mode behaves as host mode: a port is bound on the host as
- * the container binds it, so hostPort must be 0, absent or equal to containerPort.
+ * report. In a bridge namespace of the agent's, the host ports it forwards. Without one (no
+ * root), bridge mode behaves as host mode: a port is bound on the host as the container binds
+ * it, so hostPort must be 0, absent or equal to containerPort.
  */
 export function planNetwork(spec: ContainerSpec, isolation: Isolation): NetworkBinding[] {
   const mode = spec.networkMode;
@@ -125,6 +131,14 @@ export function planNetwork(spec: ContainerSpec, isolation: Isolation): NetworkB
   const mappings = spec.portMappings ?? [];
   if (mode === "none" && mappings.length > 0) {
     throw createError(`networkMode none allows no portMappings; found ${mappings.length}`);
+  }
+  if (mode === "bridge" && spec.networkNamespace?.path) {
+    // The agent forwards a host port to each mapping (src/network/bridge-mode.ts): it has picked
+    // the dynamic ones before the containers are made.
+    return mappings.map((m) => {
+      if (!m.hostPort) throw createError(`portMappings containerPort ${m.containerPort} has no host port; in a bridge namespace the agent must give each mapping its forwarded host port`);
+      return { bindIP: "0.0.0.0", containerPort: m.containerPort, hostPort: m.hostPort, protocol: m.protocol ?? "tcp" };
+    });
   }
   return mappings.map((m) => {
     if (mode !== "awsvpc" && m.hostPort !== undefined && m.hostPort !== 0 && m.hostPort !== m.containerPort) {
@@ -191,8 +205,8 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
     if (!tools.unshare || !tools.mount) throw createError(`namespaces need unshare and mount (util-linux), which are not installed`);
     const net = spec.networkMode === "none" ? ["--net"] : [];
     namespaces = [tools.unshare, "--pid", "--mount", "--uts", ...net, "--propagation", "private", "--"];
-    if (spec.networkMode === "awsvpc") {
-      if (!tools.nsenter) throw createError(`networkMode awsvpc needs nsenter (util-linux), which is not installed`);
+    if (joinsTaskNamespace(spec)) {
+      if (!tools.nsenter) throw createError(`networkMode ${spec.networkMode} in a task namespace needs nsenter (util-linux), which is not installed`);
       namespaces = [tools.nsenter, `--net=${spec.networkNamespace?.path}`, "--", ...namespaces];
     }
   }

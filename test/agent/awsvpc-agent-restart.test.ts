@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { bridgeName, namespaceName, observeHost, observeNamespace, TaskNetworks, taskNetworkingUnavailable } from "../../src/network/index.js";
-import { type AgentProcess, type Cluster, removeProcessContainers, spawnAgentProcess, startCluster, until } from "./harness.js";
+import { bridgeName, namespaceName, observeHost, observeNamespace, taskNetworkingUnavailable } from "../../src/network/index.js";
+import { type AgentProcess, type Cluster, killAgentProcessAndTasks, spawnAgentProcess, startCluster, until } from "./harness.js";
 
 const run = promisify(execFile);
 const ENV = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
@@ -28,10 +28,7 @@ describe("awsvpc tasks across kill -9 of berth agent (root)", { skip, timeout: 2
   let arns: string[] = [];
 
   after(async () => {
-    await agent?.kill("SIGKILL");
-    if (stateDir) await removeProcessContainers(stateDir);
-    const networks = new TaskNetworks();
-    for (const arn of arns) await networks.release(idOf(arn));
+    await killAgentProcessAndTasks(agent, stateDir, arns);
     await c?.close();
   });
 

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import pino from "pino";
 import { type Agent, AGENT_INSTANCE_LABEL, type AgentOptions, startAgent } from "../../src/agent/index.js";
+import { TaskNetworks } from "../../src/network/index.js";
 import { createProcessDriver, detectDocker, dockerConnection } from "../../src/runtime/index.js";
 import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "../../src/api/index.js";
 
@@ -142,6 +143,17 @@ export async function removeProcessContainers(agentStateDir: string): Promise<vo
   const driver = await createProcessDriver({ stateDir: join(agentStateDir, "runtime") });
   for (const s of await driver.list()) await driver.remove(s.id).catch(() => undefined);
   await driver.close();
+}
+
+/**
+ * After a test with a child-process agent whose tasks have namespaces: kill it, remove its
+ * containers, and release the tasks' namespaces (and a bridge task's host ports).
+ */
+export async function killAgentProcessAndTasks(agent: AgentProcess | undefined, agentStateDir: string, taskArns: readonly string[]): Promise<void> {
+  await agent?.kill("SIGKILL");
+  if (agentStateDir) await removeProcessContainers(agentStateDir);
+  const networks = new TaskNetworks();
+  for (const arn of taskArns) await networks.release(arn.slice(arn.lastIndexOf("/") + 1));
 }
 
 /** The `berth agent` command as a child process. */
