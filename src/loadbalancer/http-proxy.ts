@@ -5,16 +5,22 @@ import type { Dispatcher } from "undici";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RequestView } from "./conditions.js";
-import { matchAction, redirectLocation, type RoutingTable } from "./routing.js";
-import type { Target } from "./spec.js";
+import { matchAction, redirectLocation, type CompiledAction, type RoutingTable } from "./routing.js";
 import type { Traffic } from "./traffic.js";
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own business on each side.
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
 
-// undici's codes: the connection was lost before the answer (retry once), and ELB's timeouts.
-const RETRYABLE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+// undici's codes for a connection lost or refused before the answer: the request is sent again
+// (see forward()). And ELB's timeouts.
+const RETRYABLE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+// RFC 9110 §9.2.2: sending these twice has the effect of sending them once.
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+/** Tries per request: the first target and up to two others. */
+const MAX_TRIES = 3;
 const TIMEOUTS = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+type ForwardAction = Extract<CompiledAction, { kind: "forward" }>;
 
 const TITLES: Record<number, string> = { 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Time-out" };
 
@@ -121,12 +127,23 @@ export class HttpListener {
       res.end();
       return;
     }
-    const pick = this.traffic.pick(table, action);
-    if (pick.kind === "no-target") return elbError(res, 503);
-    this.forward(req, res, pick.target, pick.key, table.idleTimeoutMs, true);
+    this.forward(req, res, table, action, []);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, target: Target, key: string, idleMs: number, mayRetry: boolean): void {
+  /**
+   * Sends the request to a target of the action. When the connection fails before any answer —
+   * a pooled connection the target had just closed, or a target that died (refused, reset) —
+   * an idempotent request without a body is sent again, to a target not tried yet when there is
+   * one. ALB answers 502 there; berth does as nginx's proxy_next_upstream does, so a task killed
+   * by hand costs no request while the health checks and ECS catch up (docs/design.md).
+   */
+  private forward(req: IncomingMessage, res: ServerResponse, table: RoutingTable, action: ForwardAction, tried: string[]): void {
+    let pick = this.traffic.pick(table, action);
+    // Round robin moves on with each pick: a few more find an untried target when there is one.
+    for (let i = 0; pick.kind === "target" && tried.includes(pick.key) && i < 8; i++) pick = this.traffic.pick(table, action);
+    if (pick.kind === "no-target") return elbError(res, 503);
+    const { target, key } = pick;
+    const idleMs = table.idleTimeoutMs;
     this.traffic.begin(key);
     let ended = false;
     const end = (): void => {
@@ -170,11 +187,10 @@ export class HttpListener {
         onResponseError: (_c, e: Error & { code?: string }) => {
           end();
           if (res.destroyed) return;
-          // A pooled connection the target had just closed: retry once on a fresh one, as the
-          // request never reached it (only without a body, which would be consumed).
-          if (mayRetry && !started && bodyless && RETRYABLE.has(e.code ?? "")) {
+          // Only without a body, which the first try consumed.
+          if (!started && bodyless && IDEMPOTENT.has(req.method ?? "GET") && RETRYABLE.has(e.code ?? "") && tried.length + 1 < MAX_TRIES) {
             res.off("close", onClose);
-            this.forward(req, res, target, key, idleMs, false);
+            this.forward(req, res, this.table(), action, [...tried, key]);
             return;
           }
           elbError(res, TIMEOUTS.has(e.code ?? "") ? 504 : 502);

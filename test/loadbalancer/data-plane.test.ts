@@ -133,7 +133,7 @@ describe("load balancer data plane", () => {
     assert.equal((await get(port, "/slow?sleep=3000")).status, 504);
   });
 
-  it("sends nothing to a killed backend once it is marked unhealthy", async () => {
+  it("a killed backend costs no request (GETs it refuses go to the other) and gets nothing once marked unhealthy", async () => {
     const [a, b] = [await backend("a"), await backend("b")];
     const lb = await node((p) => aLoadBalancer([aListener(p, [forward(["tg"])])], [group("tg", [a, b])]));
     await healthy(lb, "tg", [a, b]);
@@ -153,6 +153,8 @@ describe("load balancer data plane", () => {
     const marked = results.filter((r) => r.tag === "marked");
     assert.ok(marked.length >= 1000);
     assert.deepEqual(countBy(marked, (r) => `${r.status} ${r.body}`), { "200 b": marked.length });
+    // Before a was marked, its refused and reset GETs went to b: not one failed.
+    assert.deepEqual(countBy(results, (r) => String(r.status)), { "200": results.length });
   });
 
   it("drains: a deregistered target gets no new request, its slow request completes, then it leaves", async () => {

@@ -1,11 +1,12 @@
 // Issue 12's promise, end to end (root only: awsvpc tasks): a 4-task web service behind an
 // application load balancer, created with the AWS SDK's ELBv2 client, takes a steady load from
 // autocannon through its listener while it rolls to a new revision, scales in, loses a task
-// stopped by hand, and tries a revision whose health check fails — and not one request fails.
+// stopped by hand, one killed with SIGKILL, and tries a revision whose health check fails — and not one request fails.
 // The tasks are node web servers (web-task.mjs) run by the process runtime in their own
 // namespaces; the listener is the control plane's data plane on the load balancer's own
 // loopback address. Elsewhere it skips, saying why.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, StopTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
@@ -20,7 +21,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ec2 } from "../../src/domain/index.js";
 import { elbKeys, type LoadBalancerRecord } from "../../src/domain/elbv2/records.js";
-import { taskNetworkingUnavailable } from "../../src/network/index.js";
+import { namespaceName, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { type Cluster, startCluster, until } from "../agent/harness.js";
 import { steadyLoad, type LoadReport, type SteadyLoad } from "./steady-load.js";
 
@@ -243,6 +244,26 @@ describe("a web service behind an ALB loses no request (root)", { skip, timeout:
       async () => {
         const stopped = (await c.ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [arns[0]!] }))).tasks![0]!;
         return stopped.lastStatus === "STOPPED" && (await settledOn(current, 2));
+      },
+      MIN_REQUESTS,
+      240_000,
+    );
+    assertNothingFailed(report);
+  });
+  it("a task killed with SIGKILL costs no request: what it refuses goes to the others", async () => {
+    const current = (await service()).taskDefinition!;
+    const arns = (await c.ecs.send(new ListTasksCommand({ cluster: "default", serviceName: "web", desiredStatus: "RUNNING" }))).taskArns!;
+    const victim = arns[0]!;
+    load = steadyLoad(url, { rate: RATE, connections: 8 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Every process of the task: they all live in its network namespace.
+    const pids = execFileSync("ip", ["netns", "pids", namespaceName(victim.split("/").pop()!)], { encoding: "utf8" }).split(/\s+/).filter(Boolean);
+    assert.ok(pids.length > 0, "the task's processes");
+    for (const pid of pids) process.kill(Number(pid), "SIGKILL");
+    const report = await load.until(
+      async () => {
+        const killed = (await c.ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [victim] }))).tasks![0]!;
+        return killed.lastStatus === "STOPPED" && (await settledOn(current, 2));
       },
       MIN_REQUESTS,
       240_000,
