@@ -32,6 +32,12 @@ export interface AgentOptions {
   stateDir: string;
   /** Custom container-instance attributes. */
   attributes?: Attribute[];
+  /**
+   * false: bridge-mode tasks of the process runtime bind their container ports on the host
+   * (port-translation=none) even where the agent could give them namespaces, as on a host
+   * without root. Default: namespaces and forwarded host ports wherever awsvpc namespaces work.
+   */
+  bridgeNamespaces?: boolean;
   /** Overrides of the registered CPU units and MEMORY MiB. */
   cpu?: number;
   memory?: number;
@@ -94,7 +100,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const driver = created.driver;
     if (typeof options.runtime === "string") cleanups.push(() => driver.close());
     const capabilities = await driver.capabilities();
-    const network = await nodeNetworks(driver, capabilities.attributes, log);
+    const network = await nodeNetworks(driver, capabilities.attributes, log, { bridgeNamespaces: options.bridgeNamespaces !== false });
 
     const call = ecsCaller({ endpoint: options.endpoint, region, credentials: options.credentials ?? credentialsFromEnv() });
 

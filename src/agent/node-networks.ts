@@ -33,14 +33,14 @@ export function runtimeJoinsNamespaces(runtime: RuntimeName, attributes: readonl
   return undefined;
 }
 
-export async function nodeNetworks(driver: RuntimeDriver, attributes: readonly Attribute[], log: Logger): Promise<NodeNetworks> {
+export async function nodeNetworks(driver: RuntimeDriver, attributes: readonly Attribute[], log: Logger, options: { bridgeNamespaces?: boolean } = {}): Promise<NodeNetworks> {
   const holds = driver.startNamespaceHolder !== undefined;
   const unavailable = runtimeJoinsNamespaces(driver.name, attributes, holds) ?? (await taskNetworkingUnavailable());
   if (unavailable) {
     log.info({ reason: unavailable }, "awsvpc tasks get no namespace on this instance (no ecs.capability.task-eni); bridge-mode tasks of the process runtime bind their container ports on the host");
     return { attributes: [], unavailable };
   }
-  if (holds) return { networks: new TaskNetworks(), attributes: [{ name: TASK_ENI_ATTRIBUTE }] };
+  if (holds || options.bridgeNamespaces === false) return { networks: new TaskNetworks(), attributes: [{ name: TASK_ENI_ATTRIBUTE }] };
   // Listed after the runtime's own attributes, so this value wins at registration.
   return { networks: new TaskNetworks(), bridgeNamespaces: true, attributes: [{ name: TASK_ENI_ATTRIBUTE }, { name: PORT_TRANSLATION_ATTRIBUTE, value: PORT_TRANSLATION_NAT }] };
 }

@@ -29,6 +29,11 @@ describe("hostPortProblem", () => {
     },
   ];
   for (const c of cases) it(c.name, () => assert.equal(hostPortProblem(c.probes), c.want));
+  it("a bridge task's forwarded host port says the agent forwards it", () =>
+    assert.equal(
+      hostPortProblem([{ port: 8080, protocol: "tcp", code: "EADDRINUSE" }], "forwards"),
+      "port 8080/tcp is already in use on the host: the agent forwards a bridge task's host ports to its namespace, and another program holds it",
+    ));
 });
 
 describe("portsToProbe", () => {

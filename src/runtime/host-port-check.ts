@@ -9,6 +9,9 @@ import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import type { NetworkBinding } from "./types.js";
 
+/** binds: the container binds them on the host; forwards: the agent forwards them to the task's bridge namespace. */
+export type HostPortUse = "binds" | "forwards";
+
 /** One host port tried: the errno code binding it failed with, or none when it was free. */
 export interface PortProbe {
   readonly port: number;
@@ -20,7 +23,7 @@ export interface PortProbe {
  * The CannotStartContainerError detail for the probes that failed, or undefined when every port
  * could be bound. Pure: its words are table-tested.
  */
-export function hostPortProblem(probes: readonly PortProbe[]): string | undefined {
+export function hostPortProblem(probes: readonly PortProbe[], how: HostPortUse = "binds"): string | undefined {
   const failed = probes.filter((p) => p.code !== undefined);
   if (failed.length === 0) return undefined;
   const named = (list: readonly PortProbe[]) => list.map((p) => `${p.port}/${p.protocol}`).join(", ");
@@ -30,7 +33,8 @@ export function hostPortProblem(probes: readonly PortProbe[]): string | undefine
   if (inUse.length === 1) parts.push(`port ${named(inUse)} is already in use on the host`);
   if (inUse.length > 1) parts.push(`ports ${named(inUse)} are already in use on the host`);
   for (const p of other) parts.push(`port ${p.port}/${p.protocol} cannot be bound on the host (${p.code})`);
-  return `${parts.join("; ")}: the process runtime binds a container's ports on the host itself, and another program holds ${failed.length === 1 ? "it" : "them"}`;
+  const why = how === "binds" ? "the process runtime binds a container's ports on the host itself" : "the agent forwards a bridge task's host ports to its namespace";
+  return `${parts.join("; ")}: ${why}, and another program holds ${failed.length === 1 ? "it" : "them"}`;
 }
 
 /** The host ports a container binds, once each (bridge and host mode under the process runtime). */
@@ -71,7 +75,7 @@ export function probeHostPort(port: number, protocol: "tcp" | "udp"): Promise<st
 }
 
 /** Probes every port a container binds; the problem to refuse its start with, if any. */
-export async function checkHostPorts(bindings: readonly NetworkBinding[]): Promise<string | undefined> {
+export async function checkHostPorts(bindings: readonly NetworkBinding[], how: HostPortUse = "binds"): Promise<string | undefined> {
   const probes = await Promise.all(portsToProbe(bindings).map(async (p) => ({ ...p, code: await probeHostPort(p.port, p.protocol) })));
-  return hostPortProblem(probes.map(({ code, ...p }) => (code === undefined ? p : { ...p, code })));
+  return hostPortProblem(probes.map(({ code, ...p }) => (code === undefined ? p : { ...p, code })), how);
 }

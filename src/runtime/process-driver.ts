@@ -22,7 +22,7 @@ import { containerLabels } from "./labels.js";
 import { logFiles } from "./log-recorder.js";
 import { ProcessContainer } from "./process-container.js";
 import { checkHostPorts } from "./host-port-check.js";
-import { commandLine, containerEnvironment, type Isolation, planLaunch, planNetwork } from "./process-launch.js";
+import { commandLine, containerEnvironment, type Isolation, joinsTaskNamespace, planLaunch, planNetwork } from "./process-launch.js";
 import { checkRunnable, detectProcessHost, type ProcessHost, resolveContainerUser } from "./process-host.js";
 import { containerDir, exitFile, type ProcessRecord, readRecords, removeContainerDir, writeRecord } from "./process-record.js";
 import { findInit, spawnDetached, waitForCommandExec } from "./process-spawn.js";
@@ -160,7 +160,7 @@ export class ProcessDriver implements RuntimeDriver {
     await checkRunnable(argv0, env, spec.workingDirectory || "/");
     // Ports are the host's (bound by the container, or forwarded to its namespace in bridge
     // mode): one another program holds fails the start here.
-    const portProblem = spec.networkMode === "none" || spec.networkMode === "awsvpc" ? undefined : await checkHostPorts(record.networkBindings);
+    const portProblem = spec.networkMode === "none" || spec.networkMode === "awsvpc" ? undefined : await checkHostPorts(record.networkBindings, joinsTaskNamespace(spec) ? "forwards" : "binds");
     if (portProblem !== undefined) throw new ContainerError("CannotStartContainerError", portProblem);
     const plan = planLaunch({
       spec,

@@ -3,11 +3,14 @@
 // bridge-mode bridge; a dynamic mapping (hostPort 0) gets a port of the ephemeral range, a static
 // one its own; DescribeTasks' networkBindings say which, and 127.0.0.1:hostPort reaches the task.
 // Stopping leaves no namespace, veth or port rule of the task; kill -9 of the agent neither
-// breaks the forwarding (it is the kernel's) nor loses it after the restart.
+// breaks the forwarding (it is the kernel's) nor loses it after the restart; `berth down`
+// removes it with the containers.
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DescribeContainerInstancesCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
+import { stopAgentContainers } from "../../src/agent/index.js";
 import { hostVethName, namespaceName, observeHost, observePortRange, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { freePort } from "../helpers/ports.js";
 import { type AgentProcess, type Cluster, killAgentProcessAndTasks, spawnAgentProcess, startCluster, until } from "./harness.js";
@@ -128,5 +131,34 @@ describe("bridge mode on the process runtime (root)", { skip, timeout: 180_000, 
     for (const arn of arns) await c.waitTask(arn, "STOPPED", (t) => t.lastStatus === "STOPPED", 30_000);
     for (const arn of arns) assert.deepEqual(await leftOf(idOf(arn)), [], `nothing of ${idOf(arn)} is left`);
     for (const port of ports) await assert.rejects(get(port), `port ${port} answers no more`);
+  });
+
+  it("a static host port another program holds stops the task with a reason that says so, and leaves nothing", async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, "0.0.0.0", r));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const td = await c.registerTaskDefinition("bridge-held", [web(port)]);
+      const [arn] = await runTask(td);
+      const stopped = await c.waitTask(arn!, "STOPPED", (t) => t.lastStatus === "STOPPED", 30_000);
+      assert.equal(stopped.stoppedReason, `CannotStartContainerError: port ${port}/tcp is already in use on the host: the agent forwards a bridge task's host ports to its namespace, and another program holds it`);
+      assert.deepEqual(await leftOf(idOf(arn!)), []);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+
+  it("berth down stops a bridge task and removes its namespace and port rules; the next agent reports it STOPPED", async () => {
+    const td = await c.registerTaskDefinition("bridge-down", [web()]);
+    const [arn] = await runTask(td);
+    const port = hostPortOf(await running(arn!));
+    await until("the task answers", () => get(port).catch(() => undefined));
+    await agent!.kill("SIGKILL");
+    const down = await stopAgentContainers(stateDir, { docker: false });
+    assert.equal(down.namespaces, 1);
+    assert.deepEqual(await leftOf(idOf(arn!)), []);
+    await assert.rejects(get(port));
+    agent = await spawnAgentProcess(c.cp.url, stateDir);
+    await c.waitTask(arn!, "STOPPED", (t) => t.lastStatus === "STOPPED", 30_000);
   });
 });

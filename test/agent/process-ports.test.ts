@@ -1,5 +1,5 @@
-// Ports under the process runtime, which has no port translation (a container binds its
-// containerPort on the host): placement reserves a dynamic mapping's containerPort on such an
+// Ports under the process runtime without port translation (a host without root, or an agent
+// told so: a container binds its containerPort on the host): placement reserves a dynamic mapping's containerPort on such an
 // instance, so a second task with the same port is refused with ECS's RESOURCE:PORTS and the
 // port is given back at STOPPED; a port another program holds fails the task with a reason
 // that says so. A real control plane, a real agent, real processes, the AWS SDK.
@@ -49,7 +49,9 @@ describe("ports under the process runtime", { timeout: 120_000 }, () => {
 
   before(async () => {
     c = await startCluster();
-    agent = await c.startAgent();
+    // As on a host without root: where the agent can make namespaces it would give bridge tasks
+    // their own and translate ports (test/agent/bridge-process.test.ts).
+    agent = await c.startAgent({ bridgeNamespaces: false });
   });
   after(async () => {
     await c?.close();

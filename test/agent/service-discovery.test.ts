@@ -97,9 +97,11 @@ describe("ECS serviceRegistries: tasks in Cloud Map and DNS", { timeout: 120_000
       const first = await until("the task registered", async () => ((await discover()).length === 1 ? (await discover())[0] : undefined), 30_000);
       const tasks = (await c.ecs.send(new ListTasksCommand({ cluster: "default", serviceName: "web" }))).taskArns!;
       assert.equal(first.InstanceId, tasks[0]!.split("/").pop(), "the instance id is the task id");
+      // The host port bound to the container port (a dynamic one where the agent translates ports).
+      const hostPort = (await c.describe(tasks[0]!)).containers![0]!.networkBindings!.find((b) => b.containerPort === port)!.hostPort!;
       assert.deepEqual(first.Attributes, {
         AWS_INSTANCE_IPV4: "127.0.0.1",
-        AWS_INSTANCE_PORT: String(port),
+        AWS_INSTANCE_PORT: String(hostPort),
         ...(first.Attributes.AVAILABILITY_ZONE ? { AVAILABILITY_ZONE: first.Attributes.AVAILABILITY_ZONE } : {}),
         REGION: "us-east-1",
         ECS_CLUSTER_NAME: "default",
@@ -108,7 +110,7 @@ describe("ECS serviceRegistries: tasks in Cloud Map and DNS", { timeout: 120_000
       });
 
       const srv = await resolver.resolveSrv("_web._tcp.ecs.local");
-      assert.deepEqual(srv, [{ name: `${first.InstanceId}._web._tcp.ecs.local`, port, priority: 1, weight: 1 }]);
+      assert.deepEqual(srv, [{ name: `${first.InstanceId}._web._tcp.ecs.local`, port: hostPort, priority: 1, weight: 1 }]);
       assert.deepEqual(await resolver.resolve4(srv[0]!.name), ["127.0.0.1"]);
       await until("the task answering where DNS points", () => accepts(srv[0]!.port));
 

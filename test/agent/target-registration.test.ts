@@ -53,10 +53,11 @@ describe("ECS loadBalancers: registration, drain before stop, ELB health", { tim
     dir = mkdtempSync(join(tmpdir(), "berth-lb-"));
     // The test plays the data plane: no load balancer controller writes health records here.
     c = await startCluster({ loadBalancers: false });
-    // Two instances: the process runtime binds container ports on the host, so a replacement
-    // goes to the other instance while the task it replaces drains.
-    await c.startAgent();
-    await c.startAgent();
+    // Two instances whose process runtime binds container ports on the host (bridgeNamespaces:
+    // false; as root the agent would forward a dynamic host port instead), so a replacement goes
+    // to the other instance while the task it replaces drains.
+    await c.startAgent({ bridgeNamespaces: false });
+    await c.startAgent({ bridgeNamespaces: false });
     const { containerInstances } = await c.ecs.send(new DescribeContainerInstancesCommand({ cluster: "default", containerInstances: c.agents.map((a) => a.containerInstanceArn) }));
     instanceIds = new Map(containerInstances!.map((i) => [i.containerInstanceArn!, i.ec2InstanceId!]));
     tg = (await seedTargetGroup(c.cp.deps, { name: "web", targetType: "instance", delaySeconds: 600 })).targetGroupArn;
