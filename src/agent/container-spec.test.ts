@@ -14,6 +14,29 @@ describe("buildContainerSpec", () => {
     assert.deepEqual(r.spec.networkNamespace, { path: "/var/run/netns/berth-x", resolvConf: "/etc/netns/berth-x/resolv.conf" });
   });
 
+  it("bridge in a namespace of the agent's: the namespace, and each mapping's forwarded host port", () => {
+    const task = anAssignedTask([aContainerDef("web", { portMappings: [{ containerPort: 8080 }, { containerPort: 9000, hostPort: 9000 }, { containerPort: 53, protocol: "udp" }] })]);
+    const hostPorts = [
+      { containerName: "web", containerPort: 8080, hostPort: 32768, protocol: "tcp" as const },
+      { containerName: "web", containerPort: 9000, hostPort: 9000, protocol: "tcp" as const },
+      { containerName: "web", containerPort: 53, hostPort: 32769, protocol: "udp" as const },
+      { containerName: "other", containerPort: 8080, hostPort: 40000, protocol: "tcp" as const },
+    ];
+    const r = buildContainerSpec(task, task.containers[0]!, { ...ctx, networkNamespace: { path: "/var/run/netns/berth-x" }, hostPorts });
+    assert.ok(r.ok);
+    assert.deepEqual(r.spec.networkNamespace, { path: "/var/run/netns/berth-x" });
+    assert.deepEqual(r.spec.portMappings, [
+      { containerPort: 8080, hostPort: 32768, protocol: "tcp" },
+      { containerPort: 9000, hostPort: 9000, protocol: "tcp" },
+      { containerPort: 53, hostPort: 32769, protocol: "udp" },
+    ]);
+    // Without a namespace (no root) a bridge container binds its ports on the host: hostPort 0 stays.
+    const plain = buildContainerSpec(task, task.containers[0]!, ctx);
+    assert.ok(plain.ok);
+    assert.equal(plain.spec.networkNamespace, undefined);
+    assert.equal(plain.spec.portMappings?.[0]?.hostPort, 0);
+  });
+
   it("carries the definition, ECS's environment and labels", () => {
     const task = anAssignedTask([
       aContainerDef("web", {

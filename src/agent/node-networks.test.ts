@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runtimeJoinsNamespaces } from "./node-networks.js";
+import pino from "pino";
+import { taskNetworkingUnavailable } from "../network/index.js";
+import type { RuntimeDriver } from "../runtime/index.js";
+import { nodeNetworks, runtimeJoinsNamespaces } from "./node-networks.js";
 
 describe("runtimeJoinsNamespaces", () => {
   const cases: { name: string; runtime: "process" | "docker" | "simulated"; isolation?: string; holds?: boolean; want: RegExp | undefined }[] = [
@@ -18,4 +21,27 @@ describe("runtimeJoinsNamespaces", () => {
       else assert.equal(got, undefined);
     });
   }
+});
+
+const noNetworking = await taskNetworkingUnavailable();
+
+describe("nodeNetworks", () => {
+  it("where namespaces cannot be made, nothing changes: no task-eni, and the process runtime keeps port-translation=none", async () => {
+    const driver = { name: "process", startNamespaceHolder: undefined } as unknown as RuntimeDriver;
+    const got = await nodeNetworks(driver, [{ name: "berth.runtime.isolation", value: "none" }], pino({ level: "silent" }));
+    assert.deepEqual(got.attributes, []);
+    assert.equal(got.bridgeNamespaces, undefined);
+    assert.match(got.unavailable ?? "", /without namespaces/);
+  });
+
+  it("where they can (root): task-eni, and the process runtime says it translates ports unless told not to", { skip: noNetworking ?? false }, async () => {
+    const driver = { name: "process", startNamespaceHolder: undefined } as unknown as RuntimeDriver;
+    const attrs = [{ name: "berth.runtime.isolation", value: "namespaces" }];
+    const got = await nodeNetworks(driver, attrs, pino({ level: "silent" }));
+    assert.deepEqual(got.attributes, [{ name: "ecs.capability.task-eni" }, { name: "berth.runtime.port-translation", value: "nat" }]);
+    assert.equal(got.bridgeNamespaces, true);
+    const off = await nodeNetworks(driver, attrs, pino({ level: "silent" }), { bridgeNamespaces: false });
+    assert.deepEqual(off.attributes, [{ name: "ecs.capability.task-eni" }]);
+    assert.equal(off.bridgeNamespaces, undefined);
+  });
 });

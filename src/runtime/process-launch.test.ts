@@ -44,6 +44,13 @@ describe("planNetwork", () => {
       { bindIP: "0.0.0.0", containerPort: 80, hostPort: 80, protocol: "udp" },
     ]);
   });
+  it("bridge in the task's namespace reports the host ports the agent forwards, any of them", () => {
+    const inNs = spec({ networkMode: "bridge", networkNamespace: { path: "/run/netns/t1" }, portMappings: [{ containerPort: 8080, hostPort: 32768 }] });
+    assert.deepEqual(planNetwork(inNs, "namespaces"), [{ bindIP: "0.0.0.0", containerPort: 8080, hostPort: 32768, protocol: "tcp" }]);
+    assert.throws(() => planNetwork({ ...inNs, portMappings: [{ containerPort: 8080, hostPort: 0 }] }, "namespaces"), /containerPort 8080 has no host port/);
+    const plan = planLaunch({ spec: inNs, id: ID, exitFile: "/e", isolation: "namespaces", cgroupProcsFiles: [], tools });
+    assert.deepEqual(plan.argv.slice(0, 3), ["/usr/bin/nsenter", "--net=/run/netns/t1", "--"]);
+  });
   it("refuses what it cannot honour, saying what is allowed", () => {
     assert.throws(() => planNetwork(spec({ portMappings: [{ containerPort: 80, hostPort: 81 }] }), "namespaces"), /hostPort must be 0, absent or 80/);
     assert.throws(() => planNetwork(spec({ networkMode: "none" }), "none"), /networkMode none needs namespaces/);
