@@ -15,12 +15,13 @@ import {
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { checkDocuments } from "./apply-check.js";
-import { readDocuments, type ApplyDocument, type EcsDocuments } from "./apply-documents.js";
+import { readDocuments, type ApplyDocument, type EcsDocuments, type Exposure } from "./apply-documents.js";
 import { runnableLocally } from "./apply-network.js";
 import { defaultSubnets } from "./default-subnets.js";
 import { planServiceUpdate, taskDefinitionDigest } from "./apply-diff.js";
 import { contextOf, styleOf, withGlobalFlags, type CliContext } from "./context.js";
 import { CliError, usageError } from "./errors.js";
+import { expose } from "./expose-command.js";
 import { taskDefName } from "./format.js";
 import { write } from "./output.js";
 import { findTaskDefinition } from "./resources.js";
@@ -42,7 +43,8 @@ export async function toEcsDocuments(
   ctx: { cluster: string; region: string; defaultSubnets: () => Promise<string[]> },
   report: (line: string) => void,
 ): Promise<EcsDocuments> {
-  const out: EcsDocuments = { clusters: [], taskDefinitions: [], services: [] };
+  const exposures: Exposure[] = [];
+  const out: EcsDocuments = { clusters: [], taskDefinitions: [], services: [], exposures };
   const manifests = docs.flatMap((d) => (d.kind === "k8s" ? [d.manifest] : []));
   if (manifests.length) {
     // The translator is loaded only for Kubernetes input.
@@ -55,7 +57,24 @@ export async function toEcsDocuments(
         ` (${unmapped.length} fields not translated, ${approximated} approximated; 'berth translate -f FILE' shows why)`,
     );
     for (const e of unmapped) report(`  not translated: ${e.path}: ${e.reason}`);
-    for (const lb of t.loadBalancers) report(`  ${lb.source}: load balancer wiring noted, not applied (berth has no load balancers yet)`);
+    for (const lb of t.loadBalancers) {
+      if (lb.serviceType !== "LoadBalancer" || lb.protocol !== "tcp" || lb.targetGroupArn) {
+        report(`  ${lb.source}: ${lb.serviceType} wiring noted, not applied (in ECS a task reaches another by Cloud Map name, serviceRegistries; a load balancer is made for type LoadBalancer)`);
+        continue;
+      }
+      // Kubernetes' LoadBalancer is layer 4 (an NLB on EKS); an http appProtocol asks for layer 7.
+      const http = /^(http|https|kubernetes\.io\/h2c)$/i.test(lb.appProtocol ?? "");
+      exposures.push({
+        source: lb.source,
+        name: lb.source.replace(/^Service\//, ""),
+        ecsService: lb.ecsService,
+        port: lb.port,
+        containerName: lb.containerName,
+        containerPort: lb.containerPort,
+        protocol: http ? "HTTP" : "TCP",
+        ...(lb.healthCheck ? { healthCheck: lb.healthCheck } : {}),
+      });
+    }
     const needsSubnets = t.taskDefinitions.some((td) => td.networkMode === "awsvpc");
     const runnable = runnableLocally(t.taskDefinitions, t.services, needsSubnets ? await ctx.defaultSubnets() : []);
     for (const note of runnable.notes) report(`  ${note}`);
@@ -160,5 +179,23 @@ Examples:
     for (const c of ecs.clusters) await applyCluster(ctx, c, dry, style);
     for (const td of ecs.taskDefinitions) await applyTaskDefinition(ctx, td, dry, style);
     for (const svc of ecs.services) await applyService(ctx, svc, dry, style);
+    for (const e of ecs.exposures ?? []) await applyExposure(ctx, e, dry);
+  });
+}
+
+/** A Kubernetes Service of type LoadBalancer: a load balancer for its ECS service, as `berth expose` makes it. */
+async function applyExposure(ctx: CliContext, e: Exposure, dry: boolean): Promise<void> {
+  if (dry) {
+    write(`${e.source}: would put service/${e.ecsService} behind a ${e.protocol === "HTTP" ? "application" : "network"} load balancer on port ${e.port}`);
+    return;
+  }
+  await expose(ctx, e.ecsService, {
+    port: e.port,
+    container: e.containerName,
+    containerPort: e.containerPort,
+    protocol: e.protocol,
+    healthCheckPath: e.healthCheck?.path ?? "/",
+    name: e.name,
+    ...(e.healthCheck ? { healthCheck: e.healthCheck } : {}),
   });
 }

@@ -15,6 +15,21 @@ export interface EcsDocuments {
   clusters: CreateClusterCommandInput[];
   taskDefinitions: RegisterTaskDefinitionCommandInput[];
   services: CreateServiceCommandInput[];
+  /** Kubernetes Services of type LoadBalancer: each becomes a load balancer for its ECS service (berth expose). */
+  exposures?: Exposure[];
+}
+
+export interface Exposure {
+  /** "Service/web". */
+  source: string;
+  /** The Kubernetes Service's name: the load balancer's. */
+  name: string;
+  ecsService: string;
+  port: number;
+  containerName: string;
+  containerPort: number;
+  protocol: "HTTP" | "TCP";
+  healthCheck?: { protocol: "HTTP" | "HTTPS" | "TCP"; path?: string; port: number; intervalSeconds: number; timeoutSeconds: number; healthyThresholdCount: number; unhealthyThresholdCount: number };
 }
 
 export type ApplyDocument =

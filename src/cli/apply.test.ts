@@ -2,6 +2,7 @@ import type { Service } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { canonicalJson, planServiceUpdate, subsetEqual, taskDefinitionDigest } from "./apply-diff.js";
+import { toEcsDocuments } from "./apply-command.js";
 import { classify, parseText } from "./apply-documents.js";
 import { APPLIED_TAG, registerInputFrom, withImage } from "./taskdef-input.js";
 
@@ -117,5 +118,56 @@ describe("withImage", () => {
     const two = { family: "web", containerDefinitions: [{ name: "a" }, { name: "b" }] };
     assert.throws(() => withImage(two, "x"), /has 2 containers \(a, b\); name one with --container/);
     assert.throws(() => withImage(two, "x", "c"), /has no container 'c'/);
+  });
+});
+
+describe("toEcsDocuments: Kubernetes Services", () => {
+  const manifests = (type: string, appProtocol?: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: busybox
+          command: ["httpd"]
+          ports: [{containerPort: 8080, name: http}]
+          resources: {limits: {memory: 64Mi}}
+          readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 10}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: front}
+spec:
+  type: ${type}
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http${appProtocol ? `, appProtocol: ${appProtocol}` : ""}}]
+`;
+  const translate = async (text: string) => {
+    const lines: string[] = [];
+    const docs = await toEcsDocuments(parseText(text, "web.yaml"), { cluster: "default", region: "us-east-1", defaultSubnets: async () => ["subnet-a"] }, (l) => lines.push(l));
+    return { docs, lines };
+  };
+  it("a LoadBalancer Service becomes a network load balancer for its ECS service, with the readiness probe as its health check", async () => {
+    const { docs } = await translate(manifests("LoadBalancer"));
+    assert.equal(docs.exposures?.length, 1);
+    const e = docs.exposures![0]!;
+    assert.deepEqual(
+      { source: e.source, name: e.name, ecsService: e.ecsService, port: e.port, containerName: e.containerName, containerPort: e.containerPort, protocol: e.protocol, path: e.healthCheck?.path },
+      { source: "Service/front", name: "front", ecsService: "web", port: 80, containerName: "web", containerPort: 8080, protocol: "TCP", path: "/ready" },
+    );
+  });
+  it("an http appProtocol asks for an application load balancer", async () => {
+    assert.equal((await translate(manifests("LoadBalancer", "http"))).docs.exposures![0]!.protocol, "HTTP");
+  });
+  it("a ClusterIP Service makes no load balancer, and says why", async () => {
+    const { docs, lines } = await translate(manifests("ClusterIP"));
+    assert.deepEqual(docs.exposures, []);
+    assert.ok(lines.some((l) => l.includes("Service/front: ClusterIP wiring noted, not applied")), lines.join("\n"));
   });
 });

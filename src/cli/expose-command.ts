@@ -46,7 +46,7 @@ Example:
   });
 }
 
-async function expose(ctx: CliContext, serviceName: string, flags: ExposeFlags): Promise<void> {
+export async function expose(ctx: CliContext, serviceName: string, flags: ExposeFlags): Promise<void> {
   const svc = await getService(ctx.ecs, ctx.cluster, serviceName);
   if (!svc.taskDefinition) throw new CliError(`service '${serviceName}' has no task definition`);
   const { taskDefinition } = await getTaskDefinition(ctx.ecs, svc.taskDefinition);
@@ -63,7 +63,10 @@ async function expose(ctx: CliContext, serviceName: string, flags: ExposeFlags):
   }
   const elb = await elbClient(ctx);
   try {
-    const lb = await ensureLoadBalancer(elb, plan);
+    // The load balancer joins the tasks' own security groups (the VPC's default group when they
+    // name none), so a group that admits its members admits it too — an NLB included.
+    const groups = svc.networkConfiguration?.awsvpcConfiguration?.securityGroups ?? (vpc.defaultGroupId ? [vpc.defaultGroupId] : []);
+    const lb = await ensureLoadBalancer(elb, plan, groups);
     const tg = await ensureTargetGroup(elb, plan, vpc.vpcId, flags);
     await ensureListener(elb, lb, tg, flags);
     const wired = (svc.loadBalancers ?? []).some((l) => l.targetGroupArn === tg.TargetGroupArn);
@@ -94,8 +97,8 @@ async function elbClient(ctx: CliContext): Promise<ElasticLoadBalancingV2Client>
 }
 
 /** The VPC the service's subnets are in (the default VPC for a service without any), and its subnets. */
-async function vpcOf(ctx: CliContext, serviceSubnets: string[]): Promise<{ vpcId: string; subnets: { SubnetId: string; AvailabilityZone: string }[] }> {
-  const { EC2Client, DescribeSubnetsCommand, DescribeVpcsCommand } = await import("@aws-sdk/client-ec2");
+async function vpcOf(ctx: CliContext, serviceSubnets: string[]): Promise<{ vpcId: string; subnets: { SubnetId: string; AvailabilityZone: string }[]; defaultGroupId?: string }> {
+  const { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } = await import("@aws-sdk/client-ec2");
   const ec2 = new EC2Client({ endpoint: ctx.connection.endpoint, region: ctx.connection.region, credentials: await ctx.ecs.config.credentials(), maxAttempts: 2 });
   try {
     let vpcId: string | undefined;
@@ -106,7 +109,13 @@ async function vpcOf(ctx: CliContext, serviceSubnets: string[]): Promise<{ vpcId
     }
     if (!vpcId) throw new CliError("found no VPC for the load balancer: the service names no subnets and the region has no default VPC");
     const all = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }))).Subnets ?? [];
-    return { vpcId, subnets: all.flatMap((s) => (s.SubnetId && s.AvailabilityZone ? [{ SubnetId: s.SubnetId, AvailabilityZone: s.AvailabilityZone }] : [])) };
+    const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "group-name", Values: ["default"] }] }));
+    const defaultGroupId = groups.SecurityGroups?.[0]?.GroupId;
+    return {
+      vpcId,
+      subnets: all.flatMap((s) => (s.SubnetId && s.AvailabilityZone ? [{ SubnetId: s.SubnetId, AvailabilityZone: s.AvailabilityZone }] : [])),
+      ...(defaultGroupId ? { defaultGroupId } : {}),
+    };
   } finally {
     ec2.destroy();
   }
@@ -114,7 +123,7 @@ async function vpcOf(ctx: CliContext, serviceSubnets: string[]): Promise<{ vpcId
 
 const notFound = (err: unknown, code: string): boolean => (err as { name?: string }).name === code;
 
-async function ensureLoadBalancer(elb: ElasticLoadBalancingV2Client, plan: ExposePlan): Promise<LoadBalancer> {
+async function ensureLoadBalancer(elb: ElasticLoadBalancingV2Client, plan: ExposePlan, securityGroups: string[]): Promise<LoadBalancer> {
   const { DescribeLoadBalancersCommand, CreateLoadBalancerCommand } = await import("@aws-sdk/client-elastic-load-balancing-v2");
   try {
     const found = (await elb.send(new DescribeLoadBalancersCommand({ Names: [plan.loadBalancerName] }))).LoadBalancers?.[0];
@@ -128,7 +137,11 @@ async function ensureLoadBalancer(elb: ElasticLoadBalancingV2Client, plan: Expos
   } catch (err) {
     if (!notFound(err, "LoadBalancerNotFoundException")) throw err;
   }
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: plan.loadBalancerName, Type: plan.loadBalancerType, Subnets: plan.subnets }))).LoadBalancers![0]!;
+  const lb = (
+    await elb.send(
+      new CreateLoadBalancerCommand({ Name: plan.loadBalancerName, Type: plan.loadBalancerType, Subnets: plan.subnets, ...(securityGroups.length ? { SecurityGroups: securityGroups } : {}) }),
+    )
+  ).LoadBalancers![0]!;
   write(`loadbalancer/${plan.loadBalancerName} created (${lb.Type}, ${lb.DNSName})`);
   return lb;
 }
@@ -147,7 +160,9 @@ async function ensureTargetGroup(elb: ElasticLoadBalancingV2Client, plan: Expose
   } catch (err) {
     if (!notFound(err, "TargetGroupNotFoundException")) throw err;
   }
-  const http = flags.protocol === "HTTP";
+  const hc = flags.healthCheck;
+  const checkProtocol = hc ? (hc.protocol === "TCP" ? "TCP" : "HTTP") : flags.protocol;
+  const path = hc?.path ?? flags.healthCheckPath;
   const tg = (
     await elb.send(
       new CreateTargetGroupCommand({
@@ -156,11 +171,21 @@ async function ensureTargetGroup(elb: ElasticLoadBalancingV2Client, plan: Expose
         Port: plan.containerPort,
         VpcId: vpcId,
         TargetType: plan.targetType,
-        ...(http ? { HealthCheckPath: flags.healthCheckPath } : {}),
+        HealthCheckProtocol: checkProtocol,
+        ...(checkProtocol === "HTTP" ? { HealthCheckPath: path } : {}),
+        ...(hc
+          ? {
+              HealthCheckPort: hc.port === plan.containerPort ? "traffic-port" : String(hc.port),
+              HealthCheckIntervalSeconds: hc.intervalSeconds,
+              HealthCheckTimeoutSeconds: hc.timeoutSeconds,
+              HealthyThresholdCount: hc.healthyThresholdCount,
+              UnhealthyThresholdCount: hc.unhealthyThresholdCount,
+            }
+          : {}),
       }),
     )
   ).TargetGroups![0]!;
-  write(`targetgroup/${plan.targetGroupName} created (${plan.targetType} targets, ${flags.protocol} ${plan.containerPort}${http ? `, health check GET ${flags.healthCheckPath}` : ""})`);
+  write(`targetgroup/${plan.targetGroupName} created (${plan.targetType} targets, ${flags.protocol} ${plan.containerPort}, health check ${checkProtocol === "HTTP" ? `GET ${path}` : "TCP connect"})`);
   return tg;
 }
 

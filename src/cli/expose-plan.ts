@@ -11,6 +11,16 @@ export interface ExposeFlags {
   protocol: "HTTP" | "TCP";
   healthCheckPath: string;
   name?: string;
+  /** The whole health check (from a Kubernetes probe); without it, ELB's defaults with healthCheckPath. */
+  healthCheck?: {
+    protocol: "HTTP" | "HTTPS" | "TCP";
+    path?: string;
+    port: number;
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThresholdCount: number;
+    unhealthyThresholdCount: number;
+  };
 }
 
 export interface ExposeSubject {
