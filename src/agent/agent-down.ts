@@ -4,7 +4,7 @@
 // the process runtime kills what is left of its process group or cgroup and drops its record,
 // the docker runtime removes the container. Nothing of the task runs afterwards, and the next
 // agent on this state dir reports the tasks STOPPED with their exit codes. awsvpc tasks' namespaces
-// (and docker's pause containers) are released too.
+// (and docker's pause containers) are released too, and bridge tasks' (with their host ports).
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type ContainerState, createRuntimeDriver, type RuntimeDriver } from "../runtime/index.js";

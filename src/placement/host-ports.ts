@@ -1,6 +1,7 @@
 // Which host ports a task takes on an instance. Fixed host ports are the same everywhere; a
-// dynamic mapping (hostPort 0) takes nothing where the runtime translates ports, but where it
-// cannot (berth's process runtime: attribute berth.runtime.port-translation=none) the
+// dynamic mapping (hostPort 0) takes nothing where the runtime translates ports (docker; the
+// process runtime where its agent gives bridge tasks namespaces), but where it cannot (the
+// process runtime without root: attribute berth.runtime.port-translation=none) the
 // container binds its containerPort on the host, so there that port is reserved like a fixed
 // one — two such tasks on one instance would otherwise both bind it.
 import { PORT_TRANSLATION_ATTRIBUTE, translatesPorts } from "../model/index.js";
