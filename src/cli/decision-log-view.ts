@@ -26,6 +26,8 @@ export interface DecisionEntry {
     orphanTasks?: number;
     eligibleInstances?: number;
     launchBackoffUntil?: number;
+    /** The load balancer's view: each target group's targets of the service by ELB state. */
+    targetGroups?: { targetGroupArn: string; targets: Record<string, number> }[];
   };
   bounds: {
     desired: number;
@@ -92,6 +94,7 @@ export function decisionLines(e: DecisionEntry, n: number, of: number, now: numb
   if (e.inputs.eligibleInstances !== undefined) extra.push(`${plural(e.inputs.eligibleInstances, "instance")} should run the daemon`);
   if (e.inputs.launchBackoffUntil) extra.push(`launches held back until ${clock(e.inputs.launchBackoffUntil)}`);
   if (extra.length) out.push(`${deployments.length ? cont : `  ${label("saw")}`}${extra.join(" · ")}`);
+  for (const g of e.inputs.targetGroups ?? []) out.push(`${cont}${targetGroupLine(g)}`);
 
   const shown = verbose ? e.actions : e.actions.filter((a) => !BOOKKEEPING.has(a.kind));
   const hidden = e.actions.length - shown.length;
@@ -117,4 +120,15 @@ export function decisionLogView(serviceName: string, cluster: string, log: Decis
   ];
   entries.forEach((e, i) => lines.push("", ...decisionLines(e, i + 1, entries.length, now, s, verbose)));
   return lines;
+}
+
+/** "targetgroup/web: 3 healthy · 1 initial" — ELB's view of the service's targets in one group. */
+export function targetGroupLine(g: { targetGroupArn: string; targets: Record<string, number> }): string {
+  const name = g.targetGroupArn.split(":").pop()?.split("/").slice(0, 2).join("/") ?? g.targetGroupArn;
+  const order = ["healthy", "initial", "unhealthy", "draining", "unused", "unavailable"];
+  const rank = (state: string) => (order.includes(state) ? order.indexOf(state) : order.length);
+  const states = Object.entries(g.targets)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b));
+  return `${name}: ${states.length ? states.map(([state, n]) => `${n} ${state}`).join(" · ") : "no targets"}`;
 }

@@ -147,6 +147,18 @@ describe("decisionLogView", () => {
     assert.match(text, /\(\+1 bookkeeping update; --verbose shows them\)/);
     assert.match(text, /result  started 2, stopped 0, placement failures 0/);
   });
+  it("shows the load balancer's view of each target group in what it saw", () => {
+    const tg = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef";
+    const e = entry(now / 1000);
+    const text = decisionLogView(
+      "web",
+      "default",
+      { serviceArn: "arn", decisions: [{ ...e, inputs: { ...e.inputs, targetGroups: [{ targetGroupArn: tg, targets: { initial: 1, healthy: 3, draining: 0 } }] } }] },
+      now,
+      plain,
+    ).join("\n");
+    assert.match(text, /^\s+targetgroup\/web: 3 healthy · 1 initial$/m);
+  });
   it("says so when there is no decision yet", () => {
     assert.deepEqual(decisionLogView("web", "default", { serviceArn: "a", decisions: [] }, now, plain), [
       "The scheduler has not decided anything for service web yet.",
