@@ -317,7 +317,9 @@ function writePlacements(
         eniFailures.push(...got.full.map((s) => ({ arn: s.SubnetArn, reason: INSUFFICIENT_ADDRESSES, detail: insufficientAddresses(s.SubnetId) })));
         continue;
       }
-      task = { ...withEni(task, got.eni), reserved: { ...task.reserved, enis: 1 } };
+      // An awsvpc task is where its interface is: the subnet's zone, as on ECS (the instance's
+      // zone when a subnet there was listed, which allocate() prefers).
+      task = { ...withEni(task, got.eni), availabilityZone: got.record.AvailabilityZone, reserved: { ...task.reserved, enis: 1 } };
     }
     tasks.push(task);
     updated.set(arn, reserve(instance, task.reserved));

@@ -140,6 +140,15 @@ describe("awsvpc tasks get ENIs", () => {
     assert.deepEqual(await enis(), []);
   });
 
+  it("puts the task in its subnet's availability zone", async () => {
+    const zoneC = (await ec2.createSubnet(s.cp.deps, scope, { VpcId: (await ec2.describeSubnets(s.cp.deps, scope, { SubnetIds: [small] })).Subnets[0]!.VpcId, CidrBlock: "10.7.9.0/24", AvailabilityZone: "us-east-1c" })).Subnet.SubnetId;
+    const { tasks, failures } = await run(1, [zoneC]);
+    assert.deepEqual(failures, []);
+    assert.equal(tasks![0]!.availabilityZone, "us-east-1c");
+    await stop(tasks!);
+    await ec2.deleteSubnet(s.cp.deps, scope, { SubnetId: zoneC }).catch(() => undefined);
+  });
+
   it("never gives one address to two tasks under 20 concurrent RunTasks of 10", async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => run(10, [wide])));
     const tasks = results.flatMap((r) => r.tasks ?? []);
