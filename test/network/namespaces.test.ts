@@ -19,6 +19,7 @@ import {
   taskNetworkingUnavailable,
 } from "../../src/network/index.js";
 import { anEni } from "../../src/network/test-builders.js";
+import { forwardDrops, inNamespace } from "./netns-helpers.js";
 
 const skip = await taskNetworkingUnavailable();
 if (skip) console.log(`# skipping the network namespace tests: ${skip}`);
@@ -31,11 +32,6 @@ const B = { id: `nettest${process.pid}b`, eni: anEni({ ...subnet, ingress, priva
 const other = { ...subnet, subnetId: "subnet-0test213b", subnetCidr: "10.213.1.0/24", gatewayIpv4Address: "10.213.1.1" };
 const C = { id: `nettest${process.pid}c`, eni: anEni({ ...other, ingress, privateIpv4Address: "10.213.1.10", macAddress: "0a:58:0a:d5:01:0a" }) };
 
-/** Runs a command inside a task's namespace; resolves with its exit code and output. */
-function inNamespace(taskId: string, argv: string[]): { code: number | null; out: string } {
-  const r = spawnSync("ip", ["netns", "exec", namespaceName(taskId), ...argv], { encoding: "utf8", timeout: 20_000 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
 describe("task network namespaces (root)", { skip, concurrency: false, timeout: 120_000 }, () => {
   const networks = new TaskNetworks();
@@ -125,11 +121,7 @@ describe("task network namespaces (root)", { skip, concurrency: false, timeout: 
   it("a task's packet for an address off the host is dropped by the host, never sent out", () => {
     // TEST-NET-2 (RFC 5737): the task's default route sends it to the bridge; BERTH-FORWARD drops
     // anything from a bridge to another interface (counted on its rule).
-    const dropped = () => {
-      const out = spawnSync("iptables", ["-w", "-L", "BERTH-FORWARD", "-v", "-x", "-n"], { encoding: "utf8" }).stdout;
-      const line = out.split("\n").find((l) => /DROP/.test(l) && /bbr-\+\s+\*/.test(l));
-      return Number(line?.trim().split(/\s+/)[0] ?? NaN);
-    };
+    const dropped = forwardDrops;
     const before = dropped();
     const r = inNamespace(C.id, ["busybox", "nc", "-w", "1", "198.51.100.7", "80"]);
     assert.match(r.out, /timed out/);
