@@ -2,7 +2,8 @@
 // answers too large for a datagram); each question is observed from the cache, answered by the
 // pure answerQuery, and only then encoded. It serves berth's zones alone and does not recurse.
 import dns2 from "dns2";
-import type { Socket } from "node:net";
+import { createSocket } from "node:dgram";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import type { Logger } from "pino";
 import { answerLoadBalancerQuery, serviceDiscovery } from "../../domain/index.js";
 import type { Cache } from "../../store/index.js";
@@ -59,11 +60,12 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     connections.add(s);
     s.on("close", () => connections.delete(s));
   });
+  // Port 0: one port free on both TCP and UDP (an ephemeral UDP port may be taken on TCP).
+  const wanted = options.port === 0 ? await freeOnBoth(options.host) : options.port;
   const listening = await new Promise<{ udp?: { port: number } }>((resolve, reject) => {
     server.once("error", reject);
-    // UDP first, so a port of 0 resolves to one port that TCP then takes too.
     server.servers.udp!.once("error", reject);
-    server.servers.udp!.bind(options.port, options.host, () => {
+    server.servers.udp!.bind(wanted, options.host, () => {
       const port = (server.servers.udp!.address() as { port: number }).port;
       server.servers.tcp!.once("error", reject);
       server.servers.tcp!.listen(port, options.host, () => resolve({ udp: { port } }));
@@ -79,4 +81,23 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       await server.close();
     },
   };
+}
+
+/** A port that is free on TCP and UDP at `host` now: TCP picks one, UDP must bind it too; else again. */
+async function freeOnBoth(host: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const tcp = createServer();
+    const port = await new Promise<number>((resolve, reject) => {
+      tcp.once("error", reject);
+      tcp.listen(0, host, () => resolve((tcp.address() as AddressInfo).port));
+    });
+    const udp = createSocket(host.includes(":") ? "udp6" : "udp4");
+    const free = await new Promise<boolean>((resolve) => {
+      udp.once("error", () => resolve(false));
+      udp.bind(port, host, () => resolve(true));
+    });
+    await new Promise<void>((r) => tcp.close(() => r()));
+    await new Promise<void>((r) => udp.close(() => r())).catch(() => undefined);
+    if (free || attempt >= 20) return port;
+  }
 }
