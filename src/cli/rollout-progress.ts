@@ -23,7 +23,9 @@ export function outcomeOf(svc: Service, trackedId: string): RolloutOutcome {
   const name = svc.serviceName ?? "";
   if (d.rolloutState === "FAILED") {
     const now = primaryOf(svc);
-    const rollback = now && now.id !== d.id ? `; the service rolls back to ${taskDefName(now.taskDefinition)} (deployment ${now.id})` : "";
+    // Worded as rollout-command's failedBeforeRollback words it, whichever of the two sees the failure.
+    const rolled = now?.rolloutState === "COMPLETED" ? "was rolled back" : "is rolling back";
+    const rollback = now && now.id !== d.id ? `; the service ${rolled} to ${taskDefName(now.taskDefinition)} (deployment ${now.id})` : "";
     const reason = (d.rolloutStateReason ?? "no reason given").replace(/\.$/, "");
     return { state: "failed", message: `deployment ${d.id} of service ${name} failed: ${reason}${rollback}` };
   }

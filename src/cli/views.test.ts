@@ -31,7 +31,7 @@ describe("outcomeOf", () => {
     assert.equal(outcome.state, "failed");
     assert.equal(
       (outcome as { message: string }).message,
-      "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start; the service rolls back to web:2 (deployment ecs-svc/3)",
+      "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start; the service is rolling back to web:2 (deployment ecs-svc/3)",
     );
     assert.deepEqual(outcomeOf(failed, "ecs-svc/9"), { state: "gone" });
   });
