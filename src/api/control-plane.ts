@@ -129,31 +129,34 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       : {}),
   });
   let dns: DnsServer | undefined;
+  let gateways: { close(): Promise<void> } | undefined;
+  const close = async (): Promise<void> => {
+    clearInterval(sweeper);
+    reconciler?.stop();
+    ingressSync.stop();
+    await loadBalancers?.stop();
+    registrations?.stop();
+    targetRegistration?.stop();
+    channel.close();
+    await gateways?.close();
+    await dns?.close();
+    await api.close();
+    cache.stop();
+    await store.close();
+  };
   try {
     dns = options.dns ? await startDnsServer({ host: options.dns.host, port: options.dns.port, cache, logger }) : undefined;
   } catch (err) {
-    await api.close();
+    // Everything started so far stops, or the process would stay up without its DNS server.
+    await close();
     throw err;
   }
-  const gateways = options.dns?.gateways ? startGatewayListeners({ cache, logger }) : undefined;
+  gateways = options.dns?.gateways ? startGatewayListeners({ cache, logger }) : undefined;
   return {
     url: api.url,
     port: api.port,
     deps,
     ...(dns ? { dns: { host: dns.host, port: dns.port } } : {}),
-    async close() {
-      clearInterval(sweeper);
-      reconciler?.stop();
-      ingressSync.stop();
-      await loadBalancers?.stop();
-      registrations?.stop();
-      targetRegistration?.stop();
-      channel.close();
-      await gateways?.close();
-      await dns?.close();
-      await api.close();
-      cache.stop();
-      await store.close();
-    },
+    close,
   };
 }

@@ -19,7 +19,11 @@ export async function spawnServer(dataDir: string, extra: string[] = []): Promis
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`berth server did not start in 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => {
+      // A server that never said it listens is still a process of this test: end it.
+      child.kill("SIGKILL");
+      reject(new Error(`berth server did not start in 30 s: ${stderr}`));
+    }, 30_000);
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);

@@ -63,11 +63,22 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   // Port 0: one port free on both TCP and UDP (an ephemeral UDP port may be taken on TCP).
   const wanted = options.port === 0 ? await freeOnBoth(options.host) : options.port;
   const listening = await new Promise<{ udp?: { port: number } }>((resolve, reject) => {
-    server.once("error", reject);
-    server.servers.udp!.once("error", reject);
+    // What did bind (UDP when TCP's port is taken) is let go, or it keeps the process alive.
+    const fail = (err: Error): void => {
+      for (const close of [() => server.servers.udp?.close(), () => server.servers.tcp?.close()]) {
+        try {
+          close();
+        } catch {
+          // not bound
+        }
+      }
+      reject(err);
+    };
+    server.once("error", fail);
+    server.servers.udp!.once("error", fail);
     server.servers.udp!.bind(wanted, options.host, () => {
       const port = (server.servers.udp!.address() as { port: number }).port;
-      server.servers.tcp!.once("error", reject);
+      server.servers.tcp!.once("error", fail);
       server.servers.tcp!.listen(port, options.host, () => resolve({ udp: { port } }));
     });
   });
