@@ -6,6 +6,7 @@ import type { CreateClusterCommandInput, CreateServiceCommandInput, RegisterTask
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { TargetHealthCheck } from "../k8s/index.js";
 import { usageError } from "./errors.js";
 import { jsonError, placedError, yamlMessage } from "./parse-errors.js";
 import { registerInputFrom } from "./taskdef-input.js";
@@ -29,7 +30,7 @@ export interface Exposure {
   containerName: string;
   containerPort: number;
   protocol: "HTTP" | "TCP";
-  healthCheck?: { protocol: "HTTP" | "HTTPS" | "TCP"; path?: string; port: number; intervalSeconds: number; timeoutSeconds: number; healthyThresholdCount: number; unhealthyThresholdCount: number };
+  healthCheck?: TargetHealthCheck;
 }
 
 export type ApplyDocument =

@@ -3,6 +3,7 @@
 // load balancer and target group, and one subnet per availability zone. Pure, table-tested;
 // expose-command.ts reads and acts.
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
+import type { TargetHealthCheck } from "../k8s/index.js";
 
 export interface ExposeFlags {
   port: number;
@@ -12,15 +13,7 @@ export interface ExposeFlags {
   healthCheckPath: string;
   name?: string;
   /** The whole health check (from a Kubernetes probe); without it, ELB's defaults with healthCheckPath. */
-  healthCheck?: {
-    protocol: "HTTP" | "HTTPS" | "TCP";
-    path?: string;
-    port: number;
-    intervalSeconds: number;
-    timeoutSeconds: number;
-    healthyThresholdCount: number;
-    unhealthyThresholdCount: number;
-  };
+  healthCheck?: TargetHealthCheck;
 }
 
 export interface ExposeSubject {
