@@ -13,7 +13,9 @@ const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trai
 
 // undici's codes for a connection lost or refused before the answer: the request is sent again
 // (see forward()). And ELB's timeouts.
-const RETRYABLE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+// A connect that times out never sent the request either: a task whose namespace is gone
+// answers nothing, not even a refusal.
+const RETRYABLE = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 // RFC 9110 §9.2.2: sending these twice has the effect of sending them once.
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 /** Tries per request: the first target and up to two others. */

@@ -9,6 +9,8 @@ export type Pick =
   | { kind: "target"; groupArn: string; target: Target; key: string }
   | { kind: "no-target"; groupArn?: string };
 
+const CONNECT_TIMEOUT_MS = 3_000;
+
 export class Traffic {
   private readonly tickets = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
@@ -50,13 +52,16 @@ export class Traffic {
 
   /**
    * The target's keep-alive pool (undici: about 1.5× node:http's client through the same proxy,
-   * docs/design.md). connectTimeout is ELB's 10 s; headers and body time out after the idle timeout.
+   * docs/design.md). A connect gets 3 s, not ELB's 10 s: targets are tasks on this host's
+   * bridges, which answer a SYN in microseconds when they are there, and a request whose connect
+   * fails goes to another target (http-proxy.ts), so a vanished task costs 3 s, not a failure.
+   * Headers and body time out after the idle timeout.
    */
   pool(target: Target, key: string, idleMs: number): Pool {
     let p = this.pools.get(key);
     if (!p) {
       p = new Pool(`http://${target.Address.includes(":") ? `[${target.Address}]` : target.Address}:${target.Port}`, {
-        connect: { timeout: 10_000, noDelay: true },
+        connect: { timeout: CONNECT_TIMEOUT_MS, noDelay: true },
         headersTimeout: idleMs,
         bodyTimeout: idleMs,
       });
