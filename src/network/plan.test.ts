@@ -104,10 +104,17 @@ describe("planSetup", () => {
     {
       name: "a subnet overlapping another bridge's (two VPCs with one CIDR)",
       eni: { subnetId: "subnet-0bbb" },
-      host: aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] })] }),
+      // The other bridge still has a task's veth on it: it is someone's.
+      host: aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] }), aLink("veth-other", { master: BR })] }),
       reason: /subnet subnet-0bbb \(172\.31\.0\.0\/20\) overlaps the subnet of bridge bbr-\w+ \(172\.31\.0\.1\/20\)/,
     },
   ];
+  it("removes an overlapping bridge with no port left (a run that ended before its tear-down) instead of refusing", () => {
+    const plan = planSetup(TASK, anEni({ subnetId: "subnet-0bbb" }), aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] })] }), undefined);
+    assert.ok(plan.ok);
+    assert.deepEqual(plan.steps[0], { kind: "deleteLink", link: BR });
+    assert.ok(plan.steps.some((s) => s.kind === "createBridge" && s.bridge === bridgeName("subnet-0bbb")));
+  });
   for (const r of refusals) {
     it(`refuses ${r.name}`, () => {
       const plan = planSetup(TASK, anEni(r.eni), r.host ?? aHost(), undefined);

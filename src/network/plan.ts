@@ -85,14 +85,21 @@ export function planSetup(
     return { ok: false, reason: `address ${eni.privateIpv4Address} or gateway ${eni.gatewayIpv4Address} is outside subnet ${eni.subnetId} (${eni.subnetCidr})` };
   }
   // Two bridges holding overlapping subnets (two VPCs with one CIDR on one host) would make the
-  // host's routes ambiguous: refuse instead of reaching the wrong task.
+  // host's routes ambiguous: refuse instead of reaching the wrong task. A berth bridge with no
+  // port left is no one's (a subnet whose tasks are gone, from a run that ended before its
+  // tear-down); under the host lock nobody is adding one, so it goes instead.
+  const stale: string[] = [];
   for (const other of host.links) {
     if (!other.name.startsWith(BRIDGE_PREFIX) || other.name === bridge) continue;
     const clash = other.addresses.find((a) => cidrContains(eni.subnetCidr, a) || cidrContains(a, eni.gatewayIpv4Address));
-    if (clash) {
-      return { ok: false, reason: `subnet ${eni.subnetId} (${eni.subnetCidr}) overlaps the subnet of bridge ${other.name} (${clash}) on this host` };
+    if (!clash) continue;
+    if (other.name !== BRIDGE_MODE_BRIDGE && !host.links.some((l) => l.master === other.name)) {
+      stale.push(other.name);
+      continue;
     }
+    return { ok: false, reason: `subnet ${eni.subnetId} (${eni.subnetCidr}) overlaps the subnet of bridge ${other.name} (${clash}) on this host` };
   }
+  for (const name of stale) steps.push({ kind: "deleteLink", link: name });
 
   if (!host.forwarding) steps.push({ kind: "allowForwarding" });
   if (!host.unreachable.some((r) => sameCidr(r, vpcCidr))) steps.push({ kind: "addUnreachableRoute", cidr: vpcCidr });
