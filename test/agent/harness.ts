@@ -20,7 +20,8 @@ import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import pino from "pino";
 import { type Agent, AGENT_INSTANCE_LABEL, type AgentOptions, startAgent } from "../../src/agent/index.js";
-import { TaskNetworks } from "../../src/network/index.js";
+import { STORE_ROOT } from "../../src/domain/index.js";
+import { TaskNetworks, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { createProcessDriver, detectDocker, dockerConnection } from "../../src/runtime/index.js";
 import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "../../src/api/index.js";
 
@@ -79,10 +80,11 @@ export async function startCluster(options: Partial<ControlPlaneOptions> = {}): 
     dir,
     agents,
     async startAgent(over = {}) {
+      const stateDir = over.stateDir ?? join(dir, `agent-${seq++}`);
       const agent = await startAgent({
         endpoint: cp.url,
         runtime: "process",
-        stateDir: join(dir, `agent-${seq++}`),
+        stateDir,
         metadataPort: 0,
         logger: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
         heartbeatTimeoutMs: HEARTBEAT_MS * 3,
@@ -123,6 +125,13 @@ export async function startCluster(options: Partial<ControlPlaneOptions> = {}): 
       for (const a of agents) {
         await removeAgentContainers(a);
         await a.stop();
+      }
+      // The agents leave their tasks' namespaces (awsvpc, and bridge mode as root) and host port
+      // rules behind, as an agent restart does: release every task's, or they outlive the test.
+      if (agents.length > 0 && !(await taskNetworkingUnavailable())) {
+        const networks = new TaskNetworks();
+        const arns = new Set(cp.deps.cache.list<{ taskArn?: unknown }>(STORE_ROOT).flatMap((r) => (typeof r?.taskArn === "string" && r.taskArn.includes(":task/") ? [r.taskArn] : [])));
+        for (const arn of arns) await networks.release(arn.slice(arn.lastIndexOf("/") + 1)).catch(() => undefined);
       }
       ecs.destroy();
       await cp.close();
