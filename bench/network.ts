@@ -2,18 +2,20 @@
 // (TaskNetworks: observe → plan → ip -batch/iptables-restore under the host lock), with a leak
 // check after N tasks, and the agent's part of an awsvpc launch with the process runtime — from
 // the assignment reaching the task engine to the RUNNING report (namespace, address, rules, the
-// container started in it). The control plane's share of RunTask (ENI allocation) is not in it.
+// container started in it); and the whole of RunTask → RUNNING through the API, as users see it.
 // Addresses are in 10.220.0.0/16, a range of the bench's own. Prints markdown tables.
 // Run: node --import tsx bench/network.ts [--namespaces 500] [--tasks 30]
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { aContainerDef, anAssignedTask } from "../src/agent/test-builders.js";
+import { ec2 } from "../src/domain/index.js";
 import { bridgeName, namespaceName, observeHost, TaskNetworks, taskNetworkingUnavailable } from "../src/network/index.js";
 import { anEni } from "../src/network/test-builders.js";
 import { startAwsvpcEngine } from "../test/agent/awsvpc-engine.js";
-import { until } from "../test/agent/harness.js";
+import { startCluster, until } from "../test/agent/harness.js";
 import { flag } from "./flags.js";
 
 const NAMESPACES = flag("namespaces", 500);
@@ -109,9 +111,44 @@ async function tasks(): Promise<string> {
   }
 }
 
+/**
+ * The whole path as a user sees it: RunTask through the API (ENI allocated in the launch's
+ * transaction), the assignment over the agent channel to an in-process agent with the process
+ * runtime, the namespace set up, the container started, RUNNING reported and read back with
+ * DescribeTasks. One task at a time. VPC 10.225.0.0/16, the bench's own.
+ */
+async function runTasks(): Promise<string> {
+  const c = await startCluster();
+  const latency: number[] = [];
+  try {
+    await c.startAgent();
+    const scope = { accountId: "000000000000", region: "us-east-1" };
+    const { Vpc } = await ec2.createVpc(c.cp.deps, scope, { CidrBlock: "10.225.0.0/16" });
+    const { Subnet } = await ec2.createSubnet(c.cp.deps, scope, { VpcId: Vpc.VpcId, CidrBlock: "10.225.0.0/24", AvailabilityZone: "us-east-1a" });
+    const td = await c.registerTaskDefinition(
+      "bench-awsvpc",
+      [{ name: "app", image: "busybox", memory: 16, essential: true, stopTimeout: 2, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"] }],
+      { networkMode: "awsvpc" },
+    );
+    const networkConfiguration = { awsvpcConfiguration: { subnets: [Subnet.SubnetId] } };
+    for (let i = 0; i < TASKS; i++) {
+      const s = performance.now();
+      const res = await c.ecs.send(new RunTaskCommand({ cluster: "default", taskDefinition: td, networkConfiguration }));
+      const arn = res.tasks![0]!.taskArn!;
+      await until("RUNNING", async () => (await c.describe(arn)).lastStatus === "RUNNING", 30_000, 2);
+      latency.push(performance.now() - s);
+      await c.ecs.send(new StopTaskCommand({ cluster: "default", task: arn }));
+      await until("STOPPED", async () => (await c.describe(arn)).lastStatus === "STOPPED", 30_000, 5);
+    }
+    return `| RunTask → RUNNING through the API (client-observed: ENI, agent, namespace, container) | ${ms(percentile(latency, 50))} | ${ms(percentile(latency, 99))} |`;
+  } finally {
+    await c.close();
+  }
+}
+
 const why = await taskNetworkingUnavailable();
 if (why) {
   process.stdout.write(`Not measured: ${why}.\n`);
 } else {
-  process.stdout.write(`${await namespaces()}\n\n${await tasks()}\n`);
+  process.stdout.write(`${await namespaces()}\n\n${await tasks()}\n${await runTasks()}\n`);
 }
