@@ -109,8 +109,9 @@ export class HttpListener {
     const table = this.table();
     const listener = table.listeners.get(this.port);
     if (!listener) return elbError(res, 503);
-    const view = requestView(req);
-    const action = matchAction(listener, view);
+    // A listener with no rule reads nothing of the request (no URL or query parsing per request).
+    const view = listener.rules.length > 0 ? requestView(req) : undefined;
+    const action = view ? matchAction(listener, view) : listener.defaultAction;
     if (action.kind === "fixed-response") {
       res.writeHead(action.status, { server: "awselb/2.0", "content-type": action.contentType, "content-length": Buffer.byteLength(action.body) });
       res.end(action.body);
@@ -118,11 +119,12 @@ export class HttpListener {
     }
     if (action.kind === "redirect") {
       const q = (req.url ?? "").indexOf("?");
+      const v = view ?? requestView(req);
       const location = redirectLocation(action.config, {
         protocol: "http",
-        host: view.host.replace(/:\d+$/, ""),
+        host: v.host.replace(/:\d+$/, ""),
         port: this.port,
-        path: view.path,
+        path: v.path,
         query: q >= 0 ? (req.url ?? "").slice(q + 1) : "",
       });
       res.writeHead(action.config.StatusCode === "HTTP_301" ? 301 : 302, { server: "awselb/2.0", location, "content-length": 0 });
