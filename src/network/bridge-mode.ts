@@ -116,7 +116,7 @@ export function planBridgeSetup(input: BridgeSetupInput): BridgeSetupPlan {
     const clash = other.addresses.find((a) => cidrContains(BRIDGE_MODE_SUBNET, a) || cidrContains(a, BRIDGE_MODE_GATEWAY));
     if (clash) return { ok: false, reason: `the bridge-mode network ${BRIDGE_MODE_SUBNET} overlaps the subnet of bridge ${other.name} (${clash}) on this host` };
   }
-  if (!host.forwarding) steps.push({ kind: "allowForwarding" });
+  if (!host.forwarding) steps.push({ kind: "allowForwarding", addJump: host.forwardJumps === 0 });
   if (!host.unreachable.includes(BRIDGE_MODE_ROUTE)) steps.push({ kind: "addUnreachableRoute", cidr: BRIDGE_MODE_ROUTE });
   const br = find(host.links, BRIDGE_MODE_BRIDGE);
   if (!br) steps.push({ kind: "createBridge", bridge: BRIDGE_MODE_BRIDGE });

@@ -1,6 +1,7 @@
 // Child processes for ip and iptables: the kernel's own tools, so berth's network set-up is
 // what an administrator would type, and `ip -json` gives the observation in a stable format.
 import { spawn } from "node:child_process";
+import { namespacePath } from "./names.js";
 
 export class CommandError extends Error {
   constructor(
@@ -33,6 +34,16 @@ export function runCommand(argv: readonly string[], input?: string): Promise<Com
     child.stdin.on("error", () => undefined);
     child.stdin.end(input ?? "");
   });
+}
+
+/**
+ * argv run inside a task's network namespace. Not `ip netns exec`: that also makes a mount
+ * namespace, remounts /sys and binds /etc/netns files, none of which iptables needs; entering
+ * only the network namespace takes a third less time per call, and these calls are on a task's
+ * launch path.
+ */
+export function inNamespace(namespace: string, argv: readonly string[]): string[] {
+  return ["nsenter", `--net=${namespacePath(namespace)}`, ...argv];
 }
 
 /** Runs argv and returns stdout; a non-zero exit throws CommandError. */

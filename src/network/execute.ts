@@ -3,9 +3,9 @@
 // is idempotent (`replace` where ip has it), so re-running a plan after a crash is safe.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { mustRun, runCommand } from "./command.js";
-import { forwardChainDocument } from "./host-rules.js";
-import { FORWARD_CHAIN, PORTS_CHAIN, PORTS_MASQUERADE_CHAIN, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
+import { inNamespace, mustRun, runCommand } from "./command.js";
+import { forwardChainDocument, removeForwardChainDocument } from "./host-rules.js";
+import { PORTS_CHAIN, PORTS_MASQUERADE_CHAIN, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
 import type { NetworkStep } from "./plan.js";
 import { masqueradeDocument, natJumps, portRulesDocument } from "./port-rules.js";
 
@@ -52,18 +52,14 @@ function ipLine(step: NetworkStep): IpLine | undefined {
 
 async function runOther(step: NetworkStep): Promise<void> {
   switch (step.kind) {
-    case "allowForwarding": {
-      await mustRun(["iptables-restore", "-w", "--noflush"], forwardChainDocument());
-      const present = await runCommand(["iptables", "-w", "-C", "FORWARD", "-j", FORWARD_CHAIN]);
-      if (present.code !== 0) await mustRun(["iptables", "-w", "-I", "FORWARD", "1", "-j", FORWARD_CHAIN]);
+    case "allowForwarding":
+      // The plan knows from the observation (under the host lock) whether FORWARD's jump is there.
+      await mustRun(["iptables-restore", "-w", "--noflush"], forwardChainDocument(step.addJump));
       return;
-    }
-    case "removeForwarding": {
-      // -D removes one jump per call; a jump added twice (by hand, or a crash) goes too.
-      while ((await runCommand(["iptables", "-w", "-D", "FORWARD", "-j", FORWARD_CHAIN])).code === 0);
-      if ((await runCommand(["iptables", "-w", "-F", FORWARD_CHAIN])).code === 0) await mustRun(["iptables", "-w", "-X", FORWARD_CHAIN]);
+    case "removeForwarding":
+      // Every observed jump (one added twice by hand or by a crash too), then the chain, in one commit.
+      await mustRun(["iptables-restore", "-w", "--noflush"], removeForwardChainDocument(step.jumps));
       return;
-    }
     case "enableForwarding":
       await writeFile(`/proc/sys/net/ipv4/conf/${step.link}/forwarding`, "1\n");
       return;
@@ -92,7 +88,7 @@ async function runOther(step: NetworkStep): Promise<void> {
       await mustRun(["iptables-restore", "-w", "--noflush"], portRulesDocument(step.rules, "remove"));
       return;
     case "applyIngress":
-      await mustRun(["ip", "netns", "exec", step.namespace, "iptables-restore", "-w"], step.rules);
+      await mustRun(inNamespace(step.namespace, ["iptables-restore", "-w"]), step.rules);
       return;
     case "writeResolvConf": {
       const path = resolvConfPath(step.namespace);
@@ -112,7 +108,15 @@ async function runOther(step: NetworkStep): Promise<void> {
 const BESIDE_THE_BATCH = new Set<NetworkStep["kind"]>(["applyIngress", "writeResolvConf"]);
 
 /**
- * Applies steps in order; the first failure throws (CommandError) and leaves the rest undone.
+ * Steps that need nothing else of the plan: they start at once and run beside everything after
+ * them. The forwarding chain's rules match bridges by name pattern, so they need no link to
+ * exist; they are in place before executeSteps returns, so before any task traffic.
+ */
+const INDEPENDENT = new Set<NetworkStep["kind"]>(["allowForwarding"]);
+
+/**
+ * Applies steps in order (but for the independent ones); the first failure throws (CommandError)
+ * and leaves the rest undone.
  * The namespace's rules and resolv.conf are written while its ip batch runs (they depend on the
  * namespace existing, which an earlier host batch made, not on its addresses or routes).
  */
@@ -142,6 +146,10 @@ async function executeInOrder(steps: readonly NetworkStep[], beside: Promise<voi
     if (line) {
       if (batch.length && batch[0]!.namespace !== line.namespace) await flush();
       batch.push(line);
+      continue;
+    }
+    if (INDEPENDENT.has(step.kind)) {
+      beside.push(runOther(step));
       continue;
     }
     if (BESIDE_THE_BATCH.has(step.kind) && batch.length > 0 && "namespace" in step && batch[0]!.namespace === step.namespace) {

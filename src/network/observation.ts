@@ -27,6 +27,8 @@ export interface HostObservation {
   unreachable: string[];
   /** The BERTH-FORWARD chain holds its rules and FORWARD jumps to it. */
   forwarding: boolean;
+  /** How many times FORWARD jumps to BERTH-FORWARD (one when set up; more after a hand edit). */
+  forwardJumps: number;
   /** Names of berth-* directories under /etc/netns (resolv.conf per namespace). */
   configDirs: string[];
   /** The nat table holds BERTH-PORTS, the masquerade chain and the jumps to them. */

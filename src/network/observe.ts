@@ -4,8 +4,8 @@
 // each process is several ms on a loaded host, and the view is taken for every set-up.
 import { readdir, readFile } from "node:fs/promises";
 import { INGRESS_MARK_PREFIX } from "./ingress-rules.js";
-import { forwardRulesPresent } from "./host-rules.js";
-import { ipJsonBatch, mustRun, runCommand } from "./command.js";
+import { forwardJumpCount, forwardRulesPresent } from "./host-rules.js";
+import { inNamespace, ipJsonBatch, mustRun, runCommand } from "./command.js";
 import { FALLBACK_PORT_RANGE, type PortRange } from "./bridge-mode.js";
 import { natRulesPresent, parsePortRules } from "./port-rules.js";
 import { BRIDGE_MODE_BRIDGE, BRIDGE_PREFIX, HOST_VETH_PREFIX, NAMESPACE_PREFIX, NAMESPACE_RUN_DIR, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
@@ -63,6 +63,7 @@ export async function observeHost(): Promise<HostObservation> {
     links,
     unreachable: routes.filter((r) => r.type === "unreachable").map((r) => (r.dst.includes("/") ? r.dst : `${r.dst}/32`)),
     forwarding: forwardRulesPresent(tables),
+    forwardJumps: forwardJumpCount(tables),
     configDirs: configDirs.filter((d) => d.startsWith(NAMESPACE_PREFIX)),
     portForwarding: natRulesPresent(tables),
     portRules: parsePortRules(tables),
@@ -93,7 +94,7 @@ export async function observePortRange(): Promise<PortRange> {
 export async function observeNamespace(namespace: string): Promise<NamespaceObservation> {
   const [[addrs, routes], filter, resolv] = await Promise.all([
     ipJsonBatch(["addr show", "route show default"], namespace) as Promise<[IpAddr[], { dst: string; gateway?: string }[]]>,
-    runCommand(["ip", "netns", "exec", namespace, "iptables-save", "-t", "filter"]),
+    runCommand(inNamespace(namespace, ["iptables-save", "-t", "filter"])),
     readOr(resolvConfPath(namespace), undefined),
   ]);
   const marker = new RegExp(`${INGRESS_MARK_PREFIX}[0-9a-f]+`).exec(filter.code === 0 ? filter.stdout : "")?.[0];

@@ -38,8 +38,8 @@ describe("planSetup", () => {
       name: "a bare host: everything, host first, then the namespace",
       host: aHost(),
       want: [
-        "allowForwarding", "addUnreachableRoute", "createBridge", `enableForwarding:${BR}`, `addAddress:${BR}`, `setUp:${BR}`,
-        "createNamespace", "createVeth", `setMaster:${VETH}`, `setUp:${VETH}`,
+        "allowForwarding", "addUnreachableRoute", "createBridge", `addAddress:${BR}`, `setUp:${BR}`,
+        "createNamespace", "createVeth", `setMaster:${VETH}`, `setUp:${VETH}`, `enableForwarding:${BR}`,
         "setUp:lo", "addAddress:eth0", "setUp:eth0", "setDefaultRoute:eth0", "applyIngress", "writeResolvConf",
       ],
     },
@@ -92,6 +92,18 @@ describe("planSetup", () => {
     assert.ok(plan.ok);
     assert.ok(!plan.steps.some((s) => s.kind === "createNamespace"));
     assert.deepEqual(plan.steps.find((s) => s.kind === "attachNamespace"), { kind: "attachNamespace", namespace: NS, pid: 4242 });
+  });
+
+  it("inserts FORWARD's jump to the chain only when the observation found none", () => {
+    const jumpOf = (host: ReturnType<typeof aHost>) => {
+      const plan = planSetup(TASK, anEni(), host, undefined);
+      assert.ok(plan.ok);
+      return plan.steps.find((s) => s.kind === "allowForwarding");
+    };
+    assert.deepEqual(jumpOf(aHost()), { kind: "allowForwarding", addJump: true });
+    // The chain lost a rule but FORWARD still jumps to it: the rules again, no second jump.
+    assert.deepEqual(jumpOf(aHost({ forwarding: false, forwardJumps: 1 })), { kind: "allowForwarding", addJump: false });
+    assert.equal(jumpOf(aHost({ forwarding: true })), undefined);
   });
 
   it("writes no resolv.conf when the ENI names no resolver", () => {
@@ -149,8 +161,8 @@ describe("planCollect", () => {
       want: [
         { kind: "deleteLink", link: VETH },
         { kind: "deleteNamespace", namespace: NS },
-        { kind: "removeNamespaceConfig", namespace: NS },
         { kind: "deleteLink", link: BR },
+        { kind: "removeNamespaceConfig", namespace: NS },
       ],
     },
     {
@@ -162,26 +174,32 @@ describe("planCollect", () => {
         { kind: "deleteNamespace", namespace: NS },
         { kind: "deleteLink", link: otherVeth },
         { kind: "deleteNamespace", namespace: otherNs },
-        { kind: "removeNamespaceConfig", namespace: NS },
-        { kind: "removeNamespaceConfig", namespace: otherNs },
         { kind: "deleteLink", link: BR },
         { kind: "deleteLink", link: BR2 },
         { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" },
-        { kind: "removeForwarding" },
+        { kind: "removeForwarding", jumps: 1 },
+        { kind: "removeNamespaceConfig", namespace: NS },
+        { kind: "removeNamespaceConfig", namespace: otherNs },
       ],
     },
     { name: "everything kept: nothing", host: two, keep: [TASK, OTHER], want: [] },
     {
+      name: "FORWARD jumping to the chain twice (a hand edit, a crash): both jumps go with the chain",
+      host: aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] })], unreachable: ["172.31.0.0/16"], forwarding: true, forwardJumps: 2 }),
+      keep: [],
+      want: [{ kind: "deleteLink", link: BR }, { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" }, { kind: "removeForwarding", jumps: 2 }],
+    },
+    {
       name: "a veth of another task (a namespace not yet listed) is never removed by a collect",
       host: aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] }), aLink(VETH, { master: BR })], unreachable: ["172.31.0.0/16"], forwarding: true }),
       keep: [],
-      want: [{ kind: "deleteLink", link: BR }, { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" }, { kind: "removeForwarding" }],
+      want: [{ kind: "deleteLink", link: BR }, { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" }, { kind: "removeForwarding", jumps: 1 }],
     },
     {
       name: "a kept task still being set up (no namespace yet) keeps nothing alive but its own veth",
       host: aHost({ links: [aLink(BR, { addresses: ["172.31.0.1/20"] })], unreachable: ["172.31.0.0/16"], forwarding: true }),
       keep: [TASK],
-      want: [{ kind: "deleteLink", link: BR }, { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" }, { kind: "removeForwarding" }],
+      want: [{ kind: "deleteLink", link: BR }, { kind: "deleteUnreachableRoute", cidr: "172.31.0.0/16" }, { kind: "removeForwarding", jumps: 1 }],
     },
     {
       name: "bridge mode: a task's host port rules go with it; the nat chains go with the last bridge-mode task",
@@ -213,7 +231,7 @@ describe("planCollect", () => {
         { kind: "deleteNamespace", namespace: NS },
         { kind: "deleteLink", link: BRIDGE_MODE_BRIDGE },
         { kind: "deleteUnreachableRoute", cidr: "10.254.0.0/16" },
-        { kind: "removeForwarding" },
+        { kind: "removeForwarding", jumps: 1 },
         { kind: "removePortForwarding" },
       ],
     },

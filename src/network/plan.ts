@@ -22,8 +22,9 @@ import type { PortRule } from "./port-rules.js";
 
 export type NetworkStep =
   /** The host's BERTH-FORWARD chain: bridge to bridge passes, anything else from or to a bridge is dropped. */
-  | { kind: "allowForwarding" }
-  | { kind: "removeForwarding" }
+  | { kind: "allowForwarding"; addJump: boolean }
+  /** jumps: how many of FORWARD's jumps to the chain were observed (all go). */
+  | { kind: "removeForwarding"; jumps: number }
   | { kind: "addUnreachableRoute"; cidr: string }
   | { kind: "deleteUnreachableRoute"; cidr: string }
   | { kind: "createBridge"; bridge: string }
@@ -101,11 +102,10 @@ export function planSetup(
   }
   for (const name of stale) steps.push({ kind: "deleteLink", link: name });
 
-  if (!host.forwarding) steps.push({ kind: "allowForwarding" });
+  if (!host.forwarding) steps.push({ kind: "allowForwarding", addJump: host.forwardJumps === 0 });
   if (!host.unreachable.some((r) => sameCidr(r, vpcCidr))) steps.push({ kind: "addUnreachableRoute", cidr: vpcCidr });
   const br = link(host.links, bridge);
   if (!br) steps.push({ kind: "createBridge", bridge });
-  if (!br?.forwarding) steps.push({ kind: "enableForwarding", link: bridge });
   if (!br?.addresses.includes(gatewayCidr)) steps.push({ kind: "addAddress", link: bridge, cidr: gatewayCidr });
   if (!br?.up) steps.push({ kind: "setUp", link: bridge });
 
@@ -119,6 +119,9 @@ export function planSetup(
   if (!hostEnd) steps.push({ kind: "createVeth", host: veth, peer: TASK_INTERFACE, mac: eni.macAddress, namespace });
   if (hostEnd?.master !== bridge) steps.push({ kind: "setMaster", link: veth, bridge });
   if (!hostEnd?.up) steps.push({ kind: "setUp", link: veth });
+  // After the host's ip lines rather than beside the bridge's: a /proc write between them would
+  // split the host's `ip -batch` in two processes. Nothing crosses the bridge before the task runs.
+  if (!br?.forwarding) steps.push({ kind: "enableForwarding", link: bridge });
 
   if (!link(inside.links, "lo")?.up) steps.push({ kind: "setUp", link: "lo", namespace });
   const eth = link(inside.links, TASK_INTERFACE);
@@ -165,7 +168,6 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
     if (host.links.some((l) => l.name === veth)) steps.push({ kind: "deleteLink", link: veth });
     steps.push({ kind: "deleteNamespace", namespace });
   }
-  for (const namespace of host.configDirs) if (!kept(namespace)) steps.push({ kind: "removeNamespaceConfig", namespace });
 
   // A veth is made with its peer inside the namespace and dies with it, so a host end never
   // outlives its namespace; the ports a bridge keeps are the kept tasks' veths.
@@ -182,9 +184,11 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
   for (const route of host.unreachable) {
     if (!remaining.some((b) => b.addresses.some((a) => cidrContains(route, a)))) steps.push({ kind: "deleteUnreachableRoute", cidr: route });
   }
-  if (host.forwarding && remaining.length === 0) steps.push({ kind: "removeForwarding" });
+  if (host.forwarding && remaining.length === 0) steps.push({ kind: "removeForwarding", jumps: host.forwardJumps });
   // The nat chains serve bridge-mode tasks only: they go with the bridge-mode bridge.
   if (host.portForwarding && !remaining.some((b) => b.name === BRIDGE_MODE_BRIDGE)) steps.push({ kind: "removePortForwarding" });
+  // Last, so that the host's ip lines above go to one `ip -batch` process.
+  for (const namespace of host.configDirs) if (!kept(namespace)) steps.push({ kind: "removeNamespaceConfig", namespace });
   return steps;
 }
 

@@ -121,7 +121,7 @@ export class TaskNetworks {
 
 /**
  * Why this host cannot give tasks namespaces, or undefined when it can: berth needs root (the
- * effective uid 0), `ip` with netns support and `iptables-restore`.
+ * effective uid 0), `ip` with netns support, `iptables-restore` and `nsenter`.
  */
 export async function taskNetworkingUnavailable(): Promise<string | undefined> {
   if (process.platform !== "linux") return `task networking needs Linux; this is ${process.platform}`;
@@ -131,7 +131,7 @@ export async function taskNetworkingUnavailable(): Promise<string | undefined> {
   } catch {
     return "task networking needs a writable /proc/sys/net (it is read-only here)";
   }
-  for (const argv of [["ip", "netns", "list"], ["iptables-restore", "--version"]]) {
+  for (const argv of [["ip", "netns", "list"], ["iptables-restore", "--version"], ["nsenter", "--version"]]) {
     const r = await runCommand(argv).catch((err: Error) => ({ code: -1, stderr: err.message, stdout: "" }));
     if (r.code !== 0) return `task networking needs \`${argv.join(" ")}\` to work: ${r.stderr.trim() || `exit ${r.code}`}`;
   }
