@@ -24,6 +24,7 @@ export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";
 export * as elbv2 from "./elbv2/index.js";
+export * as iam from "./iam/index.js";
 export { startIngressSync } from "./eni-ingress.js";
 export * as serviceRegistrations from "./service-registrations.js";
 export * as targetRegistrations from "./target-registrations.js";

@@ -3,6 +3,7 @@
 import { kindOf, scopeOfKey } from "./keys.js";
 import { serviceDiscoveryIndexes } from "./servicediscovery/indexes.js";
 import { loadBalancerIndexes } from "./load-balancer-view.js";
+import { iamIndexes } from "./iam/records.js";
 
 type Rec = Record<string, unknown>;
 
@@ -42,6 +43,7 @@ export const indexes: Record<string, (key: string, value: unknown) => string[]> 
   },
   ...serviceDiscoveryIndexes,
   ...loadBalancerIndexes,
+  ...iamIndexes,
 };
 
 export const indexKey = {
