@@ -34,3 +34,14 @@ export {
   type TrustCaller,
   type TrustDecision,
 } from "./evaluate.js";
+export {
+  actionFor,
+  requestResources,
+  operationsOf,
+  PERMISSIONLESS,
+  type ServicePrefix,
+  type AuthScope,
+  type ResourceLookup,
+  type RequestResources,
+  type ContextValues,
+} from "./actions.js";
