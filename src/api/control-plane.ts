@@ -5,6 +5,8 @@ import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import {
   indexes,
+  secrets,
+  secretsManager,
   serviceDiscovery,
   serviceReconciler,
   serviceRegistrations,
@@ -15,6 +17,7 @@ import {
   STORE_ROOT,
   taskRetention,
   type Deps,
+  type SecretDeps,
 } from "../domain/index.js";
 import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
@@ -30,6 +33,8 @@ import { startGatewayListeners } from "./dns/gateway-listeners.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
 import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
+import { secretsManagerService } from "./secretsmanager/index.js";
+import { ssmService } from "./ssm/index.js";
 
 export interface ControlPlaneOptions {
   host?: string;
@@ -63,6 +68,8 @@ export interface ControlPlane {
   readonly url: string;
   readonly port: number;
   readonly deps: Deps;
+  /** deps with the vault that seals secret values (Secrets Manager, SSM SecureString): what resolveSecretValueFrom takes. */
+  readonly secretDeps: SecretDeps;
   /** The DNS server's address, when one was asked for. */
   readonly dns?: { host: string; port: number };
   close(): Promise<void>;
@@ -90,10 +97,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const cache = createCache(store, { prefix: STORE_ROOT, indexes });
   await cache.start();
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
+  // Secret values are sealed with a key kept beside the database (secrets.key, mode 0600).
+  const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(secrets.vaultKeyFor(options.dataDir)) };
   const sweeper = setInterval(() => {
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
     serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
     serviceDiscovery.operations.sweepOperations(deps).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
+    secretsManager.purgeExpiredSecrets(deps).catch((err) => logger.error({ err }, "deleted secret cleanup failed"));
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
@@ -115,7 +125,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     port: options.port ?? DEFAULT_PORT,
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
-    services: [ecs, berth, serviceDiscoveryService(deps)],
+    services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps)],
     queryServices: [ec2Service(deps), elbv2Service(deps)],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
@@ -156,6 +166,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     url: api.url,
     port: api.port,
     deps,
+    secretDeps,
     ...(dns ? { dns: { host: dns.host, port: dns.port } } : {}),
     close,
   };

@@ -4,6 +4,7 @@ import { kindOf, scopeOfKey } from "./keys.js";
 import { serviceDiscoveryIndexes } from "./servicediscovery/indexes.js";
 import { loadBalancerIndexes } from "./load-balancer-view.js";
 import { iamIndexes } from "./iam/records.js";
+import { secretsManagerIndexes } from "./secretsmanager/index.js";
 
 type Rec = Record<string, unknown>;
 
@@ -44,6 +45,7 @@ export const indexes: Record<string, (key: string, value: unknown) => string[]> 
   ...serviceDiscoveryIndexes,
   ...loadBalancerIndexes,
   ...iamIndexes,
+  ...secretsManagerIndexes,
 };
 
 export const indexKey = {
