@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import {
+  iam,
   indexes,
   secrets,
   secretsManager,
@@ -28,6 +29,8 @@ import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
 import { elbv2Service } from "./elbv2/handlers.js";
+import { iamService } from "./iam/handlers.js";
+import { stsService } from "./sts/handlers.js";
 import { startDnsServer, type DnsServer } from "./dns/dns-server.js";
 import { startGatewayListeners } from "./dns/gateway-listeners.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
@@ -103,6 +106,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
     serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
     serviceDiscovery.operations.sweepOperations(deps).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
+    iam.sweepExpiredSessions(deps).catch((err) => logger.error({ err }, "expired role session cleanup failed"));
     secretsManager.purgeExpiredSecrets(deps).catch((err) => logger.error({ err }, "deleted secret cleanup failed"));
   }, 60_000);
   sweeper.unref();
@@ -126,7 +130,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     accountId: options.accountId ?? "000000000000",
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps)],
-    queryServices: [ec2Service(deps), elbv2Service(deps)],
+    queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
     logger,
     ...(options.allowReset
