@@ -11,7 +11,6 @@
 // berth's own operations (DescribeServiceDecisions, GetTaskLogs, ValidateRequest) live here too,
 // as `berth:<Operation>` on the ECS resource they read.
 import {
-  boolText,
   defined,
   isArn,
   obj,
@@ -75,29 +74,40 @@ const parentOf = (arn: string, child: string, parent: string): string | undefine
 };
 
 /** `ecs:capacity-provider` from a strategy list or a list of names / ARNs. */
-const capacityProviders = (s: Scoped, i: Input): string[] => [
-  ...objs(i.capacityProviderStrategy).flatMap((c) => strs([c.capacityProvider])),
-  ...strs(i.capacityProviders),
-  ...strs(i.capacityProviderArns),
-].map((c) => capacityProviderArn(s, c));
+function capacityProviders(s: Scoped, i: Input): string[] {
+  const out: string[] = [];
+  for (const c of objs(i.capacityProviderStrategy)) if (str(c.capacityProvider)) out.push(capacityProviderArn(s, c.capacityProvider as string));
+  for (const c of strs(i.capacityProviders)) out.push(capacityProviderArn(s, c));
+  for (const c of strs(i.capacityProviderArns)) out.push(capacityProviderArn(s, c));
+  return out;
+}
 
-/** The keys describing how a task or service runs: exec, tags, network, Service Connect. */
+/**
+ * The keys describing how a task or service runs: capacity providers, exec, tags, network,
+ * Service Connect, EBS, VPC Lattice. Only what the request sets; most set little, and this
+ * runs on every RunTask and UpdateService.
+ */
 function launchContext(s: Scoped, i: Input): ContextValues {
-  const awsvpc = obj(obj(i.networkConfiguration).awsvpcConfiguration);
-  const connect = obj(i.serviceConnectConfiguration);
-  const ip = str(awsvpc.assignPublicIp);
-  return defined({
-    "ecs:capacity-provider": capacityProviders(s, i),
-    "ecs:enable-execute-command": boolText(i.enableExecuteCommand),
-    "ecs:enable-ecs-managed-tags": boolText(i.enableECSManagedTags),
-    "ecs:propagate-tags": str(i.propagateTags),
-    "ecs:subnet": strs(awsvpc.subnets),
-    "ecs:auto-assign-public-ip": ip && String(ip === "ENABLED"),
-    "ecs:enable-service-connect": boolText(connect.enabled),
-    "ecs:namespace": str(connect.namespace),
-    "ecs:enable-ebs-volumes": objs(i.volumeConfigurations).some((v) => v.managedEBSVolume !== undefined) && "true",
-    "ecs:enable-vpc-lattice": objs(i.vpcLatticeConfigurations).length > 0 && "true",
-  });
+  const out: ContextValues = {};
+  const providers = capacityProviders(s, i);
+  if (providers.length) out["ecs:capacity-provider"] = providers;
+  if (typeof i.enableExecuteCommand === "boolean") out["ecs:enable-execute-command"] = String(i.enableExecuteCommand);
+  if (typeof i.enableECSManagedTags === "boolean") out["ecs:enable-ecs-managed-tags"] = String(i.enableECSManagedTags);
+  if (str(i.propagateTags)) out["ecs:propagate-tags"] = i.propagateTags as string;
+  if (i.networkConfiguration !== undefined) {
+    const awsvpc = obj(obj(i.networkConfiguration).awsvpcConfiguration);
+    const subnets = strs(awsvpc.subnets);
+    if (subnets.length) out["ecs:subnet"] = subnets;
+    if (str(awsvpc.assignPublicIp)) out["ecs:auto-assign-public-ip"] = String(awsvpc.assignPublicIp === "ENABLED");
+  }
+  if (i.serviceConnectConfiguration !== undefined) {
+    const connect = obj(i.serviceConnectConfiguration);
+    if (typeof connect.enabled === "boolean") out["ecs:enable-service-connect"] = String(connect.enabled);
+    if (str(connect.namespace)) out["ecs:namespace"] = connect.namespace as string;
+  }
+  if (objs(i.volumeConfigurations).some((v) => v.managedEBSVolume !== undefined)) out["ecs:enable-ebs-volumes"] = "true";
+  if (objs(i.vpcLatticeConfigurations).length > 0) out["ecs:enable-vpc-lattice"] = "true";
+  return out;
 }
 
 /** ECS task sizes: "1024" or "1 vCPU" / "2 GB" (1 vCPU = 1024 units, 1 GB = 1024 MiB). */
@@ -135,7 +145,7 @@ const onCluster =
 const inClusterList =
   (type: string, field: string, extra?: (i: Input, s: Scoped) => ContextValues): Resolver =>
   (i, s) => {
-    const named = [...strs(i[field]), ...strs([i[field]])];
+    const named = names(i[field]);
     const resources = named.length ? named.map((v) => inCluster(s, type, i.cluster, v)) : [inCluster(s, type, i.cluster, "*")];
     return result(resources, { ...clusterContext(s, i, resources), ...extra?.(i, s) });
   };
@@ -144,7 +154,7 @@ const inClusterList =
 const withParent =
   (field: string, child: string, parent: "service" | "daemon"): Resolver =>
   (i, s) => {
-    const arns = [...strs(i[field]), ...strs([i[field]])];
+    const arns = names(i[field]);
     const resources: string[] = [];
     for (const a of arns) {
       const p = parentOf(a, child, parent);
@@ -170,13 +180,16 @@ const byArn =
 
 const none: Resolver = () => result([]);
 
+/** A field holding one name or a list of them. */
+const names = (v: unknown): string[] => (Array.isArray(v) ? strs(v) : strs([v]));
+
 /** Task-set operations: `ecs:cluster` and `ecs:service` from the request. */
 const taskSets =
   (field: string | undefined): Resolver =>
   (i, s) => {
     const service = inCluster(s, "service", i.cluster, str(i.service) ?? "*");
     const serviceName = service.slice(service.lastIndexOf("/") + 1);
-    const ids = field ? [...strs(i[field]), ...strs([i[field]])] : [];
+    const ids = field ? names(i[field]) : [];
     const resources = (ids.length ? ids : ["*"]).map((t) => (isArn(t) ? t : s.arn("ecs", `task-set/${clusterName(i.cluster)}/${serviceName}/${t}`)));
     return result(resources, tagContext(i.tags, { ...clusterContext(s, i, resources), "ecs:service": service, ...launchContext(s, i), ...taskDefinitionKey(i, s) }));
   };
@@ -212,8 +225,8 @@ const accountSetting: Resolver = (i) => result([], defined({ "ecs:account-settin
 const capacityProvider =
   (field: string): Resolver =>
   (i, s) => {
-    const names = [...strs(i[field]), ...strs([i[field]])];
-    return result(names.length ? names.map((n) => capacityProviderArn(s, n)) : [s.arn("ecs", "capacity-provider/*")], tagContext(i.tags));
+    const given = names(i[field]);
+    return result(given.length ? given.map((n) => capacityProviderArn(s, n)) : [s.arn("ecs", "capacity-provider/*")], tagContext(i.tags));
   };
 
 const daemonDefinitions: Resolver = (i, s) => {

@@ -20,13 +20,19 @@ export interface CompiledStatement {
   conditions: CompiledCondition[];
 }
 
+export interface ForAction {
+  deny: CompiledStatement[];
+  allow: CompiledStatement[];
+}
+
 export interface CompiledPolicy {
   statements: CompiledStatement[];
   /**
-   * Which statements apply to an action, by lower-cased action name. Pure memo (the answer
-   * depends on the action alone); bounded, since a policy sees a few hundred actions at most.
+   * Which statements apply to an action, by lower-cased action name, Denies apart. A pure memo
+   * (the answer depends on the action alone); bounded, since a policy sees a few hundred
+   * actions at most.
    */
-  byAction: Map<string, CompiledStatement[]>;
+  byAction: Map<string, ForAction>;
 }
 
 const cache = new WeakMap<PolicyDocument, CompiledPolicy>();
@@ -49,7 +55,7 @@ function compileStatement(s: Statement, index: number, variables: boolean): Comp
     actions: (s.action ?? s.notAction ?? []).map((a) => compileGlob(a, "action")),
     notAction: s.action === undefined && s.notAction !== undefined,
     notResource: s.resource === undefined && s.notResource !== undefined,
-    conditions: s.conditions.map((c) => compileCondition(c, variables)),
+    conditions: s.conditions.map((c) => compileCondition(c, variables)).sort((a, b) => a.cost - b.cost),
   };
   if (resourceList) out.resources = resourceList.map((r) => compileGlob(r, "arn", variables));
   if (s.sid !== undefined) out.sid = s.sid;
@@ -61,14 +67,15 @@ function compileStatement(s: Statement, index: number, variables: boolean): Comp
 const MAX_MEMO = 1024;
 
 /** The statements whose Action / NotAction covers `action` (lower-cased). */
-export function statementsFor(policy: CompiledPolicy, action: string): CompiledStatement[] {
-  let list = policy.byAction.get(action);
-  if (!list) {
-    list = policy.statements.filter((s) => actionApplies(s, action));
+export function statementsFor(policy: CompiledPolicy, action: string): ForAction {
+  let found = policy.byAction.get(action);
+  if (!found) {
+    const applies = policy.statements.filter((s) => actionApplies(s, action));
+    found = { deny: applies.filter((s) => s.deny), allow: applies.filter((s) => !s.deny) };
     if (policy.byAction.size >= MAX_MEMO) policy.byAction.clear();
-    policy.byAction.set(action, list);
+    policy.byAction.set(action, found);
   }
-  return list;
+  return found;
 }
 
 function actionApplies(s: CompiledStatement, action: string): boolean {
@@ -80,4 +87,51 @@ function actionApplies(s: CompiledStatement, action: string): boolean {
     }
   }
   return listed !== s.notAction;
+}
+
+/** The statements of a whole policy set that apply to one action, with the policy each is in. */
+export interface SetForAction {
+  deny: CompiledStatement[];
+  denyPolicy: number[];
+  allow: CompiledStatement[];
+  allowPolicy: number[];
+}
+
+/**
+ * Several documents evaluated together — a principal's identity policies — indexed as one:
+ * a request then costs one lookup for its action instead of one per document. Build it once
+ * per principal and keep it while the principal's policies stay the same; it copies the list,
+ * so later changes to the array do not reach it.
+ */
+export class PolicySet {
+  readonly policies: readonly PolicyDocument[];
+  private readonly compiled: CompiledPolicy[];
+  private readonly byAction = new Map<string, SetForAction>();
+
+  constructor(policies: readonly PolicyDocument[]) {
+    this.policies = [...policies];
+    this.compiled = this.policies.map(compilePolicy);
+  }
+
+  /** The applicable statements for a lower-cased action, Denies apart, in policy order. */
+  forAction(action: string): SetForAction {
+    let found = this.byAction.get(action);
+    if (!found) {
+      found = { deny: [], denyPolicy: [], allow: [], allowPolicy: [] };
+      for (let p = 0; p < this.compiled.length; p++) {
+        const { deny, allow } = statementsFor(this.compiled[p]!, action);
+        for (const s of deny) {
+          found.deny.push(s);
+          found.denyPolicy.push(p);
+        }
+        for (const s of allow) {
+          found.allow.push(s);
+          found.allowPolicy.push(p);
+        }
+      }
+      if (this.byAction.size >= MAX_MEMO) this.byAction.clear();
+      this.byAction.set(action, found);
+    }
+    return found;
+  }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PolicySet } from "./compile.js";
 import { parsePolicyDocument, type PolicyDocument, type PolicyKind } from "./document.js";
 import { evaluate, trustAllows, type AuthRequest, type DecisionKind, type RequestContext, type RequestPrincipal } from "./evaluate.js";
 
@@ -17,10 +18,14 @@ const doc = (...statements: unknown[]) => policy({ Version: "2012-10-17", Statem
 
 type Row = [name: string, action: string, resource: string, context: RequestContext, want: DecisionKind];
 
+/** Checks each row against the documents, and against the same documents as one PolicySet. */
 function check(policies: PolicyDocument[], rows: Row[], principal: RequestPrincipal = carlos): void {
+  const set = new PolicySet(policies);
   for (const [name, action, resource, context, want] of rows) {
     const request: AuthRequest = { principal, action, resource, context };
-    assert.equal(evaluate(request, policies).decision, want, name);
+    const decided = evaluate(request, policies);
+    assert.equal(decided.decision, want, name);
+    assert.deepEqual(evaluate(request, set), decided, `${name} (PolicySet)`);
   }
 }
 
@@ -356,6 +361,12 @@ test("evaluate: the deciding statement is the Deny, else the first Allow, with i
   // The compiled form is cached per document, and the per-action memo does not leak across actions.
   for (let i = 0; i < 3; i++) assert.equal(evaluate(req("ecs:DeleteCluster"), [a, b]).decision, "ExplicitDeny");
   assert.equal(evaluate(req("ecs:RunTask"), [a, b]).decision, "Allow");
+  // A PolicySet decides the same, names the same statements, and keeps its own copy of the list.
+  const list = [a, b];
+  const set = new PolicySet(list);
+  list.pop();
+  assert.deepEqual(evaluate(req("ecs:DeleteCluster"), set), { decision: "ExplicitDeny", statement: { policyIndex: 1, sid: "C" } });
+  assert.deepEqual(evaluate(req("ecs:ListClusters"), set), { decision: "Allow", statement: { policyIndex: 0, sid: "A" } });
 });
 
 // IAM User Guide, "AWS JSON policy elements: Principal" — account principals (the id and its

@@ -3,8 +3,8 @@
 // request is implicitly denied. The account's root user is allowed unless something denies.
 // `trustAllows` answers the same question for a resource-based policy such as a role's trust
 // policy, where the statement must also name the caller as principal. Pure and synchronous.
-import type { CompiledCondition, Context } from "./conditions.js";
-import { compilePolicy, statementsFor, type CompiledStatement } from "./compile.js";
+import { Context, type CompiledCondition } from "./conditions.js";
+import { compilePolicy, PolicySet, statementsFor, type CompiledStatement, type SetForAction } from "./compile.js";
 import type { PolicyDocument, Principals } from "./document.js";
 import type { Variables } from "./glob.js";
 
@@ -38,25 +38,49 @@ export interface Decision {
   statement?: { policyIndex: number; sid?: string };
 }
 
-/** Evaluates the identity policies that apply to the request's principal. */
-export function evaluate(request: AuthRequest, policies: readonly PolicyDocument[]): Decision {
+/**
+ * Evaluates the identity policies that apply to the request's principal: a list of documents,
+ * or a PolicySet made from them once (faster when the same principal asks again).
+ */
+export function evaluate(request: AuthRequest, policies: readonly PolicyDocument[] | PolicySet): Decision {
   const action = request.action.toLowerCase();
-  const ctx = normaliseContext(request.context);
-  const vars = variablesOf(ctx);
+  const ctx = contextOf(request.context);
+  if (policies instanceof PolicySet) return evaluateSet(request, policies.forAction(action), ctx);
   let allow: Decision | undefined;
   for (let p = 0; p < policies.length; p++) {
-    const compiled = compilePolicy(policies[p]!);
-    for (const s of statementsFor(compiled, action)) {
-      if (s.deny ? false : allow !== undefined) continue; // an Allow is already found; only Denies matter now
-      if (!resourceApplies(s, request.resource, vars) || !conditionsHold(s.conditions, ctx, vars)) continue;
-      const decided = { policyIndex: p, ...(s.sid !== undefined ? { sid: s.sid } : {}) };
-      if (s.deny) return { decision: "ExplicitDeny", statement: decided };
-      allow = { decision: "Allow", statement: decided };
+    const { deny, allow: allows } = statementsFor(compilePolicy(policies[p]!), action);
+    for (const s of deny) {
+      if (applies(s, request.resource, ctx)) return { decision: "ExplicitDeny", statement: decidedBy(p, s) };
+    }
+    if (allow !== undefined) continue; // an Allow is already found; only Denies matter now
+    for (const s of allows) {
+      if (applies(s, request.resource, ctx)) {
+        allow = { decision: "Allow", statement: decidedBy(p, s) };
+        break;
+      }
     }
   }
   if (allow) return allow;
   if (request.principal.kind === "root") return { decision: "Allow" };
   return { decision: "ImplicitDeny" };
+}
+
+function evaluateSet(request: AuthRequest, applicable: SetForAction, ctx: Context): Decision {
+  const { deny, denyPolicy, allow, allowPolicy } = applicable;
+  for (let i = 0; i < deny.length; i++) {
+    if (applies(deny[i]!, request.resource, ctx)) return { decision: "ExplicitDeny", statement: decidedBy(denyPolicy[i]!, deny[i]!) };
+  }
+  for (let i = 0; i < allow.length; i++) {
+    if (applies(allow[i]!, request.resource, ctx)) return { decision: "Allow", statement: decidedBy(allowPolicy[i]!, allow[i]!) };
+  }
+  if (request.principal.kind === "root") return { decision: "Allow" };
+  return { decision: "ImplicitDeny" };
+}
+
+const decidedBy = (policyIndex: number, s: CompiledStatement) => (s.sid !== undefined ? { policyIndex, sid: s.sid } : { policyIndex });
+
+function applies(s: CompiledStatement, resource: string, ctx: Context): boolean {
+  return resourceApplies(s, resource, ctx) && conditionsHold(s.conditions, ctx);
 }
 
 /** Who asks a resource-based policy: an IAM principal, or an AWS service (ecs-tasks.amazonaws.com). */
@@ -79,18 +103,27 @@ export interface TrustDecision extends Decision {
  * `resource` is checked against statements that name resources; trust policies name none.
  */
 export function trustAllows(policy: PolicyDocument, caller: TrustCaller, action: string, context: RequestContext, resource = "*"): TrustDecision {
-  const ctx = normaliseContext(context);
-  const vars = variablesOf(ctx);
-  let allow: TrustDecision | undefined;
-  for (const s of statementsFor(compilePolicy(policy), action.toLowerCase())) {
-    const named = s.principal !== undefined ? principalMatch(s.principal, caller) : undefined;
-    const applies = s.principal !== undefined ? named !== undefined : s.notPrincipal !== undefined && principalMatch(s.notPrincipal, caller) === undefined;
-    if (!applies || !resourceApplies(s, resource, vars) || !conditionsHold(s.conditions, ctx, vars)) continue;
-    const statement = { policyIndex: 0, ...(s.sid !== undefined ? { sid: s.sid } : {}) };
-    if (s.deny) return { decision: "ExplicitDeny", statement };
-    if (!allow) allow = { decision: "Allow", statement, matchedBy: named ?? "not-principal" };
+  const ctx = contextOf(context);
+  const { deny, allow } = statementsFor(compilePolicy(policy), action.toLowerCase());
+  for (const s of deny) {
+    if (namesCaller(s, caller) !== undefined && applies(s, resource, ctx)) return { decision: "ExplicitDeny", statement: decidedBy(0, s) };
   }
-  return allow ?? { decision: "ImplicitDeny" };
+  // Of several allowing statements, the one naming the caller most directly decides, since that
+  // tells the caller whether identity policies must allow the action too.
+  let best: TrustDecision | undefined;
+  for (const s of allow) {
+    const matchedBy = namesCaller(s, caller);
+    if (matchedBy === undefined || (best && RANK[best.matchedBy!] <= RANK[matchedBy]) || !applies(s, resource, ctx)) continue;
+    best = { decision: "Allow", statement: decidedBy(0, s), matchedBy };
+  }
+  return best ?? { decision: "ImplicitDeny" };
+}
+
+/** How a statement's Principal names the caller, or — for NotPrincipal — that it leaves it out. */
+function namesCaller(s: CompiledStatement, caller: TrustCaller): Match | undefined {
+  if (s.principal !== undefined) return principalMatch(s.principal, caller);
+  if (s.notPrincipal !== undefined) return principalMatch(s.notPrincipal, caller) === undefined ? "not-principal" : undefined;
+  return undefined;
 }
 
 function resourceApplies(s: CompiledStatement, resource: string, vars: Variables): boolean {
@@ -105,27 +138,19 @@ function resourceApplies(s: CompiledStatement, resource: string, vars: Variables
   return listed !== s.notResource;
 }
 
-function conditionsHold(conditions: CompiledCondition[], ctx: Context, vars: Variables): boolean {
-  for (const c of conditions) if (!c(ctx, vars)) return false;
+function conditionsHold(conditions: CompiledCondition[], ctx: Context): boolean {
+  for (const c of conditions) if (!c.test(ctx)) return false;
   return true;
 }
 
-function normaliseContext(context: RequestContext): Context {
+function contextOf(context: RequestContext): Context {
   const out = new Map<string, readonly string[]>();
   for (const key in context) {
     const v = context[key];
     if (v === undefined) continue;
     out.set(key.toLowerCase(), typeof v === "string" ? [v] : Array.isArray(v) ? (v as readonly string[]) : [String(v)]);
   }
-  return out;
-}
-
-/** Policy variables read single-valued keys; a multi-valued or absent key resolves to nothing. */
-function variablesOf(ctx: Context): Variables {
-  return (key) => {
-    const v = ctx.get(key);
-    return v !== undefined && v.length === 1 ? v[0] : undefined;
-  };
+  return new Context(out);
 }
 
 type Match = NonNullable<TrustDecision["matchedBy"]>;

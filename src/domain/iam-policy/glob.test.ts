@@ -63,7 +63,8 @@ test("compileGlob: ArnLike checks the six segments separately where StringLike d
 });
 
 test("compileGlob: policy variables, defaults and escapes (2012-10-17 only)", () => {
-  const vars = (k: string) => ({ "aws:username": "bob", "ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/x" })[k];
+  const values: Record<string, string> = { "aws:username": "bob", "ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/x" };
+  const vars = { variable: (k: string) => values[k] };
   const table: [string, GlobMode, boolean, string, boolean][] = [
     ["arn:aws:s3:::bucket/home/${aws:username}/*", "arn", true, "arn:aws:s3:::bucket/home/bob/f", true],
     ["arn:aws:s3:::bucket/home/${aws:username}/*", "arn", true, "arn:aws:s3:::bucket/home/alice/f", false],

@@ -16,7 +16,9 @@
 export type GlobMode = "action" | "arn" | "string" | "exact";
 
 /** Resolves a policy variable (a lower-cased context key) to its single value, if it has one. */
-export type Variables = (key: string) => string | undefined;
+export interface Variables {
+  variable(key: string): string | undefined;
+}
 
 const LIT = 0;
 const STAR = 1;
@@ -127,7 +129,7 @@ function resolve(tokens: Token[], vars: Variables | undefined): Token[] | undefi
       out.push(t);
       continue;
     }
-    const v = vars?.(t.key) ?? t.fallback;
+    const v = vars?.variable(t.key) ?? t.fallback;
     if (v === undefined) return undefined;
     out.push({ t: LIT, s: v });
   }

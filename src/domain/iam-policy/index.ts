@@ -34,6 +34,7 @@ export {
   type TrustCaller,
   type TrustDecision,
 } from "./evaluate.js";
+export { PolicySet } from "./compile.js";
 export {
   actionFor,
   requestResources,

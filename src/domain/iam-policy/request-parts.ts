@@ -56,12 +56,28 @@ export interface Scoped extends AuthScope {
 }
 
 export function scoped(scope: AuthScope): Scoped {
-  const partition = scope.partition ?? "aws";
-  return {
-    ...scope,
-    partition,
-    arn: (service, resource, region = scope.region, account = scope.accountId) => `arn:${partition}:${service}:${region}:${account}:${resource}`,
-  };
+  return new BoundScope(scope);
+}
+
+// A class, so `arn` is one shared method rather than a closure made for every request.
+class BoundScope implements Scoped {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly callerArn?: string;
+  readonly lookup?: ResourceLookup;
+
+  constructor(scope: AuthScope) {
+    this.accountId = scope.accountId;
+    this.region = scope.region;
+    this.partition = scope.partition ?? "aws";
+    if (scope.callerArn !== undefined) this.callerArn = scope.callerArn;
+    if (scope.lookup !== undefined) this.lookup = scope.lookup;
+  }
+
+  arn(service: string, resource: string, region?: string, account?: string): string {
+    return `arn:${this.partition}:${service}:${region ?? this.region}:${account ?? this.accountId}:${resource}`;
+  }
 }
 
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
