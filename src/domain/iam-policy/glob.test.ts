@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { compileGlob, compileValue, type GlobMode } from "./glob.js";
 
 test("compileGlob: * and ? in actions, strings and ARNs", () => {
@@ -85,4 +86,30 @@ test("compileGlob: policy variables, defaults and escapes (2012-10-17 only)", ()
   assert.equal(compileValue("team-${aws:username}", true)(vars), "team-bob");
   assert.equal(compileValue("team-${aws:userid}", true)(vars), undefined);
   assert.equal(compileValue("team-${aws:username}", false)(vars), "team-${aws:username}");
+});
+
+// The matcher against a reference built from regular expressions (fine in a test, not per
+// request): string globs whole, ARN globs segment by segment (five heads, then the rest).
+test("compileGlob: agrees with a regular-expression reference on random patterns", () => {
+  const toRegex = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
+  const split = (t: string) => {
+    const parts = t.split(":");
+    return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(":")];
+  };
+  const arnReference = (p: string, s: string) => {
+    const ps = split(p);
+    const ss = split(s);
+    if (!ps || !ps.slice(0, 5).some((x) => /[*?]/.test(x))) return toRegex(p).test(s);
+    return ss !== undefined && ps.every((x, i) => toRegex(x).test(ss[i]!));
+  };
+  const text = (chars: string[], max: number) => fc.array(fc.constantFrom(...chars), { maxLength: max }).map((a) => a.join(""));
+  fc.assert(
+    fc.property(text(["a", "b", "*", "?", "/", ":"], 12), text(["a", "b", "/", ":"], 14), (pattern, subject) => {
+      assert.equal(compileGlob(pattern, "string").match(subject), toRegex(pattern).test(subject), `string ${pattern} ~ ${subject}`);
+      const arnPattern = `arn:aws:ecs:${pattern}`;
+      const arnSubject = `arn:aws:ecs:${subject}`;
+      assert.equal(compileGlob(arnPattern, "arn").match(arnSubject), arnReference(arnPattern, arnSubject), `arn ${arnPattern} ~ ${arnSubject}`);
+    }),
+    { numRuns: 3000 },
+  );
 });
