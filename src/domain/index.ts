@@ -29,6 +29,7 @@ export * as ssm from "./ssm/index.js";
 export * as secrets from "./secrets/index.js";
 export type { SecretDeps } from "./secrets/index.js";
 export * as iam from "./iam/index.js";
+export * as authorization from "./authorization/index.js";
 export { startIngressSync } from "./eni-ingress.js";
 export * as serviceRegistrations from "./service-registrations.js";
 export * as targetRegistrations from "./target-registrations.js";
