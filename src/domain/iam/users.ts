@@ -54,7 +54,8 @@ export async function createUser(deps: Deps, accountId: string, input: { UserNam
  */
 export function getUserOp(deps: Deps, caller: CallerIdentity, input: { UserName?: string }) {
   if (input.UserName !== undefined) return { User: userView(getUser(deps, caller.accountId, input.UserName), true) };
-  if (caller.kind === "root") return { User: { Path: "/", UserId: caller.accountId, Arn: caller.arn, CreateDate: 0 } };
+  // IAM answers the root with its id and ARN only (berth keeps no account creation date).
+  if (caller.kind === "root") return { User: { UserId: caller.accountId, Arn: caller.arn } };
   if (caller.kind === "user") return { User: userView(getUser(deps, caller.accountId, userNameOf(caller.arn)), true) };
   throw iamErrors.validation("Must specify userName when calling with non-User credentials");
 }
