@@ -11,6 +11,8 @@ import {
   type AgentMessage,
   type AssignedTask,
   DEFAULT_HEARTBEAT_MS,
+  type RoleCredentials,
+  type RoleType,
   type LogsReply,
   type LogsRequest,
   type ServerMessage,
@@ -27,6 +29,8 @@ export interface AcsChannelOptions {
   containerInstanceArn: string;
   /** Resolves when the tasks are safely recorded; only then is the message acknowledged. */
   onManifest(tasks: AssignedTask[], full: boolean): Promise<void>;
+  /** A task's role credentials (kept in memory by the engine); acknowledged at once. */
+  onCredentials?(taskArn: string, roleType: RoleType, credentials: RoleCredentials): void;
   /** A connection opened (resend what the control plane may have missed). */
   onConnected(): void;
   /** A connection closed; the channel is reconnecting. */
@@ -225,6 +229,17 @@ export class AcsChannel {
     }
     if (msg.type === "LogsRequest") {
       this.#serveLogs(msg.messageId, msg.request);
+      return;
+    }
+    if (msg.type === "TaskCredentials") {
+      const c = msg.credentials;
+      if (typeof msg.taskArn !== "string" || (msg.roleType !== "TaskApplication" && msg.roleType !== "TaskExecution") || typeof c?.credentialsId !== "string") {
+        // Never the message itself in the log: it holds keys.
+        this.options.log.warn({ task: msg.taskArn, roleType: msg.roleType }, "the control plane sent malformed task credentials");
+        return;
+      }
+      this.options.onCredentials?.(msg.taskArn, msg.roleType, c);
+      this.send({ type: "CredentialsAck", messageId: msg.messageId, credentialsId: c.credentialsId, expiration: c.expiration });
       return;
     }
     const other = msg as { type?: unknown; messageId?: unknown };

@@ -12,7 +12,8 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./container-spec.js";
 import { createDriver, type RuntimeChoice } from "./driver-factory.js";
 import { discoverEndpoint, ecsCaller, submitReport } from "./ecs-calls.js";
 import { JsonCallError, type Credentials } from "../client/index.js";
-import { metadataHosts } from "./metadata-address.js";
+import { dockerBridgeInterface, metadataHosts } from "./metadata-address.js";
+import { resolveSecrets } from "./secrets-resolver.js";
 import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
 import { serveLogs } from "./logs-request.js";
 import { type HostFacts, registerInstance } from "./registration.js";
@@ -112,6 +113,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         port,
         driver,
         lookup: { find: (token) => findToken(engine, token) },
+        credentials: {
+          lookup: { byId: (id) => engine?.credentialsLookup().byId(id), taskAt: (address) => engine?.credentialsLookup().taskAt(address) },
+          // Docker gives its bridge containers their addresses: the agent cannot tell them apart.
+          acceptUnknownSources: driver.name === "docker",
+        },
         context: { availabilityZone: options.availabilityZone ?? `${region}a` },
       });
     // Containers keep the URIs they started with, so a restarted agent serves on the port it
@@ -143,6 +149,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         channel ? channel.stateChange(operation, input) : Promise.reject(new Error("the agent channel is not open yet")),
     };
     const cleanupWaitMs = options.cleanupWaitMs ?? THREE_HOURS_MS;
+    // Docker's bridge containers reach 169.254.170.2 through a host redirect, where the agent may make one.
+    let bridgeCredentials = false;
+    if (driver.name === "docker" && network.networks?.ensureBridgeCredentials) {
+      const link = await dockerBridgeInterface(log);
+      if (link) {
+        await network.networks
+          .ensureBridgeCredentials(link, metadataServer.port)
+          .then(() => (bridgeCredentials = true))
+          .catch((err: unknown) => log.warn({ err: (err as Error).message, link }, "cannot redirect Docker's bridge to the credentials endpoint"));
+      }
+    }
     engine = new TaskEngine({
       driver,
       store,
@@ -155,6 +172,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       cleanupWaitMs,
       ...(network.networks ? { networks: network.networks, metadataAt: (host: string) => metadataServer.listenOn(host) } : {}),
       ...(network.bridgeNamespaces ? { bridgeNamespaces: true } : {}),
+      // Secrets are read from the control plane's own Secrets Manager and SSM, as the execution role.
+      resolveSecrets: (refs, creds) =>
+        resolveSecrets(refs, { endpoint: options.endpoint, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken } }),
+      loopbackUrl: hosts.some((h) => h === "127.0.0.1" || h === "0.0.0.0") ? `http://127.0.0.1:${metadataServer.port}` : metadataServer.baseUrl,
+      ...(network.networks ? { credentialsPort: metadataServer.port } : {}),
+      ...(bridgeCredentials ? { bridgeCredentials: true } : {}),
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });
@@ -197,6 +220,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       clusterArn: registered.clusterArn,
       containerInstanceArn: registered.containerInstanceArn,
       onManifest: (tasks, full) => taskEngine.handleManifest(tasks, full),
+      onCredentials: (taskArn, roleType, credentials) => taskEngine.receiveCredentials(taskArn, roleType, credentials),
       onLogs: (request) => serveLogs({ task: (arn) => taskEngine.tasks.get(arn)?.record, driver, timers, cleanupWaitMs }, request),
       onConnected: () => {
         const health = taskEngine.allHealth();

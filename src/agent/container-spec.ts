@@ -1,7 +1,8 @@
 // Turns one assigned container (an ECS container definition after overrides) into the runtime's
-// ContainerSpec, pure: the environment the ECS agent injects, ECS's docker labels, ports, stop
-// timeout and health check. What berth's agent cannot honour yet fails the container with an
-// ECS-shaped reason instead of running it without (a volume, a secret that would be missing).
+// ContainerSpec, pure: the environment the ECS agent injects (metadata, region, the task role's
+// credentials endpoint), the values of its secrets, ECS's docker labels, ports, stop timeout and
+// health check. What berth's agent cannot honour yet fails the container with an ECS-shaped
+// reason instead of running it without (a volume, an environment file).
 import type { AssignedContainer, AssignedTask } from "../model/index.js";
 import type { ContainerSpec, HealthCheckDefinition, NetworkMode, PortMapping, TaskNetworkNamespace, Ulimit } from "../runtime/index.js";
 import type { DependencyCondition } from "./task-transitions.js";
@@ -19,6 +20,16 @@ export interface SpecContext {
   metadataBaseUrl: string;
   /** This container's endpoint token (metadata-server.ts). */
   metadataToken: string;
+  /** The task's region: AWS_REGION and AWS_DEFAULT_REGION. */
+  region?: string;
+  /**
+   * A task with a task role: where its containers read the credentials. `relativeUri` in a
+   * namespace (awsvpc, bridge), where 169.254.170.2 reaches the agent; `fullUri` (loopback) with
+   * the token for containers on the host's network.
+   */
+  credentials?: { relativeUri: string } | { fullUri: string; token: string };
+  /** The values of this container's `secrets`, read by the agent (never written down). */
+  secretEnvironment?: Record<string, string>;
   /** awsvpc, and bridge on the process runtime: the task's network namespace, once the agent has made it. */
   networkNamespace?: TaskNetworkNamespace;
   /** bridge in a namespace of berth's: the host port the agent forwards to each mapping. */
@@ -117,6 +128,28 @@ export function metadataEnvironment(baseUrl: string, token: string): Record<stri
   };
 }
 
+/**
+ * What the AWS SDKs and CLI read task role credentials from (aws-neighbors.md §3.6):
+ * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (fetched at http://169.254.170.2), or
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI with AWS_CONTAINER_AUTHORIZATION_TOKEN sent as the
+ * Authorization header (http is accepted for loopback only).
+ */
+export function credentialsEnvironment(c: SpecContext["credentials"]): Record<string, string> {
+  if (!c) return {};
+  if ("relativeUri" in c) return { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: c.relativeUri };
+  return { AWS_CONTAINER_CREDENTIALS_FULL_URI: c.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN: c.token };
+}
+
+/** The path a credentials id is served at. */
+export function credentialsPath(id: string): string {
+  return `/v2/credentials/${id}`;
+}
+
+/** The region of an ECS ARN (`arn:aws:ecs:<region>:…`). */
+export function regionOf(arn: string): string {
+  return arn.split(":")[3] ?? "";
+}
+
 export type SpecResult = { ok: true; spec: ContainerSpec } | { ok: false; reason: string };
 
 const NETWORK_MODES: readonly NetworkMode[] = ["bridge", "host", "none", "awsvpc"];
@@ -133,10 +166,8 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
       `ResourceInitializationError: resource cannot be initialized for task ${task.taskArn}: networkMode awsvpc needs a task network namespace, and the control plane assigned none (no ENI) or the agent has not made it`,
     );
   }
-  if (Array.isArray(d.secrets) && d.secrets.length > 0) {
-    return fail(
-      `ResourceInitializationError: unable to pull secrets or registry auth: container ${c.name} has ${d.secrets.length} secrets, which this agent cannot resolve yet`,
-    );
+  if (Array.isArray(d.secrets) && d.secrets.length > 0 && ctx.secretEnvironment === undefined) {
+    return fail(`ResourceInitializationError: unable to pull secrets or registry auth: the secrets of container ${c.name} were not read before it was created`);
   }
   if (Array.isArray(d.environmentFiles) && d.environmentFiles.length > 0) {
     return fail(`ResourceInitializationError: resource cannot be initialized for task ${task.taskArn}: environmentFiles are not supported by this agent yet`);
@@ -150,12 +181,13 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
   const image = str(d.image);
   if (!image) return fail(`CannotCreateContainerError: container ${c.name} has no image`);
 
-  const environment: Record<string, string> = {};
+  // The region first: a definition's own AWS_REGION wins, as on Fargate.
+  const environment: Record<string, string> = ctx.region ? { AWS_REGION: ctx.region, AWS_DEFAULT_REGION: ctx.region } : {};
   for (const e of Array.isArray(d.environment) ? (d.environment as Def[]) : []) {
     const name = str(e.name);
     if (name) environment[name] = str(e.value) ?? "";
   }
-  Object.assign(environment, metadataEnvironment(ctx.metadataBaseUrl, ctx.metadataToken));
+  Object.assign(environment, metadataEnvironment(ctx.metadataBaseUrl, ctx.metadataToken), credentialsEnvironment(ctx.credentials));
 
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries((d.dockerLabels as Record<string, unknown> | undefined) ?? {})) {
@@ -182,6 +214,7 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
     stopTimeout: num(d.stopTimeout) ?? ctx.defaultStopTimeoutSeconds,
   };
   if ((networkMode === "awsvpc" || inNamespace) && ctx.networkNamespace) spec.networkNamespace = { ...ctx.networkNamespace };
+  if (ctx.secretEnvironment && Object.keys(ctx.secretEnvironment).length) spec.secretEnvironment = { ...ctx.secretEnvironment };
   const entryPoint = strings(d.entryPoint);
   const command = strings(d.command);
   if (entryPoint?.length) spec.entryPoint = entryPoint;

@@ -2,10 +2,14 @@
 // assignments and the runtime's events, asks task-transitions.ts what comes next, makes the
 // runtime calls (create, start, stop), persists the record, and lets its reporter tell the
 // control plane. Nothing else mutates a task's state, so no two calls for one container race.
+import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import type { AssignedTask } from "../model/index.js";
+import { hasSecrets, rolesNeeded, type AssignedTask, type RoleCredentials, type RoleType } from "../model/index.js";
 import type { ExitInfo, RuntimeDriver, RuntimeEvent, Timers } from "../runtime/index.js";
-import { buildContainerSpec, taskIdOf } from "./container-spec.js";
+import { buildContainerSpec, credentialsPath, regionOf, type SpecContext, taskIdOf } from "./container-spec.js";
+import { SECRETS_FAILURE_PREFIX, secretFailures, secretRefsOf, type SecretRef } from "./secret-refs.js";
+import type { SecretsOutcome } from "./secrets-resolver.js";
+import type { TaskCredentialsStore } from "./task-credentials.js";
 import { acknowledge, type Report } from "./report-plan.js";
 import { decideRestart, restartInput } from "./restart-policy.js";
 import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
@@ -13,7 +17,7 @@ import type { StateStore } from "./state-store.js";
 import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
 import { namespaceOf, releaseNetwork, setUpNetwork, type TaskNetworkPort } from "./task-network.js";
 import { TaskReporter } from "./task-reporter.js";
-import { type ContainerStatus, decideTask, type TaskAction } from "./task-transitions.js";
+import { type ContainerStatus, decideTask, type TaskAction, type TaskResources } from "./task-transitions.js";
 
 export interface ManagedTaskContext {
   driver: RuntimeDriver;
@@ -33,6 +37,16 @@ export interface ManagedTaskContext {
   metadataAt?(host: string): Promise<string>;
   /** How long a stopped, reported task's containers are kept before removal. */
   cleanupWaitMs: number;
+  /** Role credentials the control plane sent for this agent's tasks (memory only). */
+  credentials: TaskCredentialsStore;
+  /** Reads secrets with the execution role's credentials; absent: tasks with secrets cannot start. */
+  resolveSecrets?(refs: ReadonlyMap<string, readonly SecretRef[]>, credentials: RoleCredentials): Promise<SecretsOutcome>;
+  /** `http://127.0.0.1:<port>`: the credentials endpoint over loopback (AWS_CONTAINER_CREDENTIALS_FULL_URI). */
+  loopbackUrl: string;
+  /** The endpoint's port: a task namespace's 169.254.170.2 is redirected to it. */
+  credentialsPort?: number;
+  /** Docker's bridge redirects 169.254.170.2 to this agent: its bridge containers use the relative URI. */
+  bridgeCredentials?: boolean;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   onHealthChanged(task: ManagedTask): void;
   onRemoved(task: ManagedTask): void;
@@ -55,6 +69,9 @@ export class ManagedTask {
   #scheduled = false;
   /** A network set-up or release is in flight. */
   #networkBusy = false;
+  /** The values of the task's secrets by container, once read: memory only, gone with the agent. */
+  #secrets: Map<string, Record<string, string>> | undefined;
+  #secretsBusy = false;
   #recheck: { at: number; handle: object } | undefined;
   #cleanup: object | undefined;
   #closed = false;
@@ -83,6 +100,8 @@ export class ManagedTask {
   /** A task new to this agent: its record is on disk before this resolves. */
   static async create(task: AssignedTask, ctx: ManagedTaskContext): Promise<ManagedTask> {
     const mt = new ManagedTask(newTaskRecord(task, { bridgeNamespaces: ctx.bridgeNamespaces === true && ctx.networks !== undefined }), ctx);
+    // Its credentials came first (the control plane sends them before the manifest).
+    mt.#adoptCredentialsId();
     await mt.#persist();
     mt.#log.info({ desired: task.desiredStatus, family: task.family, revision: task.revision }, "task assigned");
     return mt;
@@ -174,6 +193,27 @@ export class ManagedTask {
     this.#kick();
   }
 
+  /** The control plane sent (or renewed) one of the task's role credentials. */
+  credentialsChanged(roleType: RoleType): void {
+    if (roleType === "TaskApplication" && this.#adoptCredentialsId()) {
+      this.#changed();
+      void this.#persist();
+    }
+    this.#kick();
+  }
+
+  /**
+   * The containers' credentials id is the first credentialsId the control plane sent for the
+   * task role; renewals (and sessions issued after a control-plane restart) are served there.
+   */
+  #adoptCredentialsId(): boolean {
+    if (!this.#rec.task.taskRoleArn || this.#rec.credentialsEndpoint) return false;
+    const creds = this.#ctx.credentials.get(this.taskArn, "TaskApplication");
+    if (!creds) return false;
+    this.#rec.credentialsEndpoint = { id: creds.credentialsId, token: randomBytes(24).toString("base64url") };
+    return true;
+  }
+
   /** A report waiting out a back-off goes now. */
   retryReport(): void {
     this.#reporter.retryNow();
@@ -215,7 +255,7 @@ export class ManagedTask {
     const now = this.#ctx.timers.now();
     let recheckAt: number | undefined;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const decision = decideTask(taskSnapshot(this.#rec, this.#inFlight, this.#networkBusy), now);
+      const decision = decideTask(taskSnapshot(this.#rec, this.#inFlight, this.#networkBusy, this.#resources()), now);
       if (decision.known !== this.#rec.known) this.#setKnown(decision.known, now);
       recheckAt = decision.recheckAt;
       let recorded = false;
@@ -262,7 +302,67 @@ export class ManagedTask {
       case "releaseNetwork":
         void this.#network(action.kind);
         return false;
+      case "resolveSecrets":
+        void this.#readSecrets();
+        return false;
     }
+  }
+
+  /** What the containers wait for besides the network (task-transitions.ts), undefined when nothing. */
+  #resources(): TaskResources | undefined {
+    const task = this.#rec.task;
+    const secrets = task.containers.some((c) => hasSecrets(c.definition));
+    if (!task.taskRoleArn && !secrets) return undefined;
+    const missing: string[] = [];
+    if (task.taskRoleArn && !this.#rec.credentialsEndpoint) missing.push("TaskApplication");
+    const needsExecution = rolesNeeded(task).some((r) => r.roleType === "TaskExecution");
+    if (secrets && this.#secrets === undefined && needsExecution && !this.#ctx.credentials.has(this.taskArn, "TaskExecution")) missing.push("TaskExecution");
+    return { missingCredentials: missing, ...(secrets ? { secrets: { ready: this.#secrets !== undefined, inFlight: this.#secretsBusy } } : {}) };
+  }
+
+  /** Reads the task's secrets before its containers are created; a failure stops the task with ECS's reason. */
+  async #readSecrets(): Promise<void> {
+    this.#secretsBusy = true;
+    const outcome = await this.#fetchSecrets();
+    this.#secretsBusy = false;
+    if (outcome.ok) {
+      this.#secrets = outcome.env;
+      this.#log.info({ containers: outcome.env.size }, "secrets read");
+    } else {
+      this.#log.warn({ reason: outcome.reason }, "could not read the task's secrets");
+      this.#rec.desired = "STOPPED";
+      this.#rec.stopReason ??= outcome.reason;
+      for (const c of this.#rec.containers) if (c.known === "NONE") c.reason = outcome.reason;
+    }
+    this.#changed();
+    this.#kick();
+  }
+
+  async #fetchSecrets(): Promise<SecretsOutcome> {
+    const task = this.#rec.task;
+    const creds = this.#ctx.credentials.get(this.taskArn, "TaskExecution");
+    if (!task.executionRoleArn || !creds) return { ok: false, reason: secretFailures.noCredentials() };
+    const refs = secretRefsOf(task, regionOf(this.taskArn));
+    if (!refs.ok) return refs;
+    if (!this.#ctx.resolveSecrets) return { ok: false, reason: secretFailures.noCredentials() };
+    try {
+      return await this.#ctx.resolveSecrets(refs.refs, creds);
+    } catch (err) {
+      return { ok: false, reason: `${SECRETS_FAILURE_PREFIX}${(err as Error).message}` };
+    }
+  }
+
+  /** Where this task's containers read the task role's credentials (container-spec.ts). */
+  #credentialsAccess(): SpecContext["credentials"] {
+    const ep = this.#rec.credentialsEndpoint;
+    if (!this.#rec.task.taskRoleArn || !ep) return undefined;
+    const path = credentialsPath(ep.id);
+    const net = this.#rec.network;
+    // In a namespace of berth's, 169.254.170.2 is redirected to this agent; on Docker's bridge too when the agent set that up.
+    const namespaced = net?.status === "ATTACHED" && this.#ctx.credentialsPort !== undefined;
+    const dockerBridge = this.#ctx.bridgeCredentials === true && !net && (this.#rec.task.networkMode || "bridge") === "bridge";
+    if (namespaced || dockerBridge) return { relativeUri: path };
+    return { fullUri: `${this.#ctx.loopbackUrl}${path}`, token: ep.token };
   }
 
   /** Sets up or releases the task's namespace; a failed set-up stops the task with its reason. */
@@ -270,7 +370,8 @@ export class ManagedTask {
     this.#networkBusy = true;
     let retry = false;
     if (kind === "setUpNetwork") {
-      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver, this.#ctx.instanceId, this.#ctx.metadataAt);
+      const credentialsPort = this.#rec.task.taskRoleArn ? this.#ctx.credentialsPort : undefined;
+      const failure = await setUpNetwork(this.#rec, this.taskId, this.#ctx.networks, this.#ctx.driver, this.#ctx.instanceId, this.#ctx.metadataAt, credentialsPort);
       if (failure) {
         this.#log.warn({ reason: failure }, "could not set up the task's network");
         this.#rec.desired = "STOPPED";
@@ -297,6 +398,9 @@ export class ManagedTask {
     if (known === "STOPPED") {
       const finished = this.#rec.containers.map((c) => c.finishedAt ?? now);
       this.#rec.executionStoppedAt ??= Math.max(...finished);
+      // Nothing of the task runs any more: its keys and secret values go.
+      this.#ctx.credentials.forget(this.taskArn);
+      this.#secrets = undefined;
     }
     this.#log.info({ known }, "task status");
     this.#changed();
@@ -311,6 +415,9 @@ export class ManagedTask {
           instanceId: this.#ctx.instanceId,
           metadataBaseUrl: this.#rec.network?.metadataBaseUrl ?? this.#ctx.metadataBaseUrl,
           metadataToken: c.metadataToken,
+          region: regionOf(this.taskArn),
+          ...optional("credentials", this.#credentialsAccess()),
+          ...optional("secretEnvironment", this.#secrets?.get(c.name)),
           ...(this.#rec.network?.namespacePath ? { networkNamespace: namespaceOf(this.#rec.network) } : {}),
           ...(this.#rec.network?.hostPorts ? { hostPorts: this.#rec.network.hostPorts } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
@@ -342,7 +449,10 @@ export class ManagedTask {
     const driver = this.#ctx.driver;
     const id = c.runtimeId as string;
     try {
-      await driver.start(id);
+      // The runtime keeps secret values in memory only: each start hands them again, read anew
+      // when the agent restarted since the container was made.
+      const secretEnvironment = await this.#secretsFor(c.name);
+      await driver.start(id, secretEnvironment ? { secretEnvironment } : {});
       const st = await driver.inspect(id);
       c.known = "RUNNING";
       c.startedAt = st.startedAt ?? this.#ctx.timers.now();
@@ -362,6 +472,18 @@ export class ManagedTask {
     this.#takePendingExit(c);
     this.#changed();
     this.#kick();
+  }
+
+  /** The container's secret values for a start; undefined when it has none. Throws when they cannot be read. */
+  async #secretsFor(container: string): Promise<Record<string, string> | undefined> {
+    const assigned = this.#rec.task.containers.find((a) => a.name === container);
+    if (!assigned || !hasSecrets(assigned.definition)) return undefined;
+    if (!this.#secrets) {
+      const outcome = await this.#fetchSecrets();
+      if (!outcome.ok) throw Object.assign(new Error(outcome.reason), { reason: outcome.reason });
+      this.#secrets = outcome.env;
+    }
+    return this.#secrets.get(container) ?? {};
   }
 
   async #stop(c: ContainerRecord): Promise<void> {
@@ -486,7 +608,13 @@ export class ManagedTask {
       await this.#ctx.driver.remove(c.runtimeId).catch((err: unknown) => this.#log.warn({ err, container: c.name }, "could not remove the container"));
     }
     await this.#ctx.store.deleteTask(this.taskId);
+    this.#ctx.credentials.forget(this.taskArn);
     this.#log.info("task cleaned up");
     this.#ctx.onRemoved(this);
   }
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

@@ -25,6 +25,22 @@ export async function metadataHosts(runtime: RuntimeName, log: Logger, explicit?
   return ["127.0.0.1"];
 }
 
+/**
+ * The Linux interface of Docker's default bridge network (docker0 unless the engine was told
+ * otherwise): where the agent redirects bridge containers' 169.254.170.2. Undefined when the
+ * engine cannot be asked.
+ */
+export async function dockerBridgeInterface(log: Logger): Promise<string | undefined> {
+  try {
+    const { default: Docker } = await import("dockerode");
+    const net = (await new Docker(dockerConnection().options).getNetwork("bridge").inspect()) as { Options?: Record<string, string> };
+    return net.Options?.["com.docker.network.bridge.name"] ?? "docker0";
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, "cannot read Docker's bridge network; its containers get no credentials address");
+    return undefined;
+  }
+}
+
 /** `172.17.0.0/16` → `172.17.0.1`. */
 export function firstHost(cidr: string): string | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);

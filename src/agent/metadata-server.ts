@@ -4,12 +4,15 @@
 // `<uri>/task`, `<uri>/taskWithTags`, `<uri>/stats`, `<uri>/task/stats`, with figures from the
 // runtime's stats(). Like ECS, each task may make 40 requests a second (bursts of 60).
 //
+// The same server answers the container credentials endpoint (credentials-endpoint.ts).
+//
 // Where it listens: the process and simulated runtimes run containers on the host's network, so
 // 127.0.0.1 is enough; Docker's bridge containers reach the host at the docker0 gateway address,
 // so with the docker runtime the server also listens there and the URIs name that address.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ContainerStats, RuntimeDriver } from "../runtime/index.js";
+import { type CredentialsLookup, isCredentialsPath, serveCredentials } from "./credentials-endpoint.js";
 import { containerMetadata, type MetadataContext, taskMetadata } from "./metadata-shapes.js";
 import type { ContainerRecord, TaskRecord } from "./task-record.js";
 
@@ -24,6 +27,8 @@ export interface MetadataServerOptions {
   /** 0 picks a free port (then every host uses the port the first one got). */
   port: number;
   lookup: MetadataLookup;
+  /** The credentials endpoint's view of the tasks; absent: no credentials are served. */
+  credentials?: { lookup: CredentialsLookup; acceptUnknownSources: boolean };
   driver: RuntimeDriver;
   context: MetadataContext;
   now?: () => number;
@@ -119,6 +124,7 @@ const PATH = /^\/v[34]\/([A-Za-z0-9_-]+)(\/[a-zA-Z/]*)?\/?$/;
 async function handle(req: IncomingMessage, res: ServerResponse, options: MetadataServerOptions, allow: (task: string) => boolean): Promise<void> {
   if (req.method !== "GET") return send(res, 405, { error: `method ${req.method} is not allowed; the metadata endpoint answers GET` });
   const url = new URL(req.url ?? "/", "http://metadata");
+  if (options.credentials && isCredentialsPath(url.pathname)) return serveCredentials(req, res, url, { ...options.credentials, allow });
   const m = PATH.exec(url.pathname);
   const found = m ? options.lookup.find(m[1]!) : undefined;
   if (!m || !found) return send(res, 404, { error: `no metadata at ${url.pathname}; paths are /v4/<token>, /task, /taskWithTags, /stats and /task/stats` });

@@ -88,6 +88,13 @@ export function registrationRequest(config: RegistrationConfig, host: HostFacts)
     { name: "ecs.capability.container-ordering" },
     // ... and restartPolicy (restart-policy.ts), whatever the runtime.
     { name: "ecs.capability.container-restart-policy" },
+    // Task roles through the credentials endpoint (credentials-endpoint.ts), host mode included,
+    // and secrets read with the execution role (secrets-resolver.ts): what task definitions
+    // using them require (task-definition-rules.ts).
+    { name: "com.amazonaws.ecs.capability.task-iam-role" },
+    { name: "com.amazonaws.ecs.capability.task-iam-role-network-host" },
+    { name: "ecs.capability.secrets.asm.environment-variables" },
+    { name: "ecs.capability.secrets.ssm.environment-variables" },
   ];
   const attributes = new Map<string, Attribute>();
   for (const a of [...builtIn, ...config.runtimeAttributes, ...config.customAttributes]) attributes.set(a.name!, a);

@@ -1,11 +1,16 @@
 // The agent's tasks: one ManagedTask per task ARN. The engine routes the control plane's
-// manifests and the runtime's events to them, restores them from the state dir after a
-// restart (re-attaching to their containers, removing orphans), and collects container health
-// for the channel. It never changes a task's state itself.
+// manifests, role credentials and the runtime's events to them, restores them from the state
+// dir after a restart (re-attaching to their containers, removing orphans), collects container
+// health for the channel and answers the credentials endpoint's lookups. It never changes a
+// task's state itself.
 import type { Logger } from "pino";
-import type { AssignedTask, ContainerHealthReport } from "../model/index.js";
+import type { AssignedTask, ContainerHealthReport, RoleCredentials, RoleType } from "../model/index.js";
 import type { ContainerState, RuntimeDriver, RuntimeEvent, Timers } from "../runtime/index.js";
 import { AGENT_INSTANCE_LABEL, healthCheckOf } from "./container-spec.js";
+import type { CredentialsLookup } from "./credentials-endpoint.js";
+import type { SecretRef } from "./secret-refs.js";
+import type { SecretsOutcome } from "./secrets-resolver.js";
+import { TaskCredentialsStore } from "./task-credentials.js";
 import { ManagedTask, type ManagedTaskContext } from "./managed-task.js";
 import type { Report } from "./report-plan.js";
 import { reconcileTask } from "./runtime-reconcile.js";
@@ -29,12 +34,22 @@ export interface TaskEngineOptions {
   bridgeNamespaces?: boolean;
   /** The metadata endpoint also on this address (an awsvpc subnet's router); its base URL. */
   metadataAt?(host: string): Promise<string>;
+  /** Reads secrets with an execution role's credentials (secrets-resolver.ts); absent: tasks with secrets cannot start. */
+  resolveSecrets?(refs: ReadonlyMap<string, readonly SecretRef[]>, credentials: RoleCredentials): Promise<SecretsOutcome>;
+  /** The credentials endpoint over loopback, `http://127.0.0.1:<port>` (default: metadataBaseUrl). */
+  loopbackUrl?: string;
+  /** The endpoint's port, where task namespaces' 169.254.170.2 is redirected. */
+  credentialsPort?: number;
+  /** Docker's bridge redirects 169.254.170.2 to this agent. */
+  bridgeCredentials?: boolean;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   /** Called (batched per microtask) when containers' health changed. */
   onHealth(reports: ContainerHealthReport[]): void;
 }
 
 export class TaskEngine {
+  /** Role credentials the control plane sent, in memory only. */
+  readonly credentials = new TaskCredentialsStore();
   readonly #tasks = new Map<string, ManagedTask>();
   readonly #ctx: ManagedTaskContext;
   readonly #healthDirty = new Set<ManagedTask>();
@@ -46,6 +61,8 @@ export class TaskEngine {
   constructor(private readonly options: TaskEngineOptions) {
     this.#ctx = {
       ...options,
+      credentials: this.credentials,
+      loopbackUrl: options.loopbackUrl ?? options.metadataBaseUrl,
       onHealthChanged: (t) => this.#healthChanged(t),
       onRemoved: (t) => {
         if (this.#tasks.get(t.taskArn) === t) this.#tasks.delete(t.taskArn);
@@ -53,6 +70,37 @@ export class TaskEngine {
     };
     // Subscribed before list() (restore), so no exit slips between the two.
     this.#unsubscribe = options.driver.events((e) => this.#onEvent(e));
+    this.credentials.onChange((taskArn, roleType) => this.#tasks.get(taskArn)?.credentialsChanged(roleType));
+  }
+
+  /** A TaskCredentials message: kept (memory only) and handed to the task, which may be waiting for it. */
+  receiveCredentials(taskArn: string, roleType: RoleType, credentials: RoleCredentials): void {
+    this.credentials.set(taskArn, roleType, credentials);
+  }
+
+  /** The credentials endpoint's view: which task an id and an address belong to. */
+  credentialsLookup(): CredentialsLookup {
+    return {
+      byId: (id) => {
+        for (const t of this.#tasks.values()) {
+          const rec = t.record;
+          const ep = rec.credentialsEndpoint;
+          if (ep?.id !== id || rec.known === "STOPPED" || rec.disowned) continue;
+          const credentials = this.credentials.get(t.taskArn, "TaskApplication");
+          return { taskArn: t.taskArn, token: ep.token, ...(credentials ? { credentials } : {}) };
+        }
+        return undefined;
+      },
+      taskAt: (address) => {
+        for (const t of this.#tasks.values()) {
+          const net = t.record.network;
+          if (net?.status !== "ATTACHED") continue;
+          const own = net.kind === "bridge" ? net.address : t.record.task.eni?.privateIpv4Address;
+          if (own === address) return t.taskArn;
+        }
+        return undefined;
+      },
+    };
   }
 
   get tasks(): ReadonlyMap<string, ManagedTask> {
@@ -108,7 +156,10 @@ export class TaskEngine {
         continue;
       }
       // A task that stopped before this agent ever saw it has nothing to run or report.
-      if (task.lastStatus === "STOPPED") continue;
+      if (task.lastStatus === "STOPPED") {
+        this.credentials.forget(task.taskArn);
+        continue;
+      }
       writes.push(
         ManagedTask.create(task, this.#ctx).then((mt) => {
           this.#tasks.set(task.taskArn, mt);
@@ -121,6 +172,8 @@ export class TaskEngine {
       for (const [arn, mt] of this.#tasks) {
         if (!listed.has(arn) && mt.record.known !== "STOPPED") mt.disown();
       }
+      // Keys of tasks the control plane no longer lists go too.
+      for (const arn of this.credentials.taskArns()) if (!listed.has(arn)) this.credentials.forget(arn);
     }
   }
 

@@ -8,11 +8,20 @@ import { AGENT_INSTANCE_LABEL, type HostPortBinding, portMappingsOf } from "./co
 import type { NetworkRecord, TaskRecord } from "./task-record.js";
 
 export interface TaskNetworkPort {
-  /** holderPid: name that process's namespace (a pause container's) instead of making one. */
-  ensure(taskId: string, eni: AssignedEni, holderPid?: number): Promise<{ namespacePath: string; resolvConf?: string }>;
+  /**
+   * holderPid: name that process's namespace (a pause container's) instead of making one.
+   * credentialsPort: the task's 169.254.170.2 goes to the agent's endpoint on this port.
+   */
+  ensure(taskId: string, eni: AssignedEni, holderPid?: number, credentialsPort?: number): Promise<{ namespacePath: string; resolvConf?: string }>;
   /** A bridge-mode task's namespace on the bridge-mode bridge and its host ports (0: dynamic). */
-  ensureBridgeMode(taskId: string, ports: readonly HostPortBinding[]): Promise<{ namespacePath: string; address: string; gateway: string; bindings: HostPortBinding[] }>;
+  ensureBridgeMode(
+    taskId: string,
+    ports: readonly HostPortBinding[],
+    credentialsPort?: number,
+  ): Promise<{ namespacePath: string; address: string; gateway: string; bindings: HostPortBinding[] }>;
   release(taskId: string): Promise<unknown>;
+  /** Docker's bridge: its containers' 169.254.170.2 goes to the agent's endpoint on this port. */
+  ensureBridgeCredentials?(link: string, port: number): Promise<void>;
 }
 
 /** The runtime's side: docker holds the namespace in a pause container; process needs nothing. */
@@ -31,10 +40,16 @@ export function wantedPorts(task: AssignedTask): HostPortBinding[] {
 }
 
 /** A bridge-mode task's namespace, address and host ports; the reason the task must stop when it cannot. */
-async function setUpBridgeMode(rec: TaskRecord, taskId: string, networks: TaskNetworkPort, metadataAt?: (host: string) => Promise<string>): Promise<string | undefined> {
+async function setUpBridgeMode(
+  rec: TaskRecord,
+  taskId: string,
+  networks: TaskNetworkPort,
+  metadataAt?: (host: string) => Promise<string>,
+  credentialsPort?: number,
+): Promise<string | undefined> {
   const net = rec.network!;
   try {
-    const made = await networks.ensureBridgeMode(taskId, wantedPorts(rec.task));
+    const made = await networks.ensureBridgeMode(taskId, wantedPorts(rec.task), credentialsPort);
     // As for awsvpc: loopback inside the namespace is the task's own, the host is the bridge.
     if (metadataAt) net.metadataBaseUrl = await metadataAt(made.gateway);
     net.status = "ATTACHED";
@@ -47,7 +62,10 @@ async function setUpBridgeMode(rec: TaskRecord, taskId: string, networks: TaskNe
   }
 }
 
-/** Makes the namespace; returns the reason the task must stop when it cannot. */
+/**
+ * Makes the namespace; returns the reason the task must stop when it cannot. credentialsPort (a
+ * task with a task role): its packets to 169.254.170.2 reach the agent's endpoint there.
+ */
 export async function setUpNetwork(
   rec: TaskRecord,
   taskId: string,
@@ -55,11 +73,12 @@ export async function setUpNetwork(
   runtime: HolderRuntime,
   instanceId: string,
   metadataAt?: (host: string) => Promise<string>,
+  credentialsPort?: number,
 ): Promise<string | undefined> {
   if (rec.network?.kind === "bridge") {
     // Only an agent that can make namespaces marks bridge tasks so (newTaskRecord); one restarted without that ability cannot.
     if (!networks) return `ResourceInitializationError: resource cannot be initialized for task ${rec.task.taskArn}: its bridge network namespace cannot be made by this agent (it needs root and iproute2)`;
-    return setUpBridgeMode(rec, taskId, networks, metadataAt);
+    return setUpBridgeMode(rec, taskId, networks, metadataAt, credentialsPort);
   }
   const eni = rec.task.eni;
   if (!rec.network || !eni) return undefined;
@@ -81,7 +100,7 @@ export async function setUpNetwork(
       rec.network.holderId = holder.containerId;
       holderPid = holder.pid;
     }
-    const made = await networks.ensure(taskId, eni, holderPid);
+    const made = await networks.ensure(taskId, eni, holderPid, credentialsPort);
     // Loopback inside the namespace is the task's own: the metadata endpoint is reached at the
     // subnet's router address, which the host holds on the bridge.
     if (metadataAt) rec.network.metadataBaseUrl = await metadataAt(eni.gatewayIpv4Address);

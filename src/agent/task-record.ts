@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { AssignedTask } from "../model/index.js";
 import type { ExitInfo, HealthStatus, NetworkBinding } from "../runtime/index.js";
 import { containerTraits, type HostPortBinding } from "./container-spec.js";
-import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, NetworkStatus, TaskSnapshot, TaskStatus } from "./task-transitions.js";
+import type { BackendStatus, ContainerSnapshot, ContainerStatus, DesiredStatus, NetworkStatus, TaskResources, TaskSnapshot, TaskStatus } from "./task-transitions.js";
 
 export interface ContainerRecord {
   name: string;
@@ -78,6 +78,13 @@ export interface TaskRecord {
   disowned?: boolean;
   /** Present when the assignment carries an ENI (awsvpc). */
   network?: NetworkRecord;
+  /**
+   * A task with a task role: the id its containers read their credentials at
+   * (/v2/credentials/<id>: the first credentialsId the control plane sent for it, kept across
+   * renewals and restarts) and the AWS_CONTAINER_AUTHORIZATION_TOKEN of containers that reach
+   * the endpoint over loopback. The keys themselves are never written (task-credentials.ts).
+   */
+  credentialsEndpoint?: { id: string; token: string };
   containers: ContainerRecord[];
 }
 
@@ -110,8 +117,8 @@ export function newTaskRecord(task: AssignedTask, options: { bridgeNamespaces?: 
   };
 }
 
-/** The decision input for task-transitions.ts. */
-export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, ContainerStatus>, networkInFlight = false): TaskSnapshot {
+/** The decision input for task-transitions.ts; `resources`: what besides the network the containers wait for. */
+export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, ContainerStatus>, networkInFlight = false, resources?: TaskResources): TaskSnapshot {
   const containers: ContainerSnapshot[] = rec.containers.map((c) => {
     const assigned = rec.task.containers.find((a) => a.name === c.name);
     const traits = assigned ? containerTraits(assigned) : { essential: true, dependsOn: [], hasHealthCheck: false };
@@ -135,6 +142,7 @@ export function taskSnapshot(rec: TaskRecord, inFlight: ReadonlyMap<string, Cont
     known: rec.known,
     containers,
     ...(rec.network ? { network: { status: rec.network.status, inFlight: networkInFlight, stale: ingressStale(rec) } } : {}),
+    ...(resources ? { resources } : {}),
   };
 }
 

@@ -193,7 +193,9 @@ export type TaskAction =
   /** awsvpc: make the task's namespace (its ENI) before any container is created. */
   | { kind: "setUpNetwork" }
   /** awsvpc: every container has stopped; remove the namespace. */
-  | { kind: "releaseNetwork" };
+  | { kind: "releaseNetwork" }
+  /** Read the task's secrets (with its execution role) before its containers are created. */
+  | { kind: "resolveSecrets" };
 
 /**
  * An awsvpc task's interface, as the ECS agent treats its ENI: a task resource set up before
@@ -201,6 +203,18 @@ export type TaskAction =
  * failed); ATTACHED: the namespace is ready; DELETED: removed.
  */
 export type NetworkStatus = "NONE" | "ATTACHED" | "DELETED";
+
+/**
+ * What a task's containers need before they are created besides the network (task resources,
+ * as the ECS agent calls them): role credentials the control plane has not sent yet, and the
+ * values of its secrets.
+ */
+export interface TaskResources {
+  /** Role types still missing: "TaskApplication" (its containers' credentials id), "TaskExecution" (to read secrets). */
+  missingCredentials: readonly string[];
+  /** Present when the task has secrets: read (held in memory), or a read in flight. */
+  secrets?: { ready: boolean; inFlight: boolean };
+}
 
 export interface TaskSnapshot {
   desired: DesiredStatus;
@@ -211,6 +225,7 @@ export interface TaskSnapshot {
    * (a security group changed while the task runs: AWS applies that at once, so berth does).
    */
   network?: { status: NetworkStatus; inFlight: boolean; stale?: boolean };
+  resources?: TaskResources;
 }
 
 export interface TaskDecision {
@@ -243,6 +258,8 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
     if (task.desired === "RUNNING" && (net.status === "NONE" || (net.status === "ATTACHED" && net.stale))) actions.push({ kind: "setUpNetwork" });
     if (net.status !== "DELETED" && task.containers.every((c) => c.known === "STOPPED")) actions.push({ kind: "releaseNetwork" });
   }
+  const pending = pendingResources(task);
+  if (pending.resolveSecrets) actions.push({ kind: "resolveSecrets" });
   for (const c of task.containers) {
     const t = nextTransition(c, task.desired, task.containers, now);
     if (t.error !== undefined) {
@@ -257,12 +274,34 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
       waits.push(`${c.name} waits for the task's network`);
       continue;
     }
+    if (t.next === "CREATED" && pending.waitingFor.length) {
+      waits.push(`${c.name} waits for ${pending.waitingFor.join(" and ")}`);
+      continue;
+    }
     if (!t.actionRequired) actions.push({ kind: "markStopped", container: c.name });
     else if (t.next === "CREATED") actions.push({ kind: "create", container: c.name });
     else if (t.next === "RUNNING") actions.push({ kind: "start", container: c.name });
     else actions.push({ kind: "stop", container: c.name });
   }
   return { actions, known: taskKnownStatus(task.containers, task.known), waits, ...(recheckAt !== undefined ? { recheckAt } : {}) };
+}
+
+/**
+ * What of a task's resources is not there yet, and whether its secrets are to be read now: only
+ * while it should run and a container is still to be created (a container created before an
+ * agent restart keeps the environment it was made with), and once the execution role's
+ * credentials are in.
+ */
+export function pendingResources(task: TaskSnapshot): { waitingFor: string[]; resolveSecrets: boolean } {
+  const r = task.resources;
+  if (!r) return { waitingFor: [], resolveSecrets: false };
+  const waitingFor: string[] = r.missingCredentials.map((t) => (t === "TaskExecution" ? "the execution role's credentials" : "the task role's credentials"));
+  const secrets = r.secrets;
+  if (secrets && !secrets.ready) waitingFor.push("the task's secrets");
+  const toCreate = task.containers.some((c) => c.known === "NONE" && c.applied === undefined);
+  const resolveSecrets =
+    task.desired === "RUNNING" && toCreate && secrets !== undefined && !secrets.ready && !secrets.inFlight && !r.missingCredentials.includes("TaskExecution");
+  return { waitingFor, resolveSecrets };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { AssignedTask, ContainerHealthReport } from "../model/index.js";
 import { SimulatedDriver, SimulatedHost, systemTimers, type Timers } from "../runtime/index.js";
 import type { Report } from "./report-plan.js";
 import { StateStore } from "./state-store.js";
-import { TaskEngine } from "./task-engine.js";
+import { TaskEngine, type TaskEngineOptions } from "./task-engine.js";
 import type { TaskRecord } from "./task-record.js";
 
 const CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/default";
@@ -61,7 +61,7 @@ export interface EngineHarness {
 }
 
 export async function engineHarness(
-  options: { dir?: string; host?: SimulatedHost; instanceId?: string; timers?: Timers } = {},
+  options: { dir?: string; host?: SimulatedHost; instanceId?: string; timers?: Timers; engine?: Partial<TaskEngineOptions> } = {},
 ): Promise<EngineHarness> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "berth-agent-engine-")));
   const timers = options.timers ?? systemTimers;
@@ -91,6 +91,7 @@ export async function engineHarness(
       reports.push({ taskArn: rec.task.taskArn, report: structuredClone(report), at: Date.now() });
     },
     onHealth: (r) => health.push(r),
+    ...options.engine,
   });
   await engine.restore();
   const h: EngineHarness = {
@@ -114,7 +115,7 @@ export async function engineHarness(
     async restart() {
       engine.close();
       await store.close();
-      return engineHarness({ dir, host, instanceId, timers });
+      return engineHarness({ dir, host, instanceId, timers, ...(options.engine ? { engine: options.engine } : {}) });
     },
     async close() {
       engine.close();

@@ -2,6 +2,8 @@
 // and heartbeats; agents acknowledge, send container health, and report state changes (applied
 // as the ECS API calls they stand for, answered once committed). One connection per instance
 // owns its agentConnected flag; a newer connection for the same instance replaces an older one.
+// A task with roles is preceded by its role credentials (task-credentials.ts): a connection's
+// messages go out in order, so a manifest that waits for a session holds the ones after it.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -26,6 +28,7 @@ import {
   type StateChangeError,
   type StateChangeOperation,
 } from "../model/index.js";
+import { CredentialsVendor, type CredentialsVendorOptions } from "./task-credentials.js";
 
 /** What asking an agent for logs came to: its reply, or why there is none. */
 export type LogsOutcome = { kind: "reply"; reply: LogsReply } | { kind: "notConnected" } | { kind: "noAnswer" };
@@ -42,6 +45,8 @@ export interface AgentChannelOptions {
   heartbeatMs?: number;
   /** Applies a reported state change as the ECS API call it stands for (validation included). */
   submit(operation: StateChangeOperation, input: unknown, scope: Scope): Promise<unknown>;
+  /** Overrides for the task credentials vendor (tests: timers, session length, IAM stand-ins). */
+  credentials?: Partial<Omit<CredentialsVendorOptions, "logger" | "push">>;
 }
 
 const MISSED_HEARTBEATS = 3;
@@ -52,6 +57,8 @@ interface Connection {
   /** taskArn → desiredStatus last sent. */
   sent: Map<string, string>;
   manifest(tasks: taskRecords.TaskRecord[], full: boolean): void;
+  /** Renewed credentials for tasks of this instance. */
+  credentials(messages: ServerMessage[]): void;
   /** LogsRequests waiting for their LogsResponse, by messageId. */
   logs: Map<string, (outcome: LogsOutcome) => void>;
 }
@@ -61,6 +68,13 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   /** The live connection of each instance, by ARN. */
   const live = new Map<string, Connection>();
+  const vendor = new CredentialsVendor(deps, {
+    ...options.credentials,
+    logger,
+    push: (task, messages) => {
+      if (task.containerInstanceArn) live.get(task.containerInstanceArn)?.credentials(messages);
+    },
+  });
 
   // One subscription for every connection: a task change goes to its instance's connection
   // only (with 200 agents, a subscription each cost 200 calls per task write).
@@ -68,6 +82,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     if (change.type !== "put") return;
     const t = change.value as taskRecords.TaskRecord;
     if (!t.containerInstanceArn || !t.assignment) return;
+    if (t.lastStatus === "STOPPED") vendor.forget(t.taskArn);
     const conn = live.get(t.containerInstanceArn);
     if (!conn || conn.sent.get(t.taskArn) === sentKey(t)) return;
     conn.manifest([t], false);
@@ -78,13 +93,49 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     const send = (msg: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
+    // Messages waiting for role sessions, in order; undefined when nothing waits.
+    let queue: Promise<void> | undefined;
+    const enqueue = (work: () => Promise<void>) => {
+      const run: Promise<void> = (queue ?? Promise.resolve()).then(work).catch((err: unknown) => log.error({ err }, "could not send to the agent"));
+      queue = run;
+      void run.finally(() => {
+        if (queue === run) queue = undefined;
+      });
+    };
+    // Each set of keys goes to a connection once: taskArn|roleType → the access key sent.
+    const credentialsSent = new Map<string, string>();
+    const sendCredentials = (messages: ServerMessage[]) => {
+      for (const m of messages) {
+        if (m.type !== "TaskCredentials") continue;
+        const key = `${m.taskArn}|${m.roleType}`;
+        if (credentialsSent.get(key) === m.credentials.accessKeyId) continue;
+        credentialsSent.set(key, m.credentials.accessKeyId);
+        send(m);
+      }
+    };
+    const sendManifest = (tasks: taskRecords.TaskRecord[], full: boolean) =>
+      send({ type: "TaskManifest", messageId: uuid(), full, tasks: tasks.map(taskRecords.assignedTask) });
     const conn: Connection = {
       ws,
       sent: new Map(),
       logs: new Map(),
       manifest(tasks, full) {
         for (const t of tasks) conn.sent.set(t.taskArn, sentKey(t));
-        send({ type: "TaskManifest", messageId: uuid(), full, tasks: tasks.map(taskRecords.assignedTask) });
+        if (!queue && !tasks.some((t) => vendor.needs(t))) {
+          sendManifest(tasks, full);
+          return;
+        }
+        enqueue(async () => {
+          const prepared = await vendor.prepare(tasks);
+          sendCredentials(prepared.messages);
+          // A task stopped because its role cannot be assumed goes out as stopped: it never starts.
+          const stopped = new Map(prepared.stopped.map((t) => [t.taskArn, t]));
+          for (const t of stopped.values()) conn.sent.set(t.taskArn, sentKey(t));
+          sendManifest(stopped.size ? tasks.map((t) => stopped.get(t.taskArn) ?? t) : tasks, full);
+        });
+      },
+      credentials(messages) {
+        enqueue(async () => sendCredentials(messages));
       },
     };
     const previous = live.get(ref.arn);
@@ -183,6 +234,7 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     },
     close() {
       subscription.dispose();
+      vendor.close();
       for (const conn of live.values()) conn.ws.terminate();
       wss.close();
     },

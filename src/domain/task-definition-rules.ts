@@ -72,6 +72,10 @@ export function normalizeDefinition(input: Definition): Definition & { compatibi
   }
   const normalized = containers.map((c) => normalizeContainer(c, { networkMode, taskMemory: memory, volumeNames, containerNames: names }));
   if (!normalized.some((c) => c.essential)) throw clientError("A task definition must have at least one essential container.");
+  // Secrets are read with the execution role (ECS's own text).
+  if (!input.executionRoleArn && normalized.some((c) => (c.secrets?.length ?? 0) > 0)) {
+    throw clientError("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+  }
 
   if (cpu) {
     const sum = normalized.reduce((s, c) => s + (c.cpu ?? 0), 0);

@@ -93,9 +93,34 @@ export interface AssignedIngressRule {
   cidrs: string[];
 }
 
+/**
+ * Which of a task's roles a set of credentials is for (ECS ACS's roleType): the task role's go to
+ * the application through the credentials endpoint, the execution role's stay with the agent
+ * (secrets).
+ */
+export type RoleType = "TaskApplication" | "TaskExecution";
+
+/** A role session's keys as the control plane hands them to the agent (ECS's IAMRoleCredentials). */
+export interface RoleCredentials {
+  /** Names this task's credentials of this role type; the agent answers it at /v2/credentials/<id>. */
+  credentialsId: string;
+  roleArn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO 8601, whole seconds (STS's form); the endpoint echoes it as received. */
+  expiration: string;
+}
+
 export type ServerMessage =
   /** `full` lists every task assigned to the instance: tasks it omits are not the agent's anymore. */
   | { type: "TaskManifest"; messageId: string; full: boolean; tasks: AssignedTask[] }
+  /**
+   * A task's role credentials (ECS's IAMRoleCredentialsMessage): sent before the manifest that
+   * needs them, again well before they expire and after every reconnect. Never stored anywhere
+   * by either side; the agent answers CredentialsAck.
+   */
+  | { type: "TaskCredentials"; messageId: string; taskArn: string; roleType: RoleType; credentials: RoleCredentials }
   | { type: "Heartbeat"; messageId: string }
   /** The answer to a StateChange: committed when error is absent; otherwise the API's error. */
   | { type: "StateChangeAck"; messageId: string; error?: StateChangeError }
@@ -171,6 +196,8 @@ export interface ContainerHealthReport {
 
 export type AgentMessage =
   | { type: "Ack"; messageId: string }
+  /** TaskCredentials received (ECS's IAMRoleCredentialsAckRequest). */
+  | { type: "CredentialsAck"; messageId: string; credentialsId: string; expiration: string }
   | { type: "ContainerHealth"; reports: ContainerHealthReport[] }
   /** `input` is the API call's JSON input (timestamps as epoch seconds, as on the wire). */
   | { type: "StateChange"; messageId: string; operation: StateChangeOperation; input: Record<string, unknown> }

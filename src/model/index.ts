@@ -8,3 +8,4 @@ export * from "./port-translation.js";
 export * from "./aws-error.js";
 export * from "./cidr.js";
 export * from "./ipam.js";
+export * from "./task-roles.js";

@@ -8,6 +8,7 @@ import { forwardChainDocument, removeForwardChainDocument } from "./host-rules.j
 import { PORTS_CHAIN, PORTS_MASQUERADE_CHAIN, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
 import type { NetworkStep } from "./plan.js";
 import { masqueradeDocument, natJumps, portRulesDocument } from "./port-rules.js";
+import { credentialsRulesDocument, removeCredentialsChainDocument } from "./credentials-rules.js";
 
 /** One ip command line (without `ip`), and the namespace it runs in (undefined: the host). */
 interface IpLine {
@@ -86,6 +87,12 @@ async function runOther(step: NetworkStep): Promise<void> {
       return;
     case "removePortRules":
       await mustRun(["iptables-restore", "-w", "--noflush"], portRulesDocument(step.rules, "remove"));
+      return;
+    case "credentialsRules":
+      await mustRun(["iptables-restore", "-w", "--noflush"], credentialsRulesDocument(step));
+      return;
+    case "removeCredentialsChain":
+      await mustRun(["iptables-restore", "-w", "--noflush"], removeCredentialsChainDocument(step.jumps));
       return;
     case "applyIngress":
       await mustRun(inNamespace(step.namespace, ["iptables-restore", "-w"]), step.rules);

@@ -1,5 +1,6 @@
 // What observe.ts reads from the host and from a task's namespace: only berth's own things
 // (names.ts), as data for the pure plans in plan.ts.
+import type { CredentialsChainState, CredentialsRule } from "./credentials-rules.js";
 import type { PortRule } from "./port-rules.js";
 
 export interface LinkState {
@@ -35,6 +36,9 @@ export interface HostObservation {
   portForwarding: boolean;
   /** Bridge-mode tasks' host port rules (BERTH-PORTS), whoever's. */
   portRules: PortRule[];
+  /** The nat chain redirecting tasks' 169.254.170.2 to their agents (credentials-rules.ts). */
+  credentialsChain: CredentialsChainState;
+  credentialsRules: CredentialsRule[];
 }
 
 export interface NamespaceObservation {

@@ -8,6 +8,7 @@ import { forwardJumpCount, forwardRulesPresent } from "./host-rules.js";
 import { inNamespace, ipJsonBatch, mustRun, runCommand } from "./command.js";
 import { FALLBACK_PORT_RANGE, type PortRange } from "./bridge-mode.js";
 import { natRulesPresent, parsePortRules } from "./port-rules.js";
+import { credentialsChainState, parseCredentialsRules } from "./credentials-rules.js";
 import { BRIDGE_MODE_BRIDGE, BRIDGE_PREFIX, HOST_VETH_PREFIX, NAMESPACE_PREFIX, NAMESPACE_RUN_DIR, resolvConfPath, ROUTE_PROTOCOL } from "./names.js";
 import type { HostObservation, LinkState, NamespaceObservation } from "./observation.js";
 
@@ -67,6 +68,8 @@ export async function observeHost(): Promise<HostObservation> {
     configDirs: configDirs.filter((d) => d.startsWith(NAMESPACE_PREFIX)),
     portForwarding: natRulesPresent(tables),
     portRules: parsePortRules(tables),
+    credentialsChain: credentialsChainState(tables),
+    credentialsRules: parseCredentialsRules(tables),
   };
 }
 

@@ -19,6 +19,7 @@ import {
 } from "./names.js";
 import { EMPTY_NAMESPACE, type HostObservation, type LinkState, type NamespaceObservation } from "./observation.js";
 import type { PortRule } from "./port-rules.js";
+import { planCredentialsCollect, type CredentialsStep } from "./credentials-rules.js";
 
 export type NetworkStep =
   /** The host's BERTH-FORWARD chain: bridge to bridge passes, anything else from or to a bridge is dropped. */
@@ -53,7 +54,9 @@ export type NetworkStep =
   | { kind: "allowPortForwarding" }
   | { kind: "removePortForwarding" }
   | { kind: "addPortRules"; rules: PortRule[] }
-  | { kind: "removePortRules"; rules: PortRule[] };
+  | { kind: "removePortRules"; rules: PortRule[] }
+  /** Task role credentials: 169.254.170.2 redirected to the agents (credentials-rules.ts). */
+  | CredentialsStep;
 
 export type SetupPlan = { ok: true; steps: NetworkStep[] } | { ok: false; reason: string };
 
@@ -160,6 +163,8 @@ export function planCollect(host: HostObservation, keep: ReadonlySet<string>): N
   // Host ports of tasks not kept: the ports are free once the task's namespace is gone.
   const strayPorts = host.portRules.filter((r) => !keep.has(r.taskId));
   if (strayPorts.length) steps.push({ kind: "removePortRules", rules: strayPorts });
+  // Likewise the redirect of a task's credentials address, and the chain once none is left.
+  steps.push(...planCredentialsCollect(host, keep));
   for (const namespace of host.namespaces) {
     if (kept(namespace)) continue;
     // The veth goes first and explicitly: a namespace that a pause container also holds

@@ -12,6 +12,7 @@ import { namespaceName, namespacePath, resolvConfPath } from "./names.js";
 import { type BoundPort, BRIDGE_MODE_GATEWAY, planBridgeSetup, type PortRange, type WantedPort } from "./bridge-mode.js";
 import { observeHost, observeListeningPorts, observeNamespace, observePortRange } from "./observe.js";
 import { type NetworkStep, planCollect, planSetup, taskIdsOf } from "./plan.js";
+import { planCredentialsRule } from "./credentials-rules.js";
 
 export class NetworkSetupError extends Error {
   constructor(message: string) {
@@ -61,15 +62,18 @@ export class TaskNetworks {
   /**
    * Creates (or completes) the task's namespace and everything it needs; idempotent. With
    * holderPid, the namespace is that process's (a pause container's), named berth-<task id>.
+   * With credentialsPort (a task with a task role), its packets to 169.254.170.2 go to the
+   * agent's endpoint on that port (credentials-rules.ts).
    */
-  ensure(taskId: string, eni: AssignedEni, holderPid?: number): Promise<TaskNetwork> {
+  ensure(taskId: string, eni: AssignedEni, holderPid?: number, credentialsPort?: number): Promise<TaskNetwork> {
     return this.#serial(async () => {
       const host = await observeHost();
       const namespace = namespaceName(taskId);
       const ns = host.namespaces.includes(namespace) ? await observeNamespace(namespace) : undefined;
       const plan = planSetup(taskId, eni, host, ns, holderPid);
       if (!plan.ok) throw new NetworkSetupError(plan.reason);
-      await executeSteps(plan.steps);
+      const credentials = credentialsPort === undefined ? undefined : planCredentialsRule(host, { kind: "task", taskId, source: eni.privateIpv4Address, port: credentialsPort });
+      await executeSteps(credentials ? [...plan.steps, credentials] : plan.steps);
       return { namespace, namespacePath: namespacePath(namespace), ...(eni.dnsServers.length ? { resolvConf: resolvConfPath(namespace) } : {}) };
     });
   }
@@ -79,7 +83,7 @@ export class TaskNetworks {
    * (0: one of the ephemeral range); idempotent: run again, it keeps the address and ports the
    * kernel shows for the task.
    */
-  ensureBridgeMode(taskId: string, ports: readonly WantedPort[]): Promise<BridgeModeNetwork> {
+  ensureBridgeMode(taskId: string, ports: readonly WantedPort[], credentialsPort?: number): Promise<BridgeModeNetwork> {
     this.#portRange ??= observePortRange();
     return this.#serial(async () => {
       const [host, listening, range] = await Promise.all([observeHost(), observeListeningPorts(), this.#portRange!]);
@@ -87,9 +91,21 @@ export class TaskNetworks {
       const ns = host.namespaces.includes(namespace) ? await observeNamespace(namespace) : undefined;
       const plan = planBridgeSetup({ taskId, ports, host, ...(ns ? { ns } : {}), listening, range, ...(this.#lastPort !== undefined ? { lastPort: this.#lastPort } : {}) });
       if (!plan.ok) throw new NetworkSetupError(plan.reason);
-      await executeSteps(plan.steps);
+      const credentials = credentialsPort === undefined ? undefined : planCredentialsRule(host, { kind: "task", taskId, source: plan.address, port: credentialsPort });
+      await executeSteps(credentials ? [...plan.steps, credentials] : plan.steps);
       for (const s of plan.steps) if (s.kind === "addPortRules") for (const r of s.rules) if (!ports.some((p) => p.hostPort === r.hostPort)) this.#lastPort = r.hostPort;
       return { namespace, namespacePath: namespacePath(namespace), address: plan.address, gateway: BRIDGE_MODE_GATEWAY, bindings: plan.bindings };
+    });
+  }
+
+  /**
+   * Packets to 169.254.170.2 arriving on `link` (Docker's bridge, whose containers' addresses
+   * Docker gives) go to this port; one agent per link: the last to ask has it. Idempotent.
+   */
+  ensureBridgeCredentials(link: string, port: number): Promise<void> {
+    return this.#serial(async () => {
+      const step = planCredentialsRule(await observeHost(), { kind: "bridge", link, port });
+      if (step) await executeSteps([step]);
     });
   }
 

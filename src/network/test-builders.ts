@@ -21,7 +21,7 @@ export function anEni(over: Partial<AssignedEni> = {}): AssignedEni {
 }
 
 export function aHost(over: Partial<HostObservation> = {}): HostObservation {
-  return { namespaces: [], links: [], unreachable: [], forwarding: false, forwardJumps: over.forwarding ? 1 : 0, configDirs: [], portForwarding: false, portRules: [], ...over };
+  return { namespaces: [], links: [], unreachable: [], forwarding: false, forwardJumps: over.forwarding ? 1 : 0, configDirs: [], portForwarding: false, portRules: [], credentialsChain: { chain: false, jumps: 0 }, credentialsRules: [], ...over };
 }
 
 export function aLink(name: string, over: Partial<LinkState> = {}): LinkState {

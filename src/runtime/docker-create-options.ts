@@ -79,7 +79,7 @@ export function dockerCreateOptions(spec: ContainerSpec, name: string): Docker.C
     Image: imageReference(spec.image),
     ...(spec.entryPoint ? { Entrypoint: spec.entryPoint } : {}),
     ...(spec.command ? { Cmd: spec.command } : {}),
-    Env: Object.entries(spec.environment ?? {}).map(([k, v]) => `${k}=${v}`),
+    Env: Object.entries({ ...spec.environment, ...spec.secretEnvironment }).map(([k, v]) => `${k}=${v}`),
     ...(spec.workingDirectory ? { WorkingDir: spec.workingDirectory } : {}),
     ...(spec.user ? { User: spec.user } : {}),
     ...(hostname ? { Hostname: hostname } : {}),

@@ -23,6 +23,7 @@ export type {
   RuntimeEvent,
   RuntimeName,
   StopOptions,
+  StartOptions,
   TaskNetworkNamespace,
   TransportProtocol,
   Ulimit,

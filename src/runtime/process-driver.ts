@@ -38,6 +38,7 @@ import type {
   RuntimeCapabilities,
   RuntimeDriver,
   RuntimeEvent,
+  StartOptions,
   StopOptions,
   Unsubscribe,
 } from "./types.js";
@@ -138,19 +139,21 @@ export class ProcessDriver implements RuntimeDriver {
     return id;
   }
 
-  async start(id: string): Promise<void> {
+  async start(id: string, options: StartOptions = {}): Promise<void> {
     // Two concurrent starts of one container must not spawn it twice.
     let starting = this.#starting.get(id);
     if (!starting) {
-      starting = this.#start(id).finally(() => this.#starting.delete(id));
+      starting = this.#start(id, options).finally(() => this.#starting.delete(id));
       this.#starting.set(id, starting);
     }
     return starting;
   }
 
-  async #start(id: string): Promise<void> {
+  async #start(id: string, options: StartOptions): Promise<void> {
     const c = await this.#get(id);
     const { record } = c;
+    // Held in memory only (writeRecord leaves them out): a record read back after a restart has none.
+    if (options.secretEnvironment) record.spec.secretEnvironment = options.secretEnvironment;
     // An exited container starts again as `docker start` does: same id, logs appended.
     if (record.exit) await c.prepareRestart();
     if (record.startedAt !== undefined) return;

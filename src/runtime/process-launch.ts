@@ -95,12 +95,13 @@ export function containerHostname(spec: ContainerSpec, id: string): string {
   return spec.hostname ?? id.slice(0, 12);
 }
 
-/** The container's environment: Docker's default PATH and HOSTNAME, then the spec's own. */
+/** The container's environment: Docker's default PATH and HOSTNAME, then the spec's own, then its secrets. */
 export function containerEnvironment(spec: ContainerSpec, id: string, isolation: Isolation): Record<string, string> {
   return {
     PATH: DEFAULT_PATH,
     ...(isolation === "namespaces" ? { HOSTNAME: containerHostname(spec, id) } : {}),
     ...spec.environment,
+    ...spec.secretEnvironment,
   };
 }
 

@@ -45,11 +45,12 @@ export function exitFile(dir: string): string {
 
 let tmpSeq = 0;
 
-/** Callers serialize writes per container (ProcessContainer.persist). */
+/** Callers serialize writes per container (ProcessContainer.persist). Secret values are never written. */
 export async function writeRecord(dir: string, record: ProcessRecord): Promise<void> {
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `container.json.${process.pid}.${++tmpSeq}.tmp`);
-  await writeFile(tmp, JSON.stringify(record, null, 1));
+  const { secretEnvironment: _secrets, ...spec } = record.spec;
+  await writeFile(tmp, JSON.stringify({ ...record, spec }, null, 1));
   // rename is atomic: a crash leaves the old record or the new one, never half of one.
   await rename(tmp, join(dir, "container.json"));
 }

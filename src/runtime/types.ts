@@ -82,8 +82,13 @@ export interface ContainerSpec {
   entryPoint?: string[];
   /** The arguments (Docker's CMD). */
   command?: string[];
-  /** The final environment, after overrides, secrets and environment files. */
+  /** The final environment, after overrides and environment files. */
   environment?: Record<string, string>;
+  /**
+   * The values of the task's secrets (ECS `secrets`), added after `environment`. A driver keeps
+   * them in memory only: never in its state files (the agent hands them again to start()).
+   */
+  secretEnvironment?: Record<string, string>;
   workingDirectory?: string;
   /** `user`, `uid`, `user:group`, `uid:gid` ... as ECS accepts. */
   user?: string;
@@ -216,6 +221,15 @@ export interface NamespaceHolder {
   pid: number;
 }
 
+export interface StartOptions {
+  /**
+   * The spec's secretEnvironment, for a container this process did not create (the agent
+   * restarted since): the driver never wrote the values down. Drivers whose engine keeps the
+   * environment itself (Docker) need not use it.
+   */
+  secretEnvironment?: Record<string, string>;
+}
+
 export interface RuntimeDriver {
   readonly name: RuntimeName;
   capabilities(): Promise<RuntimeCapabilities>;
@@ -226,7 +240,7 @@ export interface RuntimeDriver {
    * appended; how the agent applies ECS's restartPolicy); a running one is left alone.
    * Throws ContainerError.
    */
-  start(id: string): Promise<void>;
+  start(id: string, options?: StartOptions): Promise<void>;
   /**
    * Sends the stop signal, waits `timeoutSeconds`, then SIGKILL; resolves once the container
    * has exited. Stopping a container that is not running does nothing.
