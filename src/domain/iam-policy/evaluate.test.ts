@@ -369,6 +369,16 @@ test("evaluate: the deciding statement is the Deny, else the first Allow, with i
   assert.deepEqual(evaluate(req("ecs:ListClusters"), set), { decision: "Allow", statement: { policyIndex: 0, sid: "A" } });
 });
 
+test("evaluate: the context may come in layers, later ones winning, keys case-insensitive", () => {
+  const p = doc({ Effect: "Allow", Action: "ecs:RunTask", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod" }, Bool: { "aws:SecureTransport": "true" } } });
+  const run = (context: AuthRequest["context"]) => evaluate({ principal: carlos, action: "ecs:RunTask", resource: "*", context }, [p]).decision;
+  const prod = { "ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod" };
+  assert.equal(run([{ "aws:SecureTransport": true }, prod]), "Allow");
+  assert.equal(run([{ "aws:SecureTransport": true }]), "ImplicitDeny");
+  assert.equal(run([{ "aws:SecureTransport": true, "ECS:Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/dev" }, prod]), "Allow", "the later layer wins");
+  assert.equal(run([{ "aws:SecureTransport": true }, prod, { "aws:securetransport": false }]), "ImplicitDeny");
+});
+
 // IAM User Guide, "AWS JSON policy elements: Principal" — account principals (the id and its
 // :root ARN behave the same and delegate to the account), role principals (cover the role's
 // sessions), service principals, and "*"; NotPrincipal ("…: NotPrincipal").

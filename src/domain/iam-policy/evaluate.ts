@@ -27,7 +27,11 @@ export interface AuthRequest {
   action: string;
   /** The resource's ARN, or "*" for actions that name no resource. */
   resource: string;
-  context: RequestContext;
+  /**
+   * The condition keys; or several sets of them (the global keys the server knows and the ones
+   * requestResources gave), read in order with later sets winning — no need to merge them.
+   */
+  context: RequestContext | readonly RequestContext[];
 }
 
 export type DecisionKind = "Allow" | "ExplicitDeny" | "ImplicitDeny";
@@ -102,7 +106,13 @@ export interface TrustDecision extends Decision {
  * Evaluates a resource-based policy (a role's trust policy for sts:AssumeRole) for a caller.
  * `resource` is checked against statements that name resources; trust policies name none.
  */
-export function trustAllows(policy: PolicyDocument, caller: TrustCaller, action: string, context: RequestContext, resource = "*"): TrustDecision {
+export function trustAllows(
+  policy: PolicyDocument,
+  caller: TrustCaller,
+  action: string,
+  context: RequestContext | readonly RequestContext[],
+  resource = "*",
+): TrustDecision {
   const ctx = contextOf(context);
   const { deny, allow } = statementsFor(compilePolicy(policy), action.toLowerCase());
   for (const s of deny) {
@@ -143,14 +153,19 @@ function conditionsHold(conditions: CompiledCondition[], ctx: Context): boolean 
   return true;
 }
 
-function contextOf(context: RequestContext): Context {
+function contextOf(context: RequestContext | readonly RequestContext[]): Context {
   const out = new Map<string, readonly string[]>();
+  if (Array.isArray(context)) for (const layer of context as readonly RequestContext[]) addKeys(out, layer);
+  else addKeys(out, context as RequestContext);
+  return new Context(out);
+}
+
+function addKeys(out: Map<string, readonly string[]>, context: RequestContext): void {
   for (const key in context) {
     const v = context[key];
     if (v === undefined) continue;
     out.set(key.toLowerCase(), typeof v === "string" ? [v] : Array.isArray(v) ? (v as readonly string[]) : [String(v)]);
   }
-  return new Context(out);
 }
 
 type Match = NonNullable<TrustDecision["matchedBy"]>;

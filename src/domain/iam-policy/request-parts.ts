@@ -104,7 +104,8 @@ export function tagContext(tags: unknown, context: ContextValues = {}): ContextV
 /** Sets the entries whose value is present, leaving the others out of the context. */
 export function defined(entries: Record<string, string | string[] | undefined | false>): ContextValues {
   const out: ContextValues = {};
-  for (const [k, v] of Object.entries(entries)) {
+  for (const k in entries) {
+    const v = entries[k];
     if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
     out[k] = v;
   }
