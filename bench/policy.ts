@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { AuthRequest, PolicyDocument, ServicePrefix } from "../src/domain/iam-policy/index.js";
+import type { AuthRequest, PolicyDocument, RequestContext, ServicePrefix } from "../src/domain/iam-policy/index.js";
 import { seededRng } from "../src/model/index.js";
 
 // Measured on the module as `berth` runs it: bundled by esbuild (scripts/build.mjs), not through
@@ -223,7 +223,7 @@ const full = rate(reqs.length, () => {
   for (const { call, request } of reqs) {
     const { resources, context } = requestResources(call.service, call.operation, call.input, { accountId: ACCOUNT, region: REGION });
     // The server's own keys and the operation's, as layers (no merged object per request).
-    const decided = evaluate({ principal: request.principal, action: request.action, resource: resources[0]!, context: [request.context, context] }, set);
+    const decided = evaluate({ principal: request.principal, action: request.action, resource: resources[0]!, context: [request.context as RequestContext, context] }, set);
     if (decided.decision === "Allow") sink++;
   }
 });
