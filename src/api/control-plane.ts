@@ -1,5 +1,6 @@
 // Assembles the control plane: the store on its data directory, the cache over it, the
 // domain services, and the HTTP API. `berth server`, `berth up` and the tests all start here.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
@@ -38,6 +39,7 @@ import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
 import { secretsManagerService } from "./secretsmanager/index.js";
 import { ssmService } from "./ssm/index.js";
+import { defaultAuthMode, withRootKeys, type AuthMode, type KeyLookup, type StaticKey } from "./sigv4/index.js";
 
 export interface ControlPlaneOptions {
   host?: string;
@@ -65,6 +67,12 @@ export interface ControlPlaneOptions {
   dns?: { host: string; port: number; gateways?: boolean };
   /** Run the load balancers' data plane (default true); tests that play it themselves turn it off. */
   loadBalancers?: boolean;
+  /** How requests are authenticated: local on a loopback host, strict elsewhere (docs/design.md, Authentication). */
+  auth?: AuthMode;
+  /** Finds access keys; default: IAM's. Tests inject their own. */
+  keyLookup?: KeyLookup;
+  /** Root keys of the default account accepted besides IAM's (`BERTH_ROOT_ACCESS_KEY_ID`). */
+  rootKeys?: StaticKey[];
 }
 
 export interface ControlPlane {
@@ -75,6 +83,13 @@ export interface ControlPlane {
   readonly secretDeps: SecretDeps;
   /** The DNS server's address, when one was asked for. */
   readonly dns?: { host: string; port: number };
+  readonly auth: AuthMode;
+  /**
+   * A root key of the default account that exists only in this process, for callers in it
+   * (`berth up` creates its cluster and runs its agents with it): in strict mode nothing else
+   * of theirs would be accepted. Never printed, never stored.
+   */
+  readonly localCredentials: StaticKey;
   close(): Promise<void>;
 }
 
@@ -106,8 +121,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
     serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
     serviceDiscovery.operations.sweepOperations(deps).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
-    iam.sweepExpiredSessions(deps).catch((err) => logger.error({ err }, "expired role session cleanup failed"));
     secretsManager.purgeExpiredSecrets(deps).catch((err) => logger.error({ err }, "deleted secret cleanup failed"));
+    iam.sweepExpiredSessions(deps).catch((err) => logger.error({ err }, "expired role session cleanup failed"));
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
@@ -124,10 +139,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   // Berth's own operations read task logs through the agents' channel.
   const berth = { signingName: "berth", targetPrefix: berthModel.targetPrefix, model: berthModel, handlers: berthHandlers(deps, channel) };
+  const host = options.host ?? "127.0.0.1";
+  const accountId = options.accountId ?? "000000000000";
+  const authMode = options.auth ?? defaultAuthMode(host);
+  const localCredentials = { accessKeyId: `BKIA${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64") };
+  const iamLookup: KeyLookup = options.keyLookup ?? ((id) => iam.lookupAccessKey(deps, id));
   const api: ApiServer = await startApiServer({
-    host: options.host ?? "127.0.0.1",
+    host,
     port: options.port ?? DEFAULT_PORT,
-    accountId: options.accountId ?? "000000000000",
+    auth: {
+      mode: authMode,
+      accountId,
+      lookup: withRootKeys(iamLookup, [localCredentials, ...(options.rootKeys ?? [])], accountId),
+      now: () => deps.clock.now(),
+    },
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps)],
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
@@ -172,6 +197,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     deps,
     secretDeps,
     ...(dns ? { dns: { host: dns.host, port: dns.port } } : {}),
+    auth: authMode,
+    localCredentials,
     close,
   };
 }

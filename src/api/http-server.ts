@@ -1,20 +1,22 @@
 // The one HTTP port berth answers on. Requests are routed to a JSON service by the
-// X-Amz-Target prefix; berth's own endpoints live under /_berth/. Every response carries an
-// x-amzn-RequestId, every error is `{__type, message}` so AWS SDKs raise the matching class.
+// X-Amz-Target prefix, to a query service (EC2, ELBv2) by their SigV4 scope or Version;
+// berth's own endpoints live under /_berth/. Every other request is authenticated (SigV4,
+// src/api/sigv4) before any handler runs. Every response carries an x-amzn-RequestId, every
+// JSON error is `{__type, message}` so AWS SDKs raise the matching class.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { EcsError, uuid } from "../model/index.js";
-import { readCredential } from "./auth.js";
-import type { RequestContext } from "./context.js";
+import { AwsError, EcsError, uuid } from "../model/index.js";
+import type { Principal, RequestContext } from "./context.js";
 import { dispatch, type JsonService } from "./json-service.js";
+import { renderQueryError } from "./protocol/query-xml.js";
 import { answerQuery, findQueryService, type QueryService } from "./query-service.js";
+import { authenticate, authError, parseQuery, readSignature, type AuthFailure, type AuthParse, type Authentication, type SignedRequest } from "./sigv4/index.js";
 
 export interface ApiServerOptions {
   host: string;
   port: number;
-  accountId: string;
   defaultRegion: string;
   services: JsonService[];
   /** Services of the query protocols (EC2), sent as form parameters with Action and Version. */
@@ -26,7 +28,17 @@ export interface ApiServerOptions {
   onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Present only when the server was started with --allow-reset. */
   reset?: () => Promise<void>;
+  /** How requests are authenticated: the mode, IAM's key lookup, the clock. */
+  auth: Authentication;
+  /**
+   * Authorization: called after authentication and before any handler with who asks for what.
+   * It throws the service's AccessDenied error (EcsError / AwsError) to refuse. Absent: every
+   * authenticated principal may do everything (the policy evaluator plugs in here).
+   */
+  authorize?: Authorizer;
 }
+
+export type Authorizer = (principal: Principal, service: string, operation: string, input: unknown) => void | Promise<void>;
 
 export interface ApiServer {
   readonly url: string;
@@ -35,6 +47,17 @@ export interface ApiServer {
 }
 
 const JSON_TYPES = new Set(["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json"]);
+
+/** A presigned URL's own parameters: the signature, not the operation's input. */
+const SIGNATURE_PARAMS = new Set([
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Signature",
+  "X-Amz-Security-Token",
+]);
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
@@ -59,33 +82,48 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? "/";
     if (url.startsWith("/_berth/")) return handleBerth(req, res, url);
-    if (req.method !== "POST") {
-      return sendError(res, new EcsError("UnknownOperationException", `${req.method} ${url} is not an operation; AWS JSON requests are POST /.`));
-    }
     const body = await readBody(req, maxBody);
     if (body === "too-large") {
       res.setHeader("Connection", "close");
       return sendError(res, new EcsError("RequestEntityTooLargeException", `Request body is larger than ${maxBody} bytes.`, 413));
     }
-    const formType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (formType === "application/x-www-form-urlencoded" && !header(req, "x-amz-target")) {
-      const answered = await handleQuery(req, res, requestId, body);
-      if (answered) return;
+    const q = url.indexOf("?");
+    const request: SignedRequest = {
+      method: req.method ?? "GET",
+      path: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? "" : url.slice(q + 1),
+      headers: req.headersDistinct,
+      body,
+    };
+    const parsed = readSignature(request);
+    const scope = parsed.kind === "anonymous" ? undefined : parsed.scope;
+    const params = queryParams(req, request);
+    if (params) {
+      const service = findQueryService(options.queryServices ?? [], scope?.service, params.get("Version"));
+      if (service) return handleQuery(req, res, requestId, request, parsed, service, params);
     }
+    const target = header(req, "x-amz-target");
+    const dot = target ? target.lastIndexOf(".") : -1;
+    const service = target && dot > 0 ? byPrefix.get(target.slice(0, dot)) : undefined;
+    // Who asks comes first: an unsigned request in strict mode learns nothing about routing.
+    const auth = await authenticate(request, parsed, service?.signingName, options.auth);
+    if (!auth.ok) return sendAuthFailure(res, requestId, auth.failure);
     try {
-      const target = header(req, "x-amz-target");
-      if (!target) throw missingTarget(readCredential(header(req, "authorization")));
-      const dot = target.lastIndexOf(".");
-      const service = dot > 0 ? byPrefix.get(target.slice(0, dot)) : undefined;
+      if (req.method !== "POST") {
+        throw new EcsError("UnknownOperationException", `${req.method} ${url.slice(0, 200)} is not an operation; AWS JSON requests are POST /.`);
+      }
+      if (!target) throw missingTarget(scope?.service);
       if (!service) throw new EcsError("UnknownOperationException", `Unknown X-Amz-Target '${target.slice(0, 200)}'.`);
       const contentType = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
       if (!JSON_TYPES.has(contentType)) {
         throw new EcsError("SerializationException", `Content-Type must be application/x-amz-json-1.1, found '${contentType.slice(0, 100)}'.`);
       }
-      const credential = readCredential(header(req, "authorization"));
-      const ctx = contextOf(req, requestId, credential);
+      const ctx = contextOf(req, requestId, parsed, auth.principal);
       const input = parseJson(body);
-      const output = await dispatch(service, target.slice(dot + 1), input, ctx);
+      const operation = target.slice(dot + 1);
+      // Authorization (the policy check) runs here, once per request, before any handler.
+      await options.authorize?.(auth.principal, service.signingName, operation, input);
+      const output = await dispatch(service, operation, input, ctx);
       send(res, 200, output);
       log.debug({ requestId, target }, "ok");
     } catch (err) {
@@ -98,44 +136,86 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
   }
 
-  function contextOf(req: IncomingMessage, requestId: string, credential: ReturnType<typeof readCredential>): RequestContext {
+  function contextOf(req: IncomingMessage, requestId: string, parsed: AuthParse, principal: Principal): RequestContext {
+    const scope = parsed.kind === "anonymous" ? undefined : parsed.scope;
     return {
       requestId,
       baseUrl: `http://${header(req, "host") ?? `${options.host}:${(server.address() as AddressInfo).port}`}`,
-      scope: { accountId: options.accountId, region: credential?.region ?? options.defaultRegion },
-      ...(credential ? { accessKeyId: credential.accessKeyId } : {}),
+      // The account is the key's; the region is the one the request was signed for.
+      scope: { accountId: principal.accountId, region: scope?.region || options.defaultRegion },
+      ...(scope ? { accessKeyId: scope.accessKeyId } : {}),
+      principal,
     };
   }
 
+  function sendAuthFailure(res: ServerResponse, requestId: string, failure: AuthFailure): void {
+    const e = authError(failure, "json");
+    log.debug({ requestId, type: e.code, msg: e.message }, "authentication failed");
+    res.setHeader("x-amzn-ErrorType", e.code);
+    send(res, e.status, { __type: e.code, message: e.message });
+  }
+
   /**
-   * A query-protocol request (EC2): routed by its SigV4 signing name, else by Action + Version.
-   * Returns false when no query service claims it, so the caller answers as for JSON.
+   * A query-protocol request (EC2, ELBv2): authenticated, then answered in the service's XML
+   * dialect, errors included.
    */
-  async function handleQuery(req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer): Promise<boolean> {
-    let credential: ReturnType<typeof readCredential>;
-    try {
-      credential = readCredential(header(req, "authorization"));
-    } catch {
-      return false;
+  async function handleQuery(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    request: SignedRequest,
+    parsed: AuthParse,
+    service: QueryService,
+    params: Map<string, string>,
+  ): Promise<void> {
+    const model = service.model;
+    const xml = (status: number, text: string) => {
+      res.writeHead(status, { "Content-Type": "text/xml;charset=UTF-8", "Content-Length": Buffer.byteLength(text) });
+      res.end(text);
+    };
+    const auth = await authenticate(request, parsed, model.signingName, options.auth);
+    if (!auth.ok) {
+      const e = authError(auth.failure, model.protocol === "ec2" ? "ec2" : "query");
+      log.debug({ requestId, code: e.code, msg: e.message }, "authentication failed");
+      return xml(e.status, renderQueryError(model, e.code, e.message, requestId, true));
     }
-    const params = new Map(new URLSearchParams(body.toString("utf8")));
-    const service = findQueryService(options.queryServices ?? [], credential?.service, params.get("Version"));
-    if (!service) return false;
-    const ctx = contextOf(req, requestId, credential);
+    const action = params.get("Action");
+    try {
+      if (action) await options.authorize?.(auth.principal, model.signingName, action, params);
+    } catch (err) {
+      if (err instanceof AwsError || err instanceof EcsError) {
+        const code = err instanceof AwsError ? err.code : err.type;
+        return xml(err.status, renderQueryError(model, code, err.message, requestId, err.status < 500));
+      }
+      throw err;
+    }
+    const ctx = contextOf(req, requestId, parsed, auth.principal);
     const answer = await answerQuery(service, params, ctx);
-    if (answer.fault) log.error({ err: answer.fault, requestId, action: params.get("Action") }, "server fault");
-    else log.debug({ requestId, action: params.get("Action"), code: answer.code }, answer.code ? "client error" : "ok");
-    res.writeHead(answer.status, { "Content-Type": "text/xml;charset=UTF-8", "Content-Length": Buffer.byteLength(answer.xml) });
-    res.end(answer.xml);
-    return true;
+    if (answer.fault) log.error({ err: answer.fault, requestId, action }, "server fault");
+    else log.debug({ requestId, action, code: answer.code }, answer.code ? "client error" : "ok");
+    xml(answer.status, answer.xml);
+  }
+
+  /**
+   * A query-protocol request's parameters: a form body (POST, no X-Amz-Target), or a URL query
+   * with an Action (a presigned GET), without the signature's own X-Amz-* parameters.
+   * Undefined when the request is not of that shape.
+   */
+  function queryParams(req: IncomingMessage, request: SignedRequest): Map<string, string> | undefined {
+    if (header(req, "x-amz-target")) return undefined;
+    const form = (header(req, "content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "application/x-www-form-urlencoded";
+    const fromUrl = parseQuery(request.rawQuery).filter(([k]) => !SIGNATURE_PARAMS.has(k));
+    if (!form && !fromUrl.some(([k]) => k === "Action")) return undefined;
+    const params = new Map(fromUrl);
+    if (form) for (const [k, v] of new URLSearchParams(Buffer.from(request.body).toString("utf8"))) params.set(k, v);
+    return params;
   }
 
   /**
    * Without X-Amz-Target the request can only be routed by its SigV4 scope: the query-protocol
    * APIs (IAM, STS, Elastic Load Balancing) are sent that way. Say which API was asked for.
    */
-  function missingTarget(credential: ReturnType<typeof readCredential>): EcsError {
-    const name = credential?.service;
+  function missingTarget(name: string | undefined): EcsError {
     if (!name) return new EcsError("UnknownOperationException", "Missing X-Amz-Target header naming the operation.");
     const known = options.services.find((s) => s.signingName === name);
     if (known) return new EcsError("UnknownOperationException", `Missing X-Amz-Target header: ${known.targetPrefix}.<Operation> is expected.`);
@@ -183,7 +263,10 @@ function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString("utf8"));
   } catch (err) {
-    throw new EcsError("SerializationException", `Request body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
+    // V8's message can quote the text around the fault, which may be a secret's value (a
+    // SecretString, a SecureString): only the position goes back to the client and the log.
+    const at = /at position \d+/.exec((err as Error).message)?.[0];
+    throw new EcsError("SerializationException", `Request body is not valid JSON${at ? ` (${at})` : ""}.`);
   }
 }
 

@@ -94,7 +94,13 @@ export function contextOf(cmd: Command, env: NodeJS.ProcessEnv = process.env): C
 async function callBerth<T>(ecs: ECSClient, connection: Connection, operation: string, body: object): Promise<T> {
   const credentials = await ecs.config.credentials();
   try {
-    return await jsonCall<T>({ endpoint: connection.endpoint, region: connection.region, credentials, timeoutMs: 60_000 }, BERTH_TARGET_PREFIX, operation, body);
+    // Signed for berth's own API ("berth"), as its requests are checked against that name.
+    return await jsonCall<T>(
+      { endpoint: connection.endpoint, region: connection.region, credentials, service: "berth", timeoutMs: 60_000 },
+      BERTH_TARGET_PREFIX,
+      operation,
+      body,
+    );
   } catch (err) {
     if (err instanceof JsonCallError && err.errorType === "NotJsonAnswer") {
       throw new CliError(`the server at ${connection.endpoint} did not answer ${operation} like berth (HTTP ${err.status}); check --endpoint`);

@@ -4,9 +4,11 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { resolve } from "node:path";
 import pino from "pino";
 import { AGENT_INSTANCE_LABEL, startAgent, type Agent } from "../agent/index.js";
-import { DEFAULT_PORT, startControlPlane, type ControlPlane } from "../api/index.js";
+import { AUTH_MODES, DEFAULT_PORT, defaultAuthMode, describeAuthMode, isLoopbackHost, startControlPlane, type AuthMode, type ControlPlane, type StaticKey } from "../api/index.js";
+import { ECS_TARGET_PREFIX, jsonCall } from "../client/index.js";
 import { FARGATE_POOL_CLUSTER } from "../domain/index.js";
 import { detectRuntime } from "../runtime/index.js";
+import { usageError } from "./errors.js";
 import { removeUpRecord, writeUpRecord } from "./up-record.js";
 
 const DEFAULT_DATA_DIR = "./.berth";
@@ -26,6 +28,7 @@ interface ServerFlags {
   allowReset?: boolean;
   dnsHost?: string;
   dnsPort?: number;
+  auth?: AuthMode;
 }
 
 function parsePort(value: string): number {
@@ -43,11 +46,39 @@ function withServerFlags(cmd: Command): Command {
     .addOption(new Option("--region <region>", "region when a request names none").default("us-east-1"))
     .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"))
     .addOption(new Option("--dns-host <address>", "address of the DNS server for Cloud Map private namespaces (default: --host)"))
-    .addOption(new Option("--dns-port <port>", "its port, UDP and TCP (default: the API's port + 1, 4667; 0 when --port is 0)").argParser(parsePort));
+    .addOption(new Option("--dns-port <port>", "its port, UDP and TCP (default: the API's port + 1, 4667; 0 when --port is 0)").argParser(parsePort))
+    .addOption(
+      new Option("--auth <mode>", "local: any access key is the account's root, IAM keys verified; strict: only IAM keys (default: local on a loopback --host, else strict)").choices(
+        AUTH_MODES,
+      ),
+    );
+}
+
+/**
+ * A root key of the default account from the environment (BERTH_ROOT_ACCESS_KEY_ID and
+ * BERTH_ROOT_SECRET_ACCESS_KEY): the way into a strict server before IAM holds any key.
+ */
+export function rootKeyFromEnv(env: NodeJS.ProcessEnv = process.env): StaticKey[] {
+  const accessKeyId = env.BERTH_ROOT_ACCESS_KEY_ID;
+  const secretAccessKey = env.BERTH_ROOT_SECRET_ACCESS_KEY;
+  if (!accessKeyId && !secretAccessKey) return [];
+  if (!accessKeyId || !secretAccessKey) {
+    throw usageError("BERTH_ROOT_ACCESS_KEY_ID and BERTH_ROOT_SECRET_ACCESS_KEY are set together or not at all");
+  }
+  return [{ accessKeyId, secretAccessKey }];
+}
+
+/** What `berth server` and `berth up` say about authentication in their first lines, pure. */
+export function authSummary(mode: AuthMode, host: string, rootKeyId: string | undefined): string {
+  const root = rootKeyId ? `; root key ${rootKeyId} from BERTH_ROOT_ACCESS_KEY_ID` : "";
+  // local mode on an address others reach hands everyone the root: say so where it is chosen.
+  const exposed = mode === "local" && !isLoopbackHost(host) ? ` — WARNING: ${host} is reachable from other machines, and they get the root too` : "";
+  return `${describeAuthMode(mode)}${root}${exposed}`;
 }
 
 async function start(flags: ServerFlags, beforeClose: () => Promise<void> = async () => {}): Promise<ControlPlane> {
   const logger = pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
+  const rootKeys = rootKeyFromEnv();
   const cp = await startControlPlane({
     host: flags.host,
     port: flags.port,
@@ -55,6 +86,8 @@ async function start(flags: ServerFlags, beforeClose: () => Promise<void> = asyn
     accountId: flags.accountId,
     region: flags.region,
     allowReset: !!flags.allowReset,
+    auth: flags.auth ?? defaultAuthMode(flags.host),
+    rootKeys,
     // As root, also on port 53 of the subnet routers on this host: awsvpc tasks' resolvers.
     dns: { host: flags.dnsHost ?? flags.host, port: flags.dnsPort ?? defaultDnsPort(flags.port), gateways: process.getuid?.() === 0 },
     logger,
@@ -80,6 +113,7 @@ export function serverCommand(): Command {
     .action(async (flags: ServerFlags) => {
       const cp = await start(flags);
       process.stdout.write(`berth server listening on ${cp.url} (data in ${resolve(flags.dataDir)})\n`);
+      process.stdout.write(`auth: ${authSummary(cp.auth, flags.host, rootKeyFromEnv()[0]?.accessKeyId)}\n`);
     });
 }
 
@@ -102,15 +136,8 @@ export function upCommand(): Command {
         process.stdout.write(stoppedMessage(running, flags.dataDir));
       });
       await writeUpRecord(dataDir, cp.url);
-      const res = await fetch(cp.url, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-amz-json-1.1",
-          "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.CreateCluster",
-        },
-        body: JSON.stringify({ clusterName: "default" }),
-      });
-      if (!res.ok) throw new Error(`could not create the default cluster: ${await res.text()}`);
+      // Signed with this process's own root key: accepted in strict mode too.
+      await jsonCall({ endpoint: cp.url, region: flags.region, credentials: cp.localCredentials }, ECS_TARGET_PREFIX, "CreateCluster", { clusterName: "default" });
       const detected = flags.runtime ? undefined : await detectRuntime({ timeoutMs: 1500 });
       const runtime = flags.runtime ?? detected!.recommended;
       const why = flags.runtime
@@ -125,6 +152,7 @@ export function upCommand(): Command {
         stateDir: resolve(flags.dataDir, "agent"),
         region: flags.region,
         metadataPort: 0,
+        credentials: cp.localCredentials,
         logger: pino({ level: process.env.BERTH_LOG_LEVEL ?? "warn" }),
       });
       // FARGATE / FARGATE_SPOT capacity: a second agent on this machine, registered into the
@@ -138,6 +166,7 @@ export function upCommand(): Command {
           stateDir: resolve(flags.dataDir, "agent-fargate"),
           region: flags.region,
           metadataPort: 0,
+          credentials: cp.localCredentials,
           logger: pino({ level: process.env.BERTH_LOG_LEVEL ?? "warn" }),
         });
       }
@@ -145,6 +174,7 @@ export function upCommand(): Command {
         [
           "berth is up.",
           `  endpoint:  ${cp.url}`,
+          `  auth:      ${authSummary(cp.auth, flags.host, rootKeyFromEnv()[0]?.accessKeyId)}`,
           `  data:      ${resolve(flags.dataDir)}`,
           `  cluster:   default, with this machine as container instance ${agent.containerInstanceArn.split("/").pop()}`,
           `  runtime:   ${runtime} (${why})`,

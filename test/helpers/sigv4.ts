@@ -4,7 +4,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { HttpRequest } from "@smithy/types";
 import { request as httpRequest } from "node:http";
 import { NodeSha256 } from "../../src/api/sigv4/signature.js";
-import type { SignedRequest } from "../../src/api/sigv4/index.js";
+import type { KeyRecord, SignedRequest } from "../../src/api/sigv4/index.js";
 
 export interface Credentials {
   accessKeyId: string;
@@ -24,6 +24,18 @@ export interface SignOptions {
   region?: string;
   service?: string;
   host?: string;
+}
+
+/** A key record as IAM's lookup returns it: an active long-term key of user alice, unless told otherwise. */
+export function aKey(o: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    accessKeyId: "AKIAEXAMPLEKEY000001",
+    secretAccessKey: "example/secret+key=0123456789abcdefghij",
+    accountId: "123456789012",
+    status: "Active",
+    principal: { kind: "user", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAALICE" },
+    ...o,
+  };
 }
 
 /** An ECS ListClusters request as the JS SDK would send it. */

@@ -2,20 +2,14 @@
 // each protocol's words.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ECS_LIST_CLUSTERS, signedRequest } from "../../../test/helpers/sigv4.js";
+import { aKey, ECS_LIST_CLUSTERS, signedRequest } from "../../../test/helpers/sigv4.js";
 import { authenticate, defaultAuthMode, withRootKeys, type Authentication, type AuthMode } from "./authenticate.js";
 import { authError, type FailureKind } from "./failures.js";
 import { readSignature } from "./parse.js";
 import type { KeyRecord, SignedRequest } from "./request.js";
 
 const T = Date.UTC(2026, 11, 4, 10, 15, 0);
-const KNOWN: KeyRecord = {
-  accessKeyId: "AKIAKNOWN00000000001",
-  secretAccessKey: "known-secret",
-  accountId: "111122223333",
-  status: "Active",
-  principal: { kind: "user", arn: "arn:aws:iam::111122223333:user/bob", userId: "AIDABOB" },
-};
+const KNOWN = aKey({ accountId: "111122223333", principal: { kind: "user", arn: "arn:aws:iam::111122223333:user/bob", userId: "AIDABOB" } });
 
 const settings = (mode: AuthMode): Authentication => ({
   mode,

@@ -29,6 +29,8 @@ export interface SignatureParts {
   dateText: string;
   /** The same instant, epoch ms. */
   time: number;
+  /** The same instant as the string to sign has it: `20261204T101500Z`. */
+  longDate: string;
   /** Presigned only: X-Amz-Expires in seconds. */
   expiresSeconds?: number;
   /** X-Amz-Security-Token, from the header or the query. */
@@ -99,6 +101,7 @@ function fromHeader(request: SignedRequest, header: string): AuthParse {
     signature: signature!,
     dateText: dateText!,
     time: Number.NaN,
+    longDate: "",
     ...(token !== undefined ? { securityToken: token } : {}),
   }, firstHeader(request, "x-amz-date") === undefined);
 }
@@ -141,6 +144,7 @@ function fromQuery(request: SignedRequest, query: [string, string][], algorithm:
     signature: signature!,
     dateText: dateText!,
     time: Number.NaN,
+    longDate: "",
     ...(expiresSeconds !== undefined ? { expiresSeconds } : {}),
     ...(token !== undefined ? { securityToken: token } : {}),
   }, false);
@@ -166,7 +170,8 @@ function finish(request: SignedRequest, scope: CredentialScope | undefined, part
       return { kind: "refused", ...withScope, failure: failure("badSignature", `The signed header '${clip(name)}' is not in the request.`) };
     }
   }
-  const time = parseAmzDate(parts.dateText) ?? (fromDateHeader ? parseHttpDate(parts.dateText) : undefined);
+  const amz = parseAmzDate(parts.dateText);
+  const time = amz ?? (fromDateHeader ? parseHttpDate(parts.dateText) : undefined);
   if (time === undefined) {
     return {
       kind: "refused",
@@ -174,7 +179,7 @@ function finish(request: SignedRequest, scope: CredentialScope | undefined, part
       failure: failure("incomplete", `Date must be in ISO-8601 'basic format'. Got '${clip(parts.dateText)}'. See http://en.wikipedia.org/wiki/ISO_8601`),
     };
   }
-  return { kind: "signed", ...withScope, parts: { ...parts, time } };
+  return { kind: "signed", ...withScope, parts: { ...parts, time, longDate: amz !== undefined ? parts.dateText : amzDate(time) } };
 }
 
 /** The messages of the parts that are missing, in the order given. */
@@ -200,13 +205,17 @@ function isSortedLowerCase(names: readonly string[]): boolean {
 
 /** `20261204T101500Z` → epoch ms; undefined unless it is exactly that form and a real instant. */
 export function parseAmzDate(text: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  const m = AMZ_DATE.exec(text);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
   const t = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 20261332 over into the next year; a real date survives the round trip.
-  return amzDate(t) === text ? t : undefined;
+  // Date.UTC rolls 20261332 over into the next year; a real date keeps its fields.
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  return t;
 }
+
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** An HTTP Date header (`Fri, 04 Dec 2026 10:15:00 GMT`) → epoch ms, whole seconds only. */
 function parseHttpDate(text: string): number | undefined {

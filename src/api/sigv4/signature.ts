@@ -5,7 +5,7 @@
 import { ALGORITHM_IDENTIFIER, getCanonicalHeaders, getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import type { HeaderBag, HttpRequest, QueryParameterBag, SourceData } from "@smithy/types";
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "node:crypto";
-import { amzDate, parseQuery, type CredentialScope } from "./parse.js";
+import { parseQuery, type CredentialScope } from "./parse.js";
 import type { SignedRequest } from "./request.js";
 
 /** SHA-256 and HMAC-SHA256 over node:crypto, in the signer's hash interface. */
@@ -37,9 +37,6 @@ class Canonicalizer extends SignatureV4 {
   canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
     return this.createCanonicalRequest(request, headers, payloadHash);
   }
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-  }
 }
 
 const canonicalizer = new Canonicalizer();
@@ -55,8 +52,8 @@ export interface SignatureInput {
   scope: CredentialScope;
   /** The signed header names, lower-case and sorted (parse.ts checked). */
   signedHeaders: readonly string[];
-  /** When the client signed, epoch ms. */
-  time: number;
+  /** When the client signed: `20261204T101500Z`. */
+  longDate: string;
   payloadHash: string;
   secretAccessKey: string;
   accessKeyId: string;
@@ -79,9 +76,29 @@ export async function expectedSignature(input: SignatureInput): Promise<string> 
   const canonicalHeaders = getCanonicalHeaders(http, undefined, new Set(input.signedHeaders));
   const canonical = canonicalizer.canonicalRequest(http, canonicalHeaders, input.payloadHash);
   const credentialScope = `${scope.date}/${scope.region}/${scope.service}/${scope.terminator}`;
-  const stringToSign = await canonicalizer.stringToSign(amzDate(input.time), credentialScope, canonical);
-  const key = await getSigningKey(NodeSha256, { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey }, scope.date, scope.region, scope.service);
+  // The string to sign, as the signer writes it (createStringToSign), hashed here synchronously.
+  const stringToSign = `${ALGORITHM_IDENTIFIER}\n${input.longDate}\n${credentialScope}\n${createHash("sha256").update(canonical).digest("hex")}`;
+  const key = await signingKey(input.accessKeyId, input.secretAccessKey, scope);
   return createHmac("sha256", key).update(stringToSign).digest("hex");
+}
+
+/**
+ * The signing key of a secret for one day, region and service (HMAC chain from "AWS4"+secret),
+ * derived by the signer and kept: it changes once a day, and deriving it is four HMACs. Keyed by
+ * the secret too, so a rotated or different secret never meets another's key.
+ */
+const signingKeys = new Map<string, Uint8Array>();
+const MAX_SIGNING_KEYS = 1024;
+
+async function signingKey(accessKeyId: string, secretAccessKey: string, scope: CredentialScope): Promise<Uint8Array> {
+  const id = `${accessKeyId}\n${secretAccessKey}\n${scope.date}\n${scope.region}\n${scope.service}`;
+  const known = signingKeys.get(id);
+  if (known) return known;
+  const key = await getSigningKey(NodeSha256, { accessKeyId, secretAccessKey }, scope.date, scope.region, scope.service);
+  // The oldest entry leaves first (a Map iterates in insertion order).
+  if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.delete(signingKeys.keys().next().value!);
+  signingKeys.set(id, key);
+  return key;
 }
 
 /** Constant-time comparison of the expected hex signature with the one sent. */

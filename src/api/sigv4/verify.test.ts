@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { describe, it } from "node:test";
-import { ECS_LIST_CLUSTERS, presignedRequest, signedRequest, withHeader, type SignOptions } from "../../../test/helpers/sigv4.js";
+import { aKey, ECS_LIST_CLUSTERS, presignedRequest, signedRequest, withHeader, type SignOptions } from "../../../test/helpers/sigv4.js";
 import { readSignature, type AuthParse } from "./parse.js";
 import type { KeyRecord, SignedRequest } from "./request.js";
 import { verifySignature, type Verdict } from "./verify.js";
@@ -12,23 +12,15 @@ const T = Date.UTC(2026, 11, 4, 10, 15, 0); // 20261204T101500Z
 const SEC = 1000;
 const MIN = 60 * SEC;
 
-const KEY: KeyRecord = {
-  accessKeyId: "AKIAVERIFYTEST000001",
-  secretAccessKey: "s3cr3t/with+chars=",
-  accountId: "123456789012",
-  status: "Active",
-  principal: { kind: "user", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAALICE" },
-};
+const KEY = aKey();
 
-const TEMP: KeyRecord = {
+const TEMP = aKey({
   accessKeyId: "ASIAVERIFYTEST000002",
   secretAccessKey: "temporary-secret",
-  accountId: "123456789012",
-  status: "Active",
   principal: { kind: "assumed-role", arn: "arn:aws:sts::123456789012:assumed-role/app/t1", userId: "AROAAPP:t1", roleArn: "arn:aws:iam::123456789012:role/app" },
   sessionToken: "the-session-token",
   expiration: new Date(T + 60 * MIN).toISOString(),
-};
+});
 
 const sign = (o: Partial<SignOptions> = {}, key: KeyRecord = KEY) =>
   signedRequest({ credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, at: new Date(T), ...ECS_LIST_CLUSTERS, ...o });

@@ -46,13 +46,13 @@ export async function verifySignature(input: VerifyInput): Promise<Verdict> {
       failure("incomplete", `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${clip(parts.credential)}'`),
     );
   }
-  const day = amzDate(parts.time).slice(0, 8);
+  const day = parts.longDate.slice(0, 8);
   const scopeProblems = [
     scope.region === "" ? "Credential should be scoped to a valid region, not ''." : "",
     input.service !== undefined && scope.service !== input.service ? `Credential should be scoped to correct service: '${input.service}'.` : "",
     scope.terminator !== "aws4_request" ? `Credential should be scoped with a valid terminator: 'aws4_request', not '${clip(scope.terminator)}'.` : "",
     scope.date !== day
-      ? `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${clip(scope.date)}' != '${day}', from '${amzDate(parts.time)}'.`
+      ? `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${clip(scope.date)}' != '${day}', from '${parts.longDate}'.`
       : "",
   ].filter(Boolean);
   if (scopeProblems.length > 0) return refuse(failure("badSignature", scopeProblems.join(" ")));
@@ -83,7 +83,7 @@ export async function verifySignature(input: VerifyInput): Promise<Verdict> {
     request,
     scope,
     signedHeaders: parts.signedHeaders,
-    time: parts.time,
+    longDate: parts.longDate,
     payloadHash,
     accessKeyId: scope.accessKeyId,
     secretAccessKey: record.secretAccessKey,
