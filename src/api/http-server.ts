@@ -131,6 +131,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         log.debug({ requestId, type: err.type, msg: err.message }, "client error");
         return sendError(res, err);
       }
+      // The authorize hook may refuse in any service's words.
+      if (err instanceof AwsError && err.status < 500) {
+        log.debug({ requestId, type: err.code, msg: err.message }, "client error");
+        res.setHeader("x-amzn-ErrorType", err.code);
+        return send(res, err.status, { __type: err.code, message: err.message });
+      }
       log.error({ err, requestId }, "server fault");
       sendError(res, new EcsError("ServerException", "Internal server error."));
     }
