@@ -48,10 +48,23 @@ const patterns = new Map<string, RegExp>();
 function patternOf(source: string): RegExp {
   let re = patterns.get(source);
   if (!re) {
-    re = new RegExp(`^(?:${source})$`, "u");
+    re = compilePattern(`^(?:${source})$`);
     patterns.set(source, re);
   }
   return re;
+}
+
+/**
+ * The models' patterns are Java regular expressions. Unicode mode is needed for classes like
+ * `\p{L}` (SSM's tag keys) but refuses Java's escapes of plain characters (`\!`, `\=` in
+ * Secrets Manager's filter values), which JavaScript accepts only outside it.
+ */
+function compilePattern(source: string): RegExp {
+  try {
+    return new RegExp(source, "u");
+  } catch {
+    return new RegExp(source);
+  }
 }
 
 function walk(model: ApiModel, shapeName: string, value: unknown, path: string): unknown {

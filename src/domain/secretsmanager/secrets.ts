@@ -98,9 +98,10 @@ export async function putSecretValue(deps: SecretDeps, scope: Scope, input: PutV
   });
 }
 
-/** DescribeSecret's and ListSecrets' view: metadata only, never a value. */
+/** DescribeSecret's and ListSecrets' view (they name the labels differently): metadata only, never a value. */
 function view(rec: SecretRecord, stagesMember: "VersionIdsToStages" | "SecretVersionsToStages") {
   const stages = stagesByVersion(rec.versions);
+  const labels: { VersionIdsToStages?: Record<string, string[]>; SecretVersionsToStages?: Record<string, string[]> } = stages ? { [stagesMember]: stages } : {};
   return {
     ARN: rec.ARN,
     Name: rec.Name,
@@ -109,7 +110,7 @@ function view(rec: SecretRecord, stagesMember: "VersionIdsToStages" | "SecretVer
     LastChangedDate: rec.LastChangedDate,
     ...(rec.DeletedDate !== undefined ? { DeletedDate: rec.DeletedDate } : {}),
     ...(rec.Tags.length > 0 ? { Tags: rec.Tags } : {}),
-    ...(stages ? { [stagesMember]: stages } : {}),
+    ...labels,
     CreatedDate: rec.CreatedDate,
   };
 }
