@@ -35,6 +35,7 @@ import { stsService } from "./sts/handlers.js";
 import { startDnsServer, type DnsServer } from "./dns/dns-server.js";
 import { startGatewayListeners } from "./dns/gateway-listeners.js";
 import { startApiServer, type ApiServer } from "./http-server.js";
+import { policyAuthorizer } from "./authorize.js";
 import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
 import { secretsManagerService } from "./secretsmanager/index.js";
@@ -144,6 +145,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const authMode = options.auth ?? defaultAuthMode(host);
   const localCredentials = { accessKeyId: `BKIA${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64") };
   const iamLookup: KeyLookup = options.keyLookup ?? ((id) => iam.lookupAccessKey(deps, id));
+  // Every request by a user or role session is checked against its IAM policies; roots pass.
+  const policies = policyAuthorizer(deps);
   const api: ApiServer = await startApiServer({
     host,
     port: options.port ?? DEFAULT_PORT,
@@ -157,6 +160,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps)],
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
     onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
+    authorize: policies.authorize,
     logger,
     ...(options.allowReset
       ? {
@@ -180,6 +184,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await gateways?.close();
     await dns?.close();
     await api.close();
+    policies.close();
     cache.stop();
     await store.close();
   };

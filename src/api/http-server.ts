@@ -38,7 +38,13 @@ export interface ApiServerOptions {
   authorize?: Authorizer;
 }
 
-export type Authorizer = (principal: Principal, service: string, operation: string, input: unknown) => void | Promise<void>;
+/** Where a request is answered and whence it came: the region it was signed for, the client's address. */
+export interface RequestOrigin {
+  region: string;
+  sourceIp?: string;
+}
+
+export type Authorizer = (principal: Principal, service: string, operation: string, input: unknown, origin: RequestOrigin) => void | Promise<void>;
 
 export interface ApiServer {
   readonly url: string;
@@ -122,7 +128,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const input = parseJson(body);
       const operation = target.slice(dot + 1);
       // Authorization (the policy check) runs here, once per request, before any handler.
-      await options.authorize?.(auth.principal, service.signingName, operation, input);
+      await options.authorize?.(auth.principal, service.signingName, operation, input, originOf(req, ctx));
       const output = await dispatch(service, operation, input, ctx);
       send(res, 200, output);
       log.debug({ requestId, target }, "ok");
@@ -140,6 +146,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       log.error({ err, requestId }, "server fault");
       sendError(res, new EcsError("ServerException", "Internal server error."));
     }
+  }
+
+  function originOf(req: IncomingMessage, ctx: RequestContext): RequestOrigin {
+    const ip = req.socket.remoteAddress;
+    return { region: ctx.scope.region, ...(ip ? { sourceIp: ip } : {}) };
   }
 
   function contextOf(req: IncomingMessage, requestId: string, parsed: AuthParse, principal: Principal): RequestContext {
@@ -186,8 +197,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return xml(e.status, renderQueryError(model, e.code, e.message, requestId, true));
     }
     const action = params.get("Action");
+    const ctx = contextOf(req, requestId, parsed, auth.principal);
     try {
-      if (action) await options.authorize?.(auth.principal, model.signingName, action, params);
+      if (action) await options.authorize?.(auth.principal, model.signingName, action, params, originOf(req, ctx));
     } catch (err) {
       if (err instanceof AwsError || err instanceof EcsError) {
         const code = err instanceof AwsError ? err.code : err.type;
@@ -195,7 +207,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       throw err;
     }
-    const ctx = contextOf(req, requestId, parsed, auth.principal);
     const answer = await answerQuery(service, params, ctx);
     if (answer.fault) log.error({ err: answer.fault, requestId, action }, "server fault");
     else log.debug({ requestId, action, code: answer.code }, answer.code ? "client error" : "ok");

@@ -18,7 +18,8 @@ import { aKey, ECS_LIST_CLUSTERS, presignedRequest, send, signedRequest, withHea
 const MUTATIONS = Number(process.env.BERTH_AUTH_FUZZ_REQUESTS ?? 1500);
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20261204);
 
-const KEY = aKey({ accessKeyId: "AKIAFUZZ000000000001" });
+// The account's root: what is fuzzed is authentication; a user's policies would refuse later.
+const KEY = aKey({ accessKeyId: "AKIAFUZZ000000000001", principal: { kind: "root", arn: "arn:aws:iam::123456789012:root", userId: "123456789012" } });
 
 type Protocol = "json" | "query";
 

@@ -201,6 +201,9 @@ print(json.dumps({
 
     it("a key made with IAM (CreateAccessKey) works, and is refused after DeleteAccessKey", { skip: missing }, async () => {
       succeeded(await aws(url, ROOT, ["iam", "create-user", "--user-name", "ops"]));
+      // Policies are enforced too: the user may list clusters.
+      const listOnly = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ecs:ListClusters", Resource: "*" }] });
+      succeeded(await aws(url, ROOT, ["iam", "put-user-policy", "--user-name", "ops", "--policy-name", "list", "--policy-document", listOnly]));
       const made = succeeded(await aws(url, ROOT, ["iam", "create-access-key", "--user-name", "ops"])).AccessKey as Record<string, string>;
       const key = { accessKeyId: made.AccessKeyId!, secretAccessKey: made.SecretAccessKey! };
       assert.match(key.accessKeyId, /^AKIA/);
@@ -230,8 +233,13 @@ print(json.dumps({
 
     it("accepts the session's key with its token, as the session, in the session's account", { skip: missing }, async () => {
       const keys = { ...SESSION, sessionToken: SESSION.sessionToken! };
-      const made = succeeded(await aws(s.cp.url, keys, ["ecs", "create-cluster", "--cluster-name", "role"]));
-      assert.equal((made.cluster as { clusterArn: string }).clusterArn, "arn:aws:ecs:us-east-1:111122223333:cluster/role");
+      // Authenticated: the refusal comes from authorization (the injected session's role exists
+      // in no IAM, so it has no policy), and names the session and a cluster of its account.
+      failedWith(
+        await aws(s.cp.url, keys, ["ecs", "create-cluster", "--cluster-name", "role"]),
+        "AccessDeniedException",
+        /User: arn:aws:sts::111122223333:assumed-role\/app\/s1 is not authorized to perform: ecs:CreateCluster on resource: arn:aws:ecs:us-east-1:111122223333:cluster\/role/,
+      );
     });
 
     it("refuses it without its token, with another token, and once expired", { skip: missing }, async () => {

@@ -64,7 +64,8 @@ export function createAuthorizer(deps: Deps): Authorizer {
       const scope = { accountId: p.accountId, region: r.region };
       const { resources, context } = requestResources(r.service, r.operation, r.input, { ...scope, callerArn: p.arn, lookup: resourceLookup(deps, scope) });
       const set = await policySet(p);
-      const ctx = { ...globalContext({ principal: p, region: r.region, now: deps.clock.now(), ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) }), ...context };
+      // Layers, later ones winning: no merged object per request.
+      const ctx = [globalContext({ principal: p, region: r.region, now: deps.clock.now(), ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) }), context];
       // Every resource the operation touches must be allowed; the first refused one is named.
       for (const resource of resources) {
         const d = evaluate({ principal: { arn: p.arn, accountId: p.accountId, kind: p.kind }, action, resource, context: ctx }, set);
