@@ -80,12 +80,12 @@ export async function makeRole(c: Cluster, name: string, actions: string[], trus
 }
 
 /** Every line a task's containers wrote, through Berth_20261128.GetTaskLogs (what `berth logs` reads). */
-export async function taskOutput(c: Cluster, taskArn: string): Promise<string[]> {
+export async function taskOutput(c: Cluster, taskArn: string, cluster = "default"): Promise<string[]> {
   const page = await jsonCall<{ events?: { message: string }[] }>(
     { endpoint: endpointOf(c), region: "us-east-1", credentials: TEST_KEYS, service: "berth" },
     BERTH_TARGET_PREFIX,
     "GetTaskLogs",
-    { cluster: "default", task: taskArn, limit: 10_000 },
+    { cluster, task: taskArn, limit: 10_000 },
   );
   return (page.events ?? []).map((e) => e.message);
 }

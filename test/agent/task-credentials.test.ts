@@ -6,12 +6,15 @@
 // token; a role that is missing or does not trust ECS stops the task before it starts. The keys
 // appear nowhere berth writes.
 import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
+import pino from "pino";
 import { iam } from "../../src/domain/index.js";
 import type { Agent } from "../../src/agent/index.js";
-import { type Cluster, startCluster, until } from "./harness.js";
+import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
+import { type AgentProcess, type Cluster, HEARTBEAT_MS, removeProcessContainers, spawnAgentProcess, startCluster, until } from "./harness.js";
 import { aws, cliEnvironment, endpointOf, fileLogger, filesContaining, makeRole, noCli, enforced, NOT_ENFORCED, taskOutput, textContaining } from "./identity-helpers.js";
 
 if (noCli) console.log(`# skipping the task credentials test: ${noCli}`);
@@ -151,3 +154,90 @@ describe("task role credentials on the host's network (process runtime)", { skip
     assert.deepEqual(out, ["full=none relative=none region=us-east-1"]);
   });
 });
+
+describe("task role credentials across a kill -9 of the agent (berth agent process)", { skip: noCli, timeout: 180_000 }, () => {
+  let c: Cluster;
+  const procs: AgentProcess[] = [];
+  let stateDir = "";
+
+  before(async () => {
+    c = await startCluster();
+    stateDir = join(c.dir, "child-agent");
+  });
+
+  /** The control plane started again on the data dir (the cluster's own close knows only the first). */
+  let restarted: ControlPlane | undefined;
+  after(async () => {
+    for (const p of procs) await p.kill("SIGKILL");
+    if (stateDir) await removeProcessContainers(stateDir);
+    if (!restarted) return c?.close();
+    await restarted.close();
+    c.ecs.destroy();
+    rmSync(c.dir, { recursive: true, force: true });
+  });
+
+  it("the restarted agent gets the keys again and serves them at the id and port the task already has", async () => {
+    procs.push(await spawnAgentProcess(c.cp.url, stateDir));
+    await makeRole(c, "restart-role", ["ecs:ListClusters"]);
+    const td = await c.registerTaskDefinition(
+      "creds-restart",
+      [
+        {
+          name: "app",
+          image: "local/aws-cli",
+          memory: 128,
+          stopTimeout: 2,
+          // A call a second, each a new CLI process: each reads the credentials endpoint anew.
+          command: ["sh", "-c", 'while :; do echo "whoami $(date +%s%N) $(aws sts get-caller-identity --endpoint-url "$BERTH" --output text --query Arn 2>&1 | tail -1)"; sleep 1; done'],
+          environment: [...cliEnvironment(), { name: "BERTH", value: endpointOf(c) }],
+        },
+      ],
+      { networkMode: "host", taskRoleArn: "arn:aws:iam::000000000000:role/restart-role" },
+    );
+    const arn = await c.runTask(td);
+    const taskId = arn.slice(arn.lastIndexOf("/") + 1);
+    const ok = `arn:aws:sts::000000000000:assumed-role/restart-role/${taskId}`;
+    const okAfter = (after: bigint) =>
+      until(`a call as the role after ${after}`, async () => {
+        const lines = await taskOutput(c, arn).catch((): string[] => []);
+        return lines.some((l) => {
+          const [, at, who] = l.split(" ");
+          return who === ok && BigInt(at ?? "0") > after;
+        });
+      }, 60_000, 250);
+    await okAfter(0n);
+
+    await procs[0]!.kill("SIGKILL");
+    // The keys were in the dead agent's memory only; the new one has the id and port from its state dir.
+    procs.push(await spawnAgentProcess(c.cp.url, stateDir));
+    await okAfter(BigInt(Date.now()) * 1_000_000n);
+    const before = await servedKey(stateDir, arn);
+
+    // A control plane restarted on its data dir holds no session: it issues a new one on the
+    // agent's reconnect, which the agent serves at the id the containers already have.
+    const port = c.cp.port;
+    await c.cp.close();
+    restarted = await startControlPlane({ dataDir: join(c.dir, "cp"), port, logger: pino({ level: "silent" }), heartbeatMs: HEARTBEAT_MS });
+    await until("a new session served at the same id", async () => {
+      const now = await servedKey(stateDir, arn).catch(() => before);
+      return now !== before;
+    }, 30_000, 200);
+    await okAfter(BigInt(Date.now()) * 1_000_000n);
+    assert.equal((await c.describe(arn)).lastStatus, "RUNNING");
+  });
+});
+
+/**
+ * The access key a child agent serves a task's containers: its credentials id, token and port
+ * read from its state dir (what the containers' environment holds), then the endpoint asked.
+ */
+async function servedKey(stateDir: string, taskArn: string): Promise<string> {
+  const id = taskArn.slice(taskArn.lastIndexOf("/") + 1);
+  const lines = readFileSync(join(stateDir, "tasks.journal"), "utf8").split("\n").filter(Boolean);
+  const rec = lines.map((l) => JSON.parse(l) as { t: string; r?: { credentialsEndpoint?: { id: string; token: string } } }).filter((l) => l.t === id && l.r).at(-1)!.r!;
+  const port = (JSON.parse(readFileSync(join(stateDir, "agent.json"), "utf8")) as { metadataPort: number }).metadataPort;
+  const ep = rec.credentialsEndpoint!;
+  const res = await fetch(`http://127.0.0.1:${port}/v2/credentials/${ep.id}`, { headers: { Authorization: ep.token } });
+  if (!res.ok) throw new Error(`credentials endpoint answered ${res.status}`);
+  return ((await res.json()) as { AccessKeyId: string }).AccessKeyId;
+}
