@@ -274,7 +274,9 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
       waits.push(`${c.name} waits for the task's network`);
       continue;
     }
-    if (t.next === "CREATED" && pending.waitingFor.length) {
+    // Created and started with what they need: a container made before an agent restart is
+    // started (with its secrets handed again) only once they are back.
+    if ((t.next === "CREATED" || (t.next === "RUNNING" && c.known === "CREATED")) && pending.waitingFor.length) {
       waits.push(`${c.name} waits for ${pending.waitingFor.join(" and ")}`);
       continue;
     }
@@ -288,9 +290,8 @@ export function decideTask(task: TaskSnapshot, now: number): TaskDecision {
 
 /**
  * What of a task's resources is not there yet, and whether its secrets are to be read now: only
- * while it should run and a container is still to be created (a container created before an
- * agent restart keeps the environment it was made with), and once the execution role's
- * credentials are in.
+ * while it should run and a container is still to be created or started (a running container
+ * keeps the environment it was started with), and once the execution role's credentials are in.
  */
 export function pendingResources(task: TaskSnapshot): { waitingFor: string[]; resolveSecrets: boolean } {
   const r = task.resources;
@@ -298,7 +299,7 @@ export function pendingResources(task: TaskSnapshot): { waitingFor: string[]; re
   const waitingFor: string[] = r.missingCredentials.map((t) => (t === "TaskExecution" ? "the execution role's credentials" : "the task role's credentials"));
   const secrets = r.secrets;
   if (secrets && !secrets.ready) waitingFor.push("the task's secrets");
-  const toCreate = task.containers.some((c) => c.known === "NONE" && c.applied === undefined);
+  const toCreate = task.containers.some((c) => (c.known === "NONE" || c.known === "CREATED") && c.applied === undefined);
   const resolveSecrets =
     task.desired === "RUNNING" && toCreate && secrets !== undefined && !secrets.ready && !secrets.inFlight && !r.missingCredentials.includes("TaskExecution");
   return { waitingFor, resolveSecrets };
