@@ -86,7 +86,7 @@ export interface CredentialsEndpointOptions {
 export function serveCredentials(req: IncomingMessage, res: ServerResponse, url: URL, options: CredentialsEndpointOptions): void {
   const v1 = url.pathname === V1;
   const prefix = v1 ? "CredentialsV1Request: " : "CredentialsV2Request: ";
-  const id = v1 ? (url.searchParams.get("id") ?? "") : decodeURIComponent(url.pathname.slice(V2.length + 1));
+  const id = v1 ? (url.searchParams.get("id") ?? "") : decodedId(url.pathname.slice(V2.length + 1));
   const address = plainAddress(req.socket.remoteAddress ?? "");
   const owner = id ? options.lookup.byId(id) : undefined;
   const fromTask = options.lookup.taskAt(address);
@@ -105,6 +105,15 @@ export function serveCredentials(req: IncomingMessage, res: ServerResponse, url:
   if (!verdict.ok) return send(res, verdict.status, JSON.stringify({ code: verdict.code, message: verdict.message, HTTPErrorCode: verdict.status }));
   if (!options.allow(owner!.taskArn)) return send(res, 429, JSON.stringify({ code: "TooManyRequests", message: `${prefix}Too Many Requests`, HTTPErrorCode: 429 }));
   send(res, 200, credentialsBody(verdict.credentials));
+}
+
+/** A path segment as an id; a malformed escape is an id no task has (400), not a server fault. */
+function decodedId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** `::ffff:10.0.0.5` → `10.0.0.5`. */
