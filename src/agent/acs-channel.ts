@@ -37,6 +37,11 @@ export interface AcsChannelOptions {
   onDisconnected?(): void;
   /** Serves a page of a task's logs (logs-request.ts). */
   onLogs?(request: LogsRequest): Promise<LogsReply>;
+  /**
+   * Signs the connection's upgrade request (SigV4 headers for a GET of `url`, service "ecs"),
+   * as ECS's agent signs its ACS websocket; absent, the upgrade goes unsigned.
+   */
+  sign?(url: string): Promise<Record<string, string>>;
   /** Silence after which the connection counts as dead; default three heartbeats. */
   heartbeatTimeoutMs?: number;
   /** A connection that lived this long resets the backoff (the ECS agent: about a minute). */
@@ -157,8 +162,18 @@ export class AcsChannel {
       this.#scheduleReconnect();
       return;
     }
+    let headers: Record<string, string> = {};
+    try {
+      headers = (await this.options.sign?.(url)) ?? {};
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "could not sign the channel's connection");
+      this.#scheduleReconnect();
+      return;
+    }
     if (this.#closed) return;
-    const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
+    // ws sets Host itself, from the URL, as it was signed.
+    delete headers.host;
+    const ws = new WebSocket(url, { handshakeTimeout: 10_000, headers });
     this.#ws = ws;
     ws.on("open", () => {
       this.#openedAt = this.options.timers.now();

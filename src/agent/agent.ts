@@ -11,7 +11,7 @@ import { AcsChannel } from "./acs-channel.js";
 import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./container-spec.js";
 import { createDriver, type RuntimeChoice } from "./driver-factory.js";
 import { discoverEndpoint, ecsCaller, submitReport } from "./ecs-calls.js";
-import { JsonCallError, type Credentials } from "../client/index.js";
+import { JsonCallError, signRequest, type Credentials } from "../client/index.js";
 import { dockerBridgeInterface, metadataHosts } from "./metadata-address.js";
 import { resolveSecrets } from "./secrets-resolver.js";
 import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
@@ -103,7 +103,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const capabilities = await driver.capabilities();
     const network = await nodeNetworks(driver, capabilities.attributes, log, { bridgeNamespaces: options.bridgeNamespaces !== false });
 
-    const call = ecsCaller({ endpoint: options.endpoint, region, credentials: options.credentials ?? credentialsFromEnv() });
+    const credentials = options.credentials ?? credentialsFromEnv();
+    const call = ecsCaller({ endpoint: options.endpoint, region, credentials });
 
     const hosts = await metadataHosts(driver.name, log, options.metadataHost);
     let engine: TaskEngine | undefined;
@@ -220,6 +221,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       clusterArn: registered.clusterArn,
       containerInstanceArn: registered.containerInstanceArn,
       onManifest: (tasks, full) => taskEngine.handleManifest(tasks, full),
+      // The control plane authenticates the channel like any request (strict mode needs it).
+      sign: (url) => signRequest({ method: "GET", url, headers: {}, body: "", region, service: "ecs", credentials, now: new Date() }),
       onCredentials: (taskArn, roleType, credentials) => taskEngine.receiveCredentials(taskArn, roleType, credentials),
       onLogs: (request) => serveLogs({ task: (arn) => taskEngine.tasks.get(arn)?.record, driver, timers, cleanupWaitMs }, request),
       onConnected: () => {

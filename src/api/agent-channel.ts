@@ -28,14 +28,15 @@ import {
   type StateChangeError,
   type StateChangeOperation,
 } from "../model/index.js";
+import type { Principal } from "./context.js";
 import { CredentialsVendor, type CredentialsVendorOptions } from "./task-credentials.js";
 
 /** What asking an agent for logs came to: its reply, or why there is none. */
 export type LogsOutcome = { kind: "reply"; reply: LogsReply } | { kind: "notConnected" } | { kind: "noAnswer" };
 
 export interface AgentChannel {
-  /** Takes an HTTP upgrade if it is for the channel; false leaves it to others. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Takes an (authenticated) HTTP upgrade if it is for the channel; false leaves it to others. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal): boolean;
   /** Asks the agent of an instance for a page of a task's logs, over its connection to this process. */
   requestLogs(instanceArn: string, request: LogsRequest, timeoutMs: number): Promise<LogsOutcome>;
   close(): void;
@@ -47,6 +48,11 @@ export interface AgentChannelOptions {
   submit(operation: StateChangeOperation, input: unknown, scope: Scope): Promise<unknown>;
   /** Overrides for the task credentials vendor (tests: timers, session length, IAM stand-ins). */
   credentials?: Partial<Omit<CredentialsVendorOptions, "logger" | "push">>;
+  /**
+   * Whether `principal` may hold the channel of an instance (ECS's `ecs:Poll`): undefined when
+   * it may, else the refusal's message. Absent: every principal of the instance's account may.
+   */
+  mayPoll?(principal: Principal, instanceArn: string, region: string): Promise<string | undefined>;
 }
 
 const MISSED_HEARTBEATS = 3;
@@ -205,16 +211,30 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
   }
 
   return {
-    handleUpgrade(req, socket, head) {
+    handleUpgrade(req, socket, head, principal) {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname !== `${AGENT_CHANNEL_PATH}ws`) return false;
       const arn = url.searchParams.get("containerInstanceArn") ?? "";
       const ref = agentSessions.instanceRefOf(deps, arn);
-      if (!ref) {
+      // Another account's instance is as unknown as a missing one: nothing to learn from probing.
+      if (!ref || ref.scope.accountId !== principal.accountId) {
         socket.end("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n\r\nunknown or inactive container instance\n");
         return true;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, ref));
+      // The channel carries the instance's tasks and their role credentials: only a principal
+      // allowed to poll for it gets it.
+      const allowed = options.mayPoll ? options.mayPoll(principal, ref.arn, ref.scope.region) : Promise.resolve(undefined);
+      allowed.then(
+        (refusal) => {
+          if (refusal === undefined) return wss.handleUpgrade(req, socket, head, (ws) => serve(ws, ref));
+          const body = JSON.stringify({ __type: "AccessDeniedException", message: refusal });
+          socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        },
+        (err: unknown) => {
+          logger.error({ err }, "could not authorize an agent's channel");
+          socket.destroy();
+        },
+      );
       return true;
     },
     requestLogs(instanceArn, request, timeoutMs) {

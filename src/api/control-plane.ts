@@ -24,7 +24,7 @@ import {
 import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
-import { systemClock, uuid, type Clock } from "../model/index.js";
+import { EcsError, systemClock, uuid, type Clock } from "../model/index.js";
 import { createCache, openSqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
@@ -134,8 +134,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(deps, logger);
   const targetRegistration = options.scheduler === false ? undefined : targetRegistrations.startTargetRegistrationController(deps, logger);
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
+  // Every request by a user or role session is checked against its IAM policies; roots pass.
+  const policies = policyAuthorizer(deps);
   const channel = createAgentChannel(deps, logger, {
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    mayPoll: async (principal, instanceArn, region) => {
+      try {
+        await policies.authorize(principal, "ecs", "Poll", { containerInstance: instanceArn }, { region });
+        return undefined;
+      } catch (err) {
+        if (err instanceof EcsError) return err.message;
+        throw err;
+      }
+    },
     submit: (operation, input, scope) => dispatch(ecs, operation, input, { requestId: uuid(), scope, baseUrl: "" }),
   });
   // Berth's own operations read task logs through the agents' channel.
@@ -145,8 +156,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const authMode = options.auth ?? defaultAuthMode(host);
   const localCredentials = { accessKeyId: `BKIA${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64") };
   const iamLookup: KeyLookup = options.keyLookup ?? ((id) => iam.lookupAccessKey(deps, id));
-  // Every request by a user or role session is checked against its IAM policies; roots pass.
-  const policies = policyAuthorizer(deps);
   const api: ApiServer = await startApiServer({
     host,
     port: options.port ?? DEFAULT_PORT,
@@ -159,7 +168,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps)],
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
-    onUpgrade: (req, socket, head) => channel.handleUpgrade(req, socket, head),
+    onUpgrade: (req, socket, head, principal) => channel.handleUpgrade(req, socket, head, principal),
     authorize: policies.authorize,
     logger,
     ...(options.allowReset

@@ -24,8 +24,11 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Largest accepted request body; ECS's largest inputs (task definitions) are 64 KiB. */
   maxBodyBytes?: number;
-  /** Offered each HTTP upgrade (websockets); returns true when it took the connection. */
-  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /**
+   * Offered each HTTP upgrade (websockets) once it is authenticated like any request (signed
+   * for "ecs": the agents' channel), with its principal; returns true when it took the connection.
+   */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal) => boolean;
   /** Present only when the server was started with --allow-reset. */
   reset?: () => Promise<void>;
   /** How requests are authenticated: the mode, IAM's key lookup, the clock. */
@@ -82,8 +85,32 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   server.keepAliveTimeout = 65_000;
   server.on("upgrade", (req, socket, head) => {
-    if (!options.onUpgrade?.(req, socket, head)) socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+    upgrade(req, socket, head).catch((err: unknown) => {
+      log.error({ err }, "upgrade failed");
+      socket.destroy();
+    });
   });
+
+  /** A websocket upgrade: authenticated first (unsigned is the root only in local mode). */
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const request: SignedRequest = {
+      method: req.method ?? "GET",
+      path: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? "" : url.slice(q + 1),
+      headers: req.headersDistinct,
+      body: Buffer.alloc(0),
+    };
+    const auth = await authenticate(request, readSignature(request), "ecs", options.auth);
+    if (!auth.ok) {
+      const e = authError(auth.failure, "json");
+      const body = JSON.stringify({ __type: e.code, message: e.message });
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    if (!options.onUpgrade?.(req, socket, head, auth.principal)) socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? "/";

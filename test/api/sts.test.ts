@@ -132,10 +132,8 @@ describe("STS against berth with the AWS CLI and boto3", async () => {
     {
       skip: noCli,
       // AWS: "the trust policy names the caller's own ARN in the same account → the trust policy
-      // alone suffices" (aws-neighbors.md §3.1); sts.assumeRole decides so. The API's authorizer
-      // (src/api/authorize.ts) checks sts:AssumeRole against identity policies before the
-      // handler runs, so this is refused until it leaves sts:AssumeRole to the handler.
-      todo: "the request authorizer pre-checks sts:AssumeRole with identity policies only",
+      // alone suffices" (aws-neighbors.md §3.1); sts.assumeRole decides so, and the request
+      // authorizer leaves sts:AssumeRole to it.
     },
     async () => {
       const annArn = (await cli(undefined, "iam", "create-user", "--user-name", "ann")).User.Arn;

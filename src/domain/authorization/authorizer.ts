@@ -61,6 +61,9 @@ export function createAuthorizer(deps: Deps): Authorizer {
       if (p.kind === "root") return { allowed: true };
       const action = actionFor(r.service, r.operation) ?? `${r.service}:${r.operation}`;
       if (PERMISSIONLESS.has(action)) return { allowed: true };
+      // AssumeRole decides itself: a trust policy that names the caller is enough without any
+      // identity policy (aws-neighbors.md §3.1), which only the operation can tell.
+      if (action === "sts:AssumeRole") return { allowed: true };
       const scope = { accountId: p.accountId, region: r.region };
       const { resources, context } = requestResources(r.service, r.operation, r.input, { ...scope, callerArn: p.arn, lookup: resourceLookup(deps, scope) });
       const set = await policySet(p);
