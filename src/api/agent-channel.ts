@@ -29,7 +29,7 @@ import {
   type StateChangeOperation,
 } from "../model/index.js";
 import type { Principal } from "./context.js";
-import { CredentialsVendor, type CredentialsVendorOptions } from "./task-credentials.js";
+import { CredentialsVendor } from "./task-credentials.js";
 
 /** What asking an agent for logs came to: its reply, or why there is none. */
 export type LogsOutcome = { kind: "reply"; reply: LogsReply } | { kind: "notConnected" } | { kind: "noAnswer" };
@@ -46,8 +46,6 @@ export interface AgentChannelOptions {
   heartbeatMs?: number;
   /** Applies a reported state change as the ECS API call it stands for (validation included). */
   submit(operation: StateChangeOperation, input: unknown, scope: Scope): Promise<unknown>;
-  /** Overrides for the task credentials vendor (tests: timers, session length, IAM stand-ins). */
-  credentials?: Partial<Omit<CredentialsVendorOptions, "logger" | "push">>;
   /**
    * Whether `principal` may hold the channel of an instance (ECS's `ecs:Poll`): undefined when
    * it may, else the refusal's message. Absent: every principal of the instance's account may.
@@ -75,7 +73,6 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
   /** The live connection of each instance, by ARN. */
   const live = new Map<string, Connection>();
   const vendor = new CredentialsVendor(deps, {
-    ...options.credentials,
     logger,
     push: (task, messages) => {
       if (task.containerInstanceArn) live.get(task.containerInstanceArn)?.credentials(messages);
