@@ -49,12 +49,13 @@ describe("AWS JSON 1.1 protocol", () => {
 
   it("routes a request without a target by its SigV4 scope, naming the API it asked for", async () => {
     const auth = (svc: string) => `AWS4-HMAC-SHA256 Credential=AKID/20261128/us-east-1/${svc}/aws4_request, SignedHeaders=host, Signature=00`;
-    const iam = await rawCall(s.url, undefined, "Action=ListRoles&Version=2010-05-08", {
-      Authorization: auth("iam"),
+    // An API berth does not answer (SQS), asked for by its scope.
+    const sqs = await rawCall(s.url, undefined, "Action=ListQueues&Version=2012-11-05", {
+      Authorization: auth("sqs"),
       "Content-Type": "application/x-www-form-urlencoded",
     });
-    assert.equal(iam.status, 400);
-    assert.match(String(iam.body.message), /'iam' API/);
+    assert.equal(sqs.status, 400);
+    assert.match(String(sqs.body.message), /'sqs' API/);
     const ecs = await rawCall(s.url, undefined, "{}", { Authorization: auth("ecs") });
     assert.match(String(ecs.body.message), /AmazonEC2ContainerServiceV20141113\.<Operation>/);
   });
