@@ -14,6 +14,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   churn: { file: "churn.ts", title: "Data directory under churn" },
   loadbalancer: { file: "loadbalancer.ts", title: "Load balancer data plane" },
   network: { file: "network.ts", title: "awsvpc on one host: namespaces and task launch" },
+  auth: { file: "auth.ts", title: "API throughput with SigV4 verification on and off" },
   policy: { file: "policy.ts", title: "IAM policy evaluation: decisions per second, 100 policies attached" },
 };
 

@@ -57,13 +57,13 @@ export async function authenticate(request: SignedRequest, parsed: AuthParse, se
   }
   // Without a readable credential there is no key: refused in both modes, with AWS's reason
   // (verifySignature never accepts a request without a key record).
-  if (!parsed.scope) return fromVerdict(await verifySignature({ request, parsed, record: undefined, now: auth.now(), ...withService(service) }));
+  if (!parsed.scope) return fromVerdict(verifySignature({ request, parsed, record: undefined, now: auth.now(), ...withService(service) }));
   const record = await auth.lookup(parsed.scope.accessKeyId);
   if (!record && auth.mode === "local") return asRoot(auth.accountId);
-  return fromVerdict(await verifySignature({ request, parsed, record, now: auth.now(), ...withService(service) }));
+  return fromVerdict(verifySignature({ request, parsed, record, now: auth.now(), ...withService(service) }));
 }
 
-function fromVerdict(v: Awaited<ReturnType<typeof verifySignature>>): AuthResult {
+function fromVerdict(v: ReturnType<typeof verifySignature>): AuthResult {
   if (!v.ok) return v;
   return { ok: true, principal: principalOf(v.record), verified: true };
 }

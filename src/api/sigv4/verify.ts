@@ -1,4 +1,4 @@
-// Decides whether a signed request is genuine: given the request as received, what readSignature
+// Decides whether a signed request is genuine, synchronously: given the request as received, what readSignature
 // made of it, the key record IAM holds for its access key id (or none), the service it reached
 // and the time now. No I/O: the key is looked up by the caller. The order of the checks is AWS's,
 // so a request wrong in several ways gets the error AWS would give: the parts (parse.ts), then
@@ -32,7 +32,7 @@ export function allowedSkewMs(service: string): number {
   return service === "sts" ? 15 * MINUTE : 5 * MINUTE;
 }
 
-export async function verifySignature(input: VerifyInput): Promise<Verdict> {
+export function verifySignature(input: VerifyInput): Verdict {
   const { parsed, request, now } = input;
   if (parsed.kind === "refused") return refuse(parsed.failure);
   const { parts } = parsed;
@@ -79,13 +79,12 @@ export async function verifySignature(input: VerifyInput): Promise<Verdict> {
     payloadHash = declared;
   }
 
-  const expected = await expectedSignature({
+  const expected = expectedSignature({
     request,
     scope,
     signedHeaders: parts.signedHeaders,
     longDate: parts.longDate,
     payloadHash,
-    accessKeyId: scope.accessKeyId,
     secretAccessKey: record.secretAccessKey,
   });
   if (!signaturesMatch(expected, parts.signature)) return refuse(failure("badSignature", MESSAGES.badSignature));
