@@ -268,7 +268,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 }
 
-/** The environment's credentials, else berth's own: berth accepts any well-formed signature. */
+/**
+ * The environment's credentials, else placeholders: a local-mode server takes an unknown key as
+ * the account's root; a strict one needs real keys (BERTH_ROOT_… or an IAM user's).
+ */
 function credentialsFromEnv(): Credentials {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
   if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };

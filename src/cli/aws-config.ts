@@ -1,6 +1,7 @@
 // Where the CLI finds its endpoint, region and credentials, in the order a person expects:
-// flags, then environment, then the AWS config files, then berth's defaults. berth accepts any
-// well-formed credentials, so with none configured the CLI signs with placeholder keys.
+// flags, then environment, then the AWS config files, then berth's defaults. A local-mode
+// server takes any key it does not know as the account's root, so with none configured the CLI
+// signs with placeholder keys (a strict server refuses them: configure an IAM key).
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
