@@ -19,6 +19,8 @@ import { serveLogs } from "./logs-request.js";
 import { type HostFacts, registerInstance } from "./registration.js";
 import { type AgentIdentity, StateStore } from "./state-store.js";
 import { TaskEngine } from "./task-engine.js";
+import { TaskMetricsSampler } from "./task-metrics.js";
+import { AwslogsDriver } from "./awslogs/awslogs-driver.js";
 import { nodeNetworks } from "./node-networks.js";
 
 export interface AgentOptions {
@@ -61,6 +63,8 @@ export interface AgentOptions {
   connectTimeoutMs?: number;
   timers?: Timers;
   rng?: () => number;
+  /** How often running tasks' CPU and memory are sampled for the AWS/ECS metrics (default 20 s; tests shorten it). */
+  metricsIntervalMs?: number;
 }
 
 export interface Agent {
@@ -108,6 +112,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
     const hosts = await metadataHosts(driver.name, log, options.metadataHost);
     let engine: TaskEngine | undefined;
+    // awslogs containers' output goes to berth's own CloudWatch Logs, as the task's execution role.
+    const awslogs = new AwslogsDriver({
+      driver,
+      timers,
+      log: log.child({ component: "awslogs" }),
+      endpoint: options.endpoint,
+      agentCredentials: credentials,
+      executionCredentials: (taskArn) => engine?.credentials.get(taskArn, "TaskExecution"),
+    });
+    cleanups.push(() => awslogs.close());
     const serve = (port: number) =>
       startMetadataServer({
         hosts,
@@ -179,6 +193,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       loopbackUrl: hosts.some((h) => h === "127.0.0.1" || h === "0.0.0.0") ? `http://127.0.0.1:${metadataServer.port}` : metadataServer.baseUrl,
       ...(network.networks ? { credentialsPort: metadataServer.port } : {}),
       ...(bridgeCredentials ? { bridgeCredentials: true } : {}),
+      awslogs,
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });
@@ -239,6 +254,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const acs = channel;
     cleanups.push(() => acs.close());
     acs.start();
+    const sampler = new TaskMetricsSampler({
+      driver,
+      tasks: () => [...taskEngine.tasks.values()].map((t) => t.record),
+      send: (msg) => acs.send(msg),
+      timers,
+      log,
+      ...(options.metricsIntervalMs !== undefined ? { intervalMs: options.metricsIntervalMs } : {}),
+    });
+    cleanups.push(() => sampler.close());
+    sampler.start();
     // Placement skips instances whose agent is not connected: return once it is, so a RunTask
     // right after startAgent finds this instance (a slow control plane only delays it).
     if (!(await acs.waitConnected(options.connectTimeoutMs ?? 10_000))) {

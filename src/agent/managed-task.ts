@@ -11,6 +11,8 @@ import { SECRETS_FAILURE_PREFIX, secretFailures, secretRefsOf, type SecretRef } 
 import type { SecretsOutcome } from "./secrets-resolver.js";
 import type { TaskCredentialsStore } from "./task-credentials.js";
 import { acknowledge, type Report } from "./report-plan.js";
+import type { AwslogsDriver } from "./awslogs/awslogs-driver.js";
+import { usesAwslogs } from "./awslogs/options.js";
 import { decideRestart, restartInput } from "./restart-policy.js";
 import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
 import type { StateStore } from "./state-store.js";
@@ -47,6 +49,8 @@ export interface ManagedTaskContext {
   credentialsPort?: number;
   /** Docker's bridge redirects 169.254.170.2 to this agent: its bridge containers use the relative URI. */
   bridgeCredentials?: boolean;
+  /** Ships awslogs containers' output to CloudWatch Logs; absent: their logs stay on the node only. */
+  awslogs?: AwslogsDriver;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   onHealthChanged(task: ManagedTask): void;
   onRemoved(task: ManagedTask): void;
@@ -312,11 +316,14 @@ export class ManagedTask {
   #resources(): TaskResources | undefined {
     const task = this.#rec.task;
     const secrets = task.containers.some((c) => hasSecrets(c.definition));
-    if (!task.taskRoleArn && !secrets) return undefined;
+    // awslogs streams are made (before a container starts) with the execution role's credentials.
+    const awslogs = this.#ctx.awslogs !== undefined && task.containers.some((c) => usesAwslogs(c.definition));
+    if (!task.taskRoleArn && !secrets && !awslogs) return undefined;
     const missing: string[] = [];
     if (task.taskRoleArn && !this.#rec.credentialsEndpoint) missing.push("TaskApplication");
     const needsExecution = rolesNeeded(task).some((r) => r.roleType === "TaskExecution");
-    if (secrets && this.#secrets === undefined && needsExecution && !this.#ctx.credentials.has(this.taskArn, "TaskExecution")) missing.push("TaskExecution");
+    const executionMissing = needsExecution && !this.#ctx.credentials.has(this.taskArn, "TaskExecution");
+    if (executionMissing && ((secrets && this.#secrets === undefined) || (awslogs && this.#rec.known === "NONE"))) missing.push("TaskExecution");
     return { missingCredentials: missing, ...(secrets ? { secrets: { ready: this.#secrets !== undefined, inFlight: this.#secretsBusy } } : {}) };
   }
 
@@ -452,6 +459,7 @@ export class ManagedTask {
       // The runtime keeps secret values in memory only: each start hands them again, read anew
       // when the agent restarted since the container was made.
       const secretEnvironment = await this.#secretsFor(c.name);
+      await this.#openLogDriver(c, id);
       await driver.start(id, secretEnvironment ? { secretEnvironment } : {});
       const st = await driver.inspect(id);
       c.known = "RUNNING";
@@ -472,6 +480,25 @@ export class ManagedTask {
     this.#takePendingExit(c);
     this.#changed();
     this.#kick();
+  }
+
+  /**
+   * The awslogs driver's stream exists before the container starts, as Docker's driver makes it
+   * at container start: a failure is the container's CannotStartContainerError.
+   */
+  async #openLogDriver(c: ContainerRecord, runtimeId: string): Promise<void> {
+    const assigned = this.#rec.task.containers.find((a) => a.name === c.name);
+    if (!this.#ctx.awslogs || !assigned || !usesAwslogs(assigned.definition)) return;
+    const reason = await this.#ctx.awslogs.open({
+      taskArn: this.taskArn,
+      taskId: this.taskId,
+      ...optional("executionRoleArn", this.#rec.task.executionRoleArn),
+      region: regionOf(this.taskArn),
+      name: c.name,
+      definition: assigned.definition,
+      runtimeId,
+    });
+    if (reason) throw Object.assign(new Error(reason), { reason });
   }
 
   /** The container's secret values for a start; undefined when it has none. Throws when they cannot be read. */
@@ -603,6 +630,7 @@ export class ManagedTask {
     if (this.#closed) return;
     this.#removed = true;
     this.close();
+    await this.#ctx.awslogs?.closeTask(this.taskArn);
     for (const c of this.#rec.containers) {
       if (!c.runtimeId) continue;
       await this.#ctx.driver.remove(c.runtimeId).catch((err: unknown) => this.#log.warn({ err, container: c.name }, "could not remove the container"));

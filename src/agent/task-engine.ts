@@ -11,6 +11,7 @@ import type { CredentialsLookup } from "./credentials-endpoint.js";
 import type { SecretRef } from "./secret-refs.js";
 import type { SecretsOutcome } from "./secrets-resolver.js";
 import { TaskCredentialsStore } from "./task-credentials.js";
+import type { AwslogsDriver } from "./awslogs/awslogs-driver.js";
 import { ManagedTask, type ManagedTaskContext } from "./managed-task.js";
 import type { Report } from "./report-plan.js";
 import { reconcileTask } from "./runtime-reconcile.js";
@@ -42,6 +43,8 @@ export interface TaskEngineOptions {
   credentialsPort?: number;
   /** Docker's bridge redirects 169.254.170.2 to this agent. */
   bridgeCredentials?: boolean;
+  /** The awslogs log driver (awslogs/awslogs-driver.ts); absent: awslogs containers log on the node only. */
+  awslogs?: AwslogsDriver;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   /** Called (batched per microtask) when containers' health changed. */
   onHealth(reports: ContainerHealthReport[]): void;

@@ -17,7 +17,8 @@ export interface RoleNeed {
 export function rolesNeeded(task: Pick<AssignedTask, "taskRoleArn" | "executionRoleArn" | "containers">): RoleNeed[] {
   const out: RoleNeed[] = [];
   if (task.taskRoleArn) out.push({ roleType: "TaskApplication", roleArn: task.taskRoleArn });
-  if (task.executionRoleArn && task.containers.some((c) => hasSecrets(c.definition))) {
+  // The execution role reads secrets and (ECS's awslogs on Fargate) writes awslogs streams.
+  if (task.executionRoleArn && task.containers.some((c) => hasSecrets(c.definition) || logsToAwslogs(c.definition))) {
     out.push({ roleType: "TaskExecution", roleArn: task.executionRoleArn });
   }
   return out;
@@ -26,4 +27,10 @@ export function rolesNeeded(task: Pick<AssignedTask, "taskRoleArn" | "executionR
 /** `secrets` only: logConfiguration.secretOptions feed a log driver, and berth's agents run none that reads them. */
 export function hasSecrets(definition: Record<string, unknown>): boolean {
   return Array.isArray(definition.secrets) && definition.secrets.length > 0;
+}
+
+/** The container's log driver is awslogs: the agent ships its output as the execution role. */
+export function logsToAwslogs(definition: Record<string, unknown>): boolean {
+  const log = definition.logConfiguration as Record<string, unknown> | undefined;
+  return log?.logDriver === "awslogs";
 }
