@@ -7,6 +7,7 @@ import pino, { type Logger } from "pino";
 import {
   iam,
   indexes,
+  logs,
   secrets,
   secretsManager,
   serviceDiscovery,
@@ -25,7 +26,7 @@ import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
 import { EcsError, systemClock, uuid, type Clock } from "../model/index.js";
-import { createCache, openSqliteStore, type Store } from "../store/index.js";
+import { createCache, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
@@ -40,6 +41,9 @@ import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
 import { secretsManagerService } from "./secretsmanager/index.js";
 import { ssmService } from "./ssm/index.js";
+import { logsService } from "./logs/index.js";
+import { openLogEventStore } from "../store/log-events.js";
+import type { LogsDeps } from "../domain/logs/index.js";
 import { defaultAuthMode, withRootKeys, type AuthMode, type KeyLookup, type StaticKey } from "./sigv4/index.js";
 
 export interface ControlPlaneOptions {
@@ -118,12 +122,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
   // Secret values are sealed with a key kept beside the database (secrets.key, mode 0600).
   const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(secrets.vaultKeyFor(options.dataDir)) };
+  // CloudWatch Logs events live in a table of the SQLite file beside the store's log; another
+  // backend has no such table, and the Logs API then refuses (api/logs/handlers.ts).
+  const logsDeps: LogsDeps | undefined =
+    "database" in store && typeof store.database === "function" ? { ...deps, logEvents: openLogEventStore((store as SqliteStore).database()) } : undefined;
   const sweeper = setInterval(() => {
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
     serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
     serviceDiscovery.operations.sweepOperations(deps).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
     secretsManager.purgeExpiredSecrets(deps).catch((err) => logger.error({ err }, "deleted secret cleanup failed"));
     iam.sweepExpiredSessions(deps).catch((err) => logger.error({ err }, "expired role session cleanup failed"));
+    try {
+      if (logsDeps) logs.sweepExpiredLogEvents(logsDeps);
+    } catch (err) {
+      logger.error({ err }, "expired log event cleanup failed");
+    }
   }, 60_000);
   sweeper.unref();
   const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
@@ -166,7 +179,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       now: () => deps.clock.now(),
     },
     defaultRegion: options.region ?? "us-east-1",
-    services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps)],
+    services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps), logsService(logsDeps)],
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
     onUpgrade: (req, socket, head, principal) => channel.handleUpgrade(req, socket, head, principal),
     authorize: policies.authorize,

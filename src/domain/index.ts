@@ -26,6 +26,7 @@ export * as ec2 from "./ec2/index.js";
 export * as elbv2 from "./elbv2/index.js";
 export * as secretsManager from "./secretsmanager/index.js";
 export * as ssm from "./ssm/index.js";
+export * as logs from "./logs/index.js";
 export * as secrets from "./secrets/index.js";
 export type { SecretDeps } from "./secrets/index.js";
 export * as iam from "./iam/index.js";

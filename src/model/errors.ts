@@ -60,6 +60,11 @@ export type EcsErrorType =
   | "TooManyTagsError"
   | "ParameterPatternMismatchException"
   | "InvalidAllowedPatternException"
+  // CloudWatch Logs (besides InvalidParameterException, ResourceNotFoundException, LimitExceededException).
+  | "ResourceAlreadyExistsException"
+  | "OperationAbortedException"
+  | "ServiceUnavailableException"
+  | "TooManyTagsException"
   // Protocol-level errors, not in the ECS model but sent by every AWS JSON service.
   | "SerializationException"
   | "UnknownOperationException"

@@ -62,6 +62,11 @@ export interface SqliteStore extends Store {
   historyBytes(): number;
   /** Gives free pages back to the file system and truncates a large WAL; returns the bytes released. */
   reclaimSpace(): number;
+  /**
+   * The open database, for tables of their own beside the key-value log (log-events.ts keeps
+   * CloudWatch Logs events there: too many to be store keys or to sit in the cache).
+   */
+  database(): Database.Database;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -317,6 +322,11 @@ class SqliteStoreImpl implements SqliteStore {
 
   historyBytes(): number {
     return this.ledger.bytes();
+  }
+
+  database(): Database.Database {
+    this.checkOpen();
+    return this.db;
   }
 
   reclaimSpace(): number {

@@ -1,0 +1,9 @@
+// CloudWatch Logs: log groups and streams as store records, their events in the event store
+// (store/log-events.ts), over the same store and cache as ECS.
+export { createLogGroup, deleteLogGroup, describeLogGroups, putRetentionPolicy, deleteRetentionPolicy, tagLogGroup, untagLogGroup, listTagsLogGroup, tagResource, untagResource, listTagsForResource } from "./groups.js";
+export { createLogStream, deleteLogStream, describeLogStreams, streamsOf, type StreamView } from "./streams.js";
+export { putLogEvents, getLogEvents, filterLogEvents, readStreamSince, type LogEventView, type FilteredEvent } from "./events.js";
+export { sweepExpiredLogEvents } from "./retention.js";
+export { parseFilterPattern, FilterPatternError } from "./filter-pattern.js";
+export { decidePut } from "./put-rules.js";
+export { logsKeys, type LogsDeps, type LogGroupRecord, type LogStreamRecord } from "./records.js";

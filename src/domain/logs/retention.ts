@@ -1,0 +1,33 @@
+// The retention sweep: events older than their group's retention are already invisible to
+// reads (records.ts, retentionCutoff); this removes them from the file, in bounded batches so
+// one sweep never holds the database for long, and drops the rows of groups whose record is
+// gone (a crash between DeleteLogGroup's commit and its event deletion leaves those).
+import { DAY_MS, type LogGroupRecord, type LogsDeps } from "./records.js";
+
+const BATCH = 20_000;
+
+export function sweepExpiredLogEvents(deps: LogsDeps, maxBatches = 50): number {
+  const now = deps.clock.now();
+  const live = new Map<string, LogGroupRecord>();
+  for (const e of deps.cache.listEntries<LogGroupRecord>("/berth/")) {
+    if (e.key.split("/")[4] === "logs" && e.key.split("/")[5] === "groups") live.set(e.value.uid, e.value);
+  }
+  let removed = 0;
+  let batches = 0;
+  for (const uid of deps.logEvents.groups()) {
+    const group = live.get(uid);
+    if (!group) {
+      deps.logEvents.deleteGroup(uid);
+      continue;
+    }
+    if (group.retentionInDays === undefined) continue;
+    const cutoff = now - group.retentionInDays * DAY_MS;
+    while (batches++ < maxBatches) {
+      const n = deps.logEvents.deleteOlderThan(uid, cutoff, BATCH);
+      removed += n;
+      if (n < BATCH) break;
+    }
+  }
+  return removed;
+}
+
