@@ -26,7 +26,7 @@ import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
 import { EcsError, systemClock, uuid, type Clock } from "../model/index.js";
-import { createCache, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
+import { createCache, openLogEventStore, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
@@ -42,8 +42,6 @@ import { serviceDiscoveryService } from "./servicediscovery/index.js";
 import { secretsManagerService } from "./secretsmanager/index.js";
 import { ssmService } from "./ssm/index.js";
 import { logsService } from "./logs/index.js";
-import { openLogEventStore } from "../store/log-events.js";
-import type { LogsDeps } from "../domain/logs/index.js";
 import { defaultAuthMode, withRootKeys, type AuthMode, type KeyLookup, type StaticKey } from "./sigv4/index.js";
 
 export interface ControlPlaneOptions {
@@ -124,7 +122,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(secrets.vaultKeyFor(options.dataDir)) };
   // CloudWatch Logs events live in a table of the SQLite file beside the store's log; another
   // backend has no such table, and the Logs API then refuses (api/logs/handlers.ts).
-  const logsDeps: LogsDeps | undefined =
+  const logsDeps: logs.LogsDeps | undefined =
     "database" in store && typeof store.database === "function" ? { ...deps, logEvents: openLogEventStore((store as SqliteStore).database()) } : undefined;
   const sweeper = setInterval(() => {
     taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));

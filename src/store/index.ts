@@ -18,3 +18,4 @@ export { CompactedError } from "./types.js";
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
 export { createCache, type Cache, type CacheChange, type CacheEntry, type CacheOptions, type IndexFunction } from "./cache.js";
 export { compareKeys, prefixEnd } from "./key-order.js";
+export { openLogEventStore, EVENT_OVERHEAD, type LogEventStore, type LogEventInput, type LogPosition, type StoredLogEvent, type StreamStats } from "./log-events.js";

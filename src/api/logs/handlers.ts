@@ -2,12 +2,11 @@
 // caller's account and region. Without an event store (a store backend other than SQLite)
 // every operation is refused by name rather than half answered.
 import { logs } from "../../domain/index.js";
-import type { LogsDeps } from "../../domain/logs/index.js";
 import { EcsError } from "../../model/index.js";
 import type { Handler } from "../json-service.js";
 
-export function logsHandlers(deps: LogsDeps | undefined): Record<string, Handler> {
-  const table: Record<string, (d: LogsDeps) => Handler> = {
+export function logsHandlers(deps: logs.LogsDeps | undefined): Record<string, Handler> {
+  const table: Record<string, (d: logs.LogsDeps) => Handler> = {
     CreateLogGroup: (d) => (ctx, input) => logs.createLogGroup(d, ctx.scope, input),
     DeleteLogGroup: (d) => (ctx, input) => logs.deleteLogGroup(d, ctx.scope, input),
     DescribeLogGroups: (d) => (ctx, input) => logs.describeLogGroups(d, ctx.scope, input),

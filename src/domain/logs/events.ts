@@ -2,7 +2,7 @@
 // and stream are looked up in the cache; the events go to and come from the event store
 // (store/log-events.ts), one SQLite transaction per PutLogEvents, durable when it returns.
 import type { Scope } from "../../model/index.js";
-import type { LogEventInput, LogPosition, StoredLogEvent } from "../../store/log-events.js";
+import type { LogEventInput, LogPosition, StoredLogEvent } from "../../store/index.js";
 import { FilterPatternError, parseFilterPattern } from "./filter-pattern.js";
 import { decidePut } from "./put-rules.js";
 import { groupNameFrom, groupOf, logsErrors, logsKeys, retentionCutoff, streamOf, type LogsDeps, type LogStreamRecord } from "./records.js";

@@ -8,7 +8,7 @@
 //    one more than 2 hours in the future is too new: those are skipped, the rest stored, and
 //    the answer's rejectedLogEventsInfo says which (end indexes exclusive, start index inclusive).
 // Sequence tokens are no longer checked by AWS: whatever the caller sends is ignored.
-import { EVENT_OVERHEAD, type LogEventInput } from "../../store/log-events.js";
+import { EVENT_OVERHEAD, type LogEventInput } from "../../store/index.js";
 import { DAY_MS, logsErrors } from "./records.js";
 
 export const MAX_BATCH_EVENTS = 10_000;

@@ -4,7 +4,7 @@
 // starts empty. Field names are the Logs wire names where the API hands them out.
 import { randomUUID } from "node:crypto";
 import { EcsError, type EcsErrorType, type Scope } from "../../model/index.js";
-import type { LogEventStore } from "../../store/log-events.js";
+import type { LogEventStore } from "../../store/index.js";
 import type { Deps } from "../deps.js";
 import { scopePrefix } from "../keys.js";
 

@@ -1,7 +1,7 @@
 // GetLogEvents' and FilterLogEvents' tokens: a place in an order of (timestamp, seq), opaque to
 // callers but stateless here, so a token stays good across restarts. They look like AWS's
 // (`f/<56 digits>/s`, `b/<56 digits>/s`): direction, 28 digits of timestamp, 28 of seq.
-import type { LogPosition } from "../../store/log-events.js";
+import type { LogPosition } from "../../store/index.js";
 import { logsErrors } from "./records.js";
 
 export type TokenKind = "f" | "b" | "n";
