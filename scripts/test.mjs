@@ -47,9 +47,11 @@ const id = randomBytes(8).toString("hex");
 const root = mkdtempSync(join(tmpdir(), "berth-suite-"));
 // Ctrl-C reaches node --test too; the runner outlives it to clean up what the tests left.
 process.on("SIGINT", () => {});
+// A test file gets 10 minutes: the AWS CLI suites (each call a Python start-up) take 3 on an idle
+// 2-core machine and more when other work shares it.
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...flags, ...files],
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=600000", "--test-reporter=spec", ...flags, ...files],
   {
     stdio: "inherit",
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env, [SUITE_ENV]: id, TMPDIR: root },
