@@ -11,7 +11,7 @@ import { SECRETS_FAILURE_PREFIX, secretFailures, secretRefsOf, type SecretRef } 
 import type { SecretsOutcome } from "./secrets-resolver.js";
 import type { TaskCredentialsStore } from "./task-credentials.js";
 import { acknowledge, type Report } from "./report-plan.js";
-import type { AwslogsDriver } from "./awslogs/awslogs-driver.js";
+import type { AwslogsContainer, AwslogsDriver } from "./awslogs/awslogs-driver.js";
 import { usesAwslogs } from "./awslogs/options.js";
 import { decideRestart, restartInput } from "./restart-policy.js";
 import { applyExit, reasonOf, VANISHED_REASON } from "./runtime-reconcile.js";
@@ -135,7 +135,31 @@ export class ManagedTask {
       delete c.unhandledExit;
       if (exit) this.#exited(c, exit);
     }
+    this.#resumeLogDriver();
     this.#kick();
+  }
+
+  /** Restored containers that ran: their awslogs shippers go on where the last agent's stopped. */
+  #resumeLogDriver(): void {
+    const awslogs = this.#ctx.awslogs;
+    if (!awslogs) return;
+    for (const c of this.#rec.containers) {
+      const assigned = this.#rec.task.containers.find((a) => a.name === c.name);
+      if (!c.runtimeId || c.startedAt === undefined || !assigned || !usesAwslogs(assigned.definition)) continue;
+      void awslogs.resume(this.#logDriverContainer(c, assigned.definition, c.runtimeId));
+    }
+  }
+
+  #logDriverContainer(c: ContainerRecord, definition: Record<string, unknown>, runtimeId: string): AwslogsContainer {
+    return {
+      taskArn: this.taskArn,
+      taskId: this.taskId,
+      ...optional("executionRoleArn", this.#rec.task.executionRoleArn),
+      region: regionOf(this.taskArn),
+      name: c.name,
+      definition,
+      runtimeId,
+    };
   }
 
   /** A newer assignment from the control plane; resolves once persisted. */
@@ -489,15 +513,7 @@ export class ManagedTask {
   async #openLogDriver(c: ContainerRecord, runtimeId: string): Promise<void> {
     const assigned = this.#rec.task.containers.find((a) => a.name === c.name);
     if (!this.#ctx.awslogs || !assigned || !usesAwslogs(assigned.definition)) return;
-    const reason = await this.#ctx.awslogs.open({
-      taskArn: this.taskArn,
-      taskId: this.taskId,
-      ...optional("executionRoleArn", this.#rec.task.executionRoleArn),
-      region: regionOf(this.taskArn),
-      name: c.name,
-      definition: assigned.definition,
-      runtimeId,
-    });
+    const reason = await this.#ctx.awslogs.open(this.#logDriverContainer(c, assigned.definition, runtimeId));
     if (reason) throw Object.assign(new Error(reason), { reason });
   }
 

@@ -3,14 +3,15 @@
 // lines arrive whole and in order; the control plane stopped for a few seconds while a task
 // writes and started again on the same data dir loses nothing and repeats nothing (blocking
 // mode: the agent's shipper keeps its place in the local log and tries again); an execution
-// role without logs permissions stops the task with ECS's CannotStartContainerError.
+// role without logs permissions stops the task with ECS's CannotStartContainerError; an agent
+// killed with SIGKILL mid-write and started again resumes after the last stored batch.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
-import { type Cluster, HEARTBEAT_MS, removeAgentContainers, startCluster, until } from "./harness.js";
+import { type AgentProcess, type Cluster, HEARTBEAT_MS, removeAgentContainers, removeProcessContainers, spawnAgentProcess, startCluster, until } from "./harness.js";
 import { aws, makeRole, noCli, taskOutput } from "./identity-helpers.js";
 
 if (noCli) console.log(`# skipping the awslogs test: ${noCli}`);
@@ -22,6 +23,8 @@ describe("awslogs log driver (process runtime)", { skip: noCli, timeout: 300_000
   let c: Cluster;
   let execRole: string;
   let restarted: ControlPlane | undefined;
+  let child: AgentProcess | undefined;
+  const childStateDir = () => join(c.dir, "child-agent");
 
   before(async () => {
     c = await startCluster();
@@ -29,6 +32,8 @@ describe("awslogs log driver (process runtime)", { skip: noCli, timeout: 300_000
     execRole = await makeRole(c, "logs-exec", LOGS_ACTIONS);
   });
   after(async () => {
+    await child?.kill("SIGKILL");
+    if (child) await removeProcessContainers(childStateDir());
     if (!restarted) return c?.close();
     for (const a of c.agents) {
       await removeAgentContainers(a);
@@ -114,5 +119,31 @@ describe("awslogs log driver (process runtime)", { skip: noCli, timeout: 300_000
     const arn = await c.runTask(await definition("awslogs-nogroup", "echo never; exec sleep 300", { "awslogs-group": "/berth/absent", "awslogs-stream-prefix": "x" }));
     const stopped = await c.waitTask(arn, "STOPPED", (t) => t.lastStatus === "STOPPED", 30_000);
     assert.match(stopped.containers?.[0]?.reason ?? "", /^CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: /);
+  });
+
+  it("an agent killed mid-write and started again on its state dir resumes where it stopped: lines in = lines stored", async () => {
+    await aws(c, "logs", "create-log-group", "--log-group-name", "/berth/agent-restart");
+    const endpoint = (restarted ?? c.cp).url;
+    child = await spawnAgentProcess(endpoint, childStateDir(), ["--attribute", "role=child"]);
+    const td = await definition("awslogs-agent-restart", 'i=1; while [ $i -le 1500 ]; do echo "a $i"; i=$((i+1)); sleep 0.004; done; echo end; exec sleep 300', {
+      "awslogs-group": "/berth/agent-restart",
+      "awslogs-stream-prefix": "r",
+    }, { executionRoleArn: execRole, placementConstraints: [{ type: "memberOf", expression: "attribute:role == child" }] });
+    const arn = await c.runTask(td);
+    await c.waitTask(arn, "RUNNING", (t) => t.lastStatus === "RUNNING", 30_000);
+    const stream = `r/app/${idOf(arn)}`;
+    await until("the first events stored", async () => (await streamEvents("/berth/agent-restart", stream)).length > 0, 30_000, 100);
+    await child.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 2_000));
+    child = await spawnAgentProcess(endpoint, childStateDir(), ["--attribute", "role=child"]);
+    const want = [...Array.from({ length: 1500 }, (_, i) => `a ${i + 1}`), "end"];
+    const got = await until("every line stored", async () => {
+      const events = await streamEvents("/berth/agent-restart", stream).catch(() => []);
+      return events.at(-1) === "end" ? events : undefined;
+    }, 60_000, 500);
+    // A kill between a stored batch and the position's write would send that batch twice; the
+    // window is a file rename after each 5-second batch.
+    assert.equal(got.length, want.length, "lines in = lines stored");
+    assert.deepEqual(got, want);
   });
 });

@@ -15,8 +15,10 @@ import type { Credentials } from "../../client/index.js";
 import type { RoleCredentials } from "../../model/index.js";
 import type { RuntimeDriver, Timers } from "../../runtime/index.js";
 import { createStream, driverFailureReason, isTransient, type LogsCall } from "./cloudwatch-calls.js";
-import { awslogsConfig, streamName } from "./options.js";
+import { type AwslogsConfig, awslogsConfig, streamName } from "./options.js";
+import type { LogPosition } from "./batching.js";
 import { ContainerShipper } from "./shipper.js";
+import { CursorFiles } from "./cursor-file.js";
 
 export interface AwslogsDriverDeps {
   driver: RuntimeDriver;
@@ -28,6 +30,8 @@ export interface AwslogsDriverDeps {
   agentCredentials: Credentials;
   /** The execution role's current credentials for a task, if the control plane sent them. */
   executionCredentials(taskArn: string): RoleCredentials | undefined;
+  /** Where shippers keep their positions (cursor-file.ts); without it a restarted agent sends each log from its start. */
+  stateDir?: string;
   call?: LogsCall;
 }
 
@@ -48,9 +52,11 @@ const OPEN_ATTEMPTS = 3;
 export class AwslogsDriver {
   readonly #deps: AwslogsDriverDeps;
   readonly #shippers = new Map<string, ContainerShipper>();
+  readonly #cursors: CursorFiles | undefined;
 
   constructor(deps: AwslogsDriverDeps) {
     this.#deps = deps;
+    this.#cursors = deps.stateDir ? new CursorFiles(deps.stateDir) : undefined;
   }
 
   /**
@@ -77,15 +83,43 @@ export class AwslogsDriver {
         await new Promise((r) => this.#deps.timers.setTimeout(() => r(undefined), 1000 * attempt));
       }
     }
+    await this.#ship(key, c, config, stream, credentials);
+    return undefined;
+  }
+
+  /**
+   * A container that was already running when the agent restarted: its shipper resumes where
+   * the last agent's stopped (its stream exists: it was made before the container started).
+   * It waits for the execution role's credentials, which the control plane sends again.
+   */
+  async resume(c: AwslogsContainer): Promise<void> {
+    const key = `${c.taskArn}/${c.name}`;
+    if (this.#shippers.has(key)) return;
+    const parsed = awslogsConfig(c.definition, c.region);
+    if (!parsed.ok) return;
+    await this.#ship(key, c, parsed.config, streamName(parsed.config, c.name, c.taskId, c.runtimeId), this.#credentialsOf(c));
+  }
+
+  async #ship(key: string, c: AwslogsContainer, config: AwslogsConfig, stream: string, credentials: () => Credentials | undefined): Promise<void> {
+    const cursors = this.#cursors;
+    const from = await cursors?.load(c.runtimeId);
     const shipper = new ContainerShipper(
-      { driver: this.#deps.driver, timers: this.#deps.timers, log: this.#deps.log.child({ container: c.name, logGroup: config.group, logStream: stream }), endpoint: this.#deps.endpoint, credentials, ...(this.#deps.call ? { call: this.#deps.call } : {}) },
+      {
+        driver: this.#deps.driver,
+        timers: this.#deps.timers,
+        log: this.#deps.log.child({ container: c.name, logGroup: config.group, logStream: stream }),
+        endpoint: this.#deps.endpoint,
+        credentials,
+        ...(cursors ? { onStored: (at: LogPosition) => cursors.save(c.runtimeId, at) } : {}),
+        ...(this.#deps.call ? { call: this.#deps.call } : {}),
+      },
       config,
       stream,
       c.runtimeId,
+      from,
     );
     this.#shippers.set(key, shipper);
     void shipper.start();
-    return undefined;
   }
 
   /** The task's containers are being removed: their shippers stop. */
@@ -94,7 +128,7 @@ export class AwslogsDriver {
     for (const [key, s] of this.#shippers) {
       if (!key.startsWith(`${taskArn}/`)) continue;
       this.#shippers.delete(key);
-      stops.push(s.stop());
+      stops.push(s.stop().then(() => this.#cursors?.remove(s.runtimeId)));
     }
     await Promise.all(stops);
   }

@@ -35,6 +35,8 @@ export interface ShipperDeps {
   endpoint: string;
   /** The credentials to sign with now; undefined while there are none (a put then waits). */
   credentials(): Credentials | undefined;
+  /** Called after each stored batch with the new position (cursor-file.ts keeps it). */
+  onStored?(at: LogPosition): Promise<void>;
   call?: LogsCall;
 }
 
@@ -71,8 +73,12 @@ export class ContainerShipper {
     readonly config: AwslogsConfig,
     readonly stream: string,
     readonly runtimeId: string,
+    /** Resume after this position (an agent restart); the start of the log without one. */
+    from?: LogPosition,
   ) {
     this.#deps = deps;
+    this.#read = from;
+    this.#stored = from;
     this.#queue = new EventQueue(config.mode === "non-blocking" ? config.maxBufferBytes : Infinity);
     this.#joiner = new LineJoiner(config.startPattern);
     this.#lastFlushAt = deps.timers.now();
@@ -179,7 +185,10 @@ export class ContainerShipper {
         await putEvents({ endpoint: this.#deps.endpoint, region: this.config.region, credentials }, this.config.group, this.stream, batch, this.#deps.call);
         this.stats.sent += batch.length;
         const last = batch.reduce<LogPosition | undefined>((p, e) => (e.through && isAfter(e.through, p) ? e.through : p), this.#stored);
-        if (last) this.#stored = last;
+        if (last && last !== this.#stored) {
+          this.#stored = last;
+          await this.#deps.onStored?.(last).catch((err: unknown) => this.#deps.log.warn({ err }, "could not save the awslogs position"));
+        }
         this.#retryDelay = RETRY_FIRST_MS;
         this.#retryAt = 0;
         return true;
