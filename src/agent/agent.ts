@@ -117,6 +117,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       endpoint: options.endpoint,
       agentCredentials: credentials,
       executionCredentials: (taskArn) => engine?.credentials.get(taskArn, "TaskExecution"),
+      stateDir: `${options.stateDir}/awslogs`,
     });
     cleanups.push(() => awslogs.close());
     const serve = (port: number) =>
