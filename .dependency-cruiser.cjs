@@ -3,7 +3,7 @@
 // internals instead of its index.ts.
 const layers = {
   cli: ["api", "domain", "controllers", "placement", "store", "model", "agent", "runtime", "network", "k8s", "client"],
-  api: ["domain", "controllers", "placement", "store", "model"],
+  api: ["domain", "controllers", "placement", "store", "model", "console"],
   domain: ["controllers", "placement", "store", "model", "loadbalancer"],
   // the load balancer controller decides the data plane's specs in its shapes
   controllers: ["placement", "store", "model", "loadbalancer"],
@@ -17,6 +17,9 @@ const layers = {
   k8s: ["model", "placement"],
   // the load balancer's data plane; the control plane and `berth up` run it
   loadbalancer: ["model"],
+  // the web console's server side: its assets, and the cache's watch pushed to pages; the page
+  // reads data through the API like any client, so the console needs nothing above the store
+  console: ["store", "model"],
 };
 
 const forbidden = Object.entries(layers).map(([layer, allowed]) => ({

@@ -27,6 +27,7 @@ import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
 import { EcsError, systemClock, uuid, type Clock } from "../model/index.js";
 import { createCache, openLogEventStore, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
+import { createConsole, isConsoleRequest } from "../console/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
 import { ec2Service } from "./ec2/handlers.js";
@@ -181,6 +182,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
     onUpgrade: (req, socket, head, principal) => channel.handleUpgrade(req, socket, head, principal),
     authorize: policies.authorize,
+    // The web console at / (src/console): its pages read through this same API.
+    console: { matches: isConsoleRequest, ...createConsole({ cache, storeRoot: STORE_ROOT, authMode, region: options.region ?? "us-east-1" }) },
     logger,
     ...(options.allowReset
       ? {

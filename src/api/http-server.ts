@@ -39,7 +39,22 @@ export interface ApiServerOptions {
    * authenticated principal may do everything (the policy evaluator plugs in here).
    */
   authorize?: Authorizer;
+  /** The web console (src/console), offered the GETs that are not AWS requests. */
+  console?: ConsoleHook;
 }
+
+/**
+ * The web console's place on the port. `matches` picks its requests (GETs of / and /console/…
+ * that carry no AWS operation); `handle` answers them, calling `gate` for the ones that read
+ * data: it authenticates as for any ECS request and authorizes the named operation, answering
+ * the refusal itself (undefined) or naming the caller's account and region.
+ */
+export interface ConsoleHook {
+  matches(method: string | undefined, url: string, headers: IncomingMessage["headers"]): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, gate: ConsoleGate): Promise<void>;
+}
+
+export type ConsoleGate = (operation: string, input: Record<string, unknown>) => Promise<{ accountId: string; region: string } | undefined>;
 
 /** Where a request is answered and whence it came: the region it was signed for, the client's address. */
 export interface RequestOrigin {
@@ -93,15 +108,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   /** A websocket upgrade: authenticated first (unsigned is the root only in local mode). */
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const request: SignedRequest = {
-      method: req.method ?? "GET",
-      path: q < 0 ? url : url.slice(0, q),
-      rawQuery: q < 0 ? "" : url.slice(q + 1),
-      headers: req.headersDistinct,
-      body: Buffer.alloc(0),
-    };
+    const request = bodilessRequest(req);
     const auth = await authenticate(request, readSignature(request), "ecs", options.auth);
     if (!auth.ok) {
       const e = authError(auth.failure, "json");
@@ -115,6 +122,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? "/";
     if (url.startsWith("/_berth/")) return handleBerth(req, res, url);
+    if (options.console?.matches(req.method, url, req.headers)) return options.console.handle(req, res, (op, input) => consoleGate(req, res, requestId, op, input));
     const body = await readBody(req, maxBody);
     if (body === "too-large") {
       res.setHeader("Connection", "close");
@@ -173,6 +181,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       log.error({ err, requestId }, "server fault");
       sendError(res, new EcsError("ServerException", "Internal server error."));
     }
+  }
+
+  /** The console's data requests: authenticated for "ecs" and authorized for `operation`. */
+  async function consoleGate(req: IncomingMessage, res: ServerResponse, requestId: string, operation: string, input: Record<string, unknown>) {
+    const request = bodilessRequest(req);
+    const parsed = readSignature(request);
+    const auth = await authenticate(request, parsed, "ecs", options.auth);
+    if (!auth.ok) return void sendAuthFailure(res, requestId, auth.failure);
+    const ctx = contextOf(req, requestId, parsed, auth.principal);
+    try {
+      await options.authorize?.(auth.principal, "ecs", operation, input, originOf(req, ctx));
+    } catch (err) {
+      if (err instanceof EcsError) return void sendError(res, err);
+      if (err instanceof AwsError && err.status < 500) return void send(res, err.status, { __type: err.code, message: err.message });
+      throw err;
+    }
+    return { accountId: ctx.scope.accountId, region: ctx.scope.region };
   }
 
   function originOf(req: IncomingMessage, ctx: RequestContext): RequestOrigin {
@@ -294,6 +319,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A request without a body (an upgrade, a console GET) as the authenticator reads it. */
+function bodilessRequest(req: IncomingMessage): SignedRequest {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  return {
+    method: req.method ?? "GET",
+    path: q < 0 ? url : url.slice(0, q),
+    rawQuery: q < 0 ? "" : url.slice(q + 1),
+    headers: req.headersDistinct,
+    body: Buffer.alloc(0),
   };
 }
 
