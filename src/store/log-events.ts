@@ -57,6 +57,11 @@ export interface GroupScan {
   endTime: number;
   after?: LogPosition;
   limit: number;
+  /**
+   * Substrings every returned message holds (case-sensitive): a filter's required terms,
+   * checked by SQLite while scanning so that rows no pattern could match never reach JS.
+   */
+  contains?: readonly string[];
 }
 
 export interface LogEventStore {
@@ -106,6 +111,8 @@ CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (group_id, ts, seq)
 /** What an event costs in storedBytes: its message's UTF-8 bytes plus the 26 bytes AWS counts per event. */
 export const EVENT_OVERHEAD = 26;
 
+const INSERT_ROWS = 64;
+
 const SELECT = "SELECT e.seq, s.uid AS streamUid, e.ts AS timestamp, e.ingested AS ingestionTime, e.message FROM log_events e JOIN log_streams s ON s.id = e.stream_id";
 
 export function openLogEventStore(db: Database.Database): LogEventStore {
@@ -116,10 +123,11 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
     stream: db.prepare("SELECT id, first_ts AS firstTs, last_ts AS lastTs, last_ingest AS lastIngest, bytes FROM log_streams WHERE uid = ?"),
     addStream: db.prepare("INSERT INTO log_streams (group_id, uid) VALUES (?, ?)"),
     insert: db.prepare("INSERT INTO log_events (group_id, stream_id, ts, ingested, message) VALUES (?, ?, ?, ?, ?)"),
+    // Rows go in INSERT_ROWS at a time: one statement step per row costs more than the row.
+    insertMany: db.prepare(`INSERT INTO log_events (group_id, stream_id, ts, ingested, message) VALUES ${"(?, ?, ?, ?, ?), ".repeat(INSERT_ROWS - 1)}(?, ?, ?, ?, ?)`),
     setStats: db.prepare("UPDATE log_streams SET first_ts = ?, last_ts = ?, last_ingest = ?, bytes = ? WHERE id = ?"),
     forward: db.prepare(`${SELECT} WHERE e.stream_id = ? AND (e.ts, e.seq) > (?, ?) AND e.ts < ? ORDER BY e.ts, e.seq LIMIT ?`),
     backward: db.prepare(`${SELECT} WHERE e.stream_id = ? AND (e.ts, e.seq) < (?, ?) AND e.ts >= ? ORDER BY e.ts DESC, e.seq DESC LIMIT ?`),
-    scan: db.prepare(`${SELECT} WHERE e.group_id = ? AND (e.ts, e.seq) > (?, ?) AND e.ts <= ? ORDER BY e.ts, e.seq LIMIT ?`),
     groupBytes: db.prepare("SELECT COALESCE(SUM(bytes), 0) FROM log_streams WHERE group_id = ?").pluck(),
     deleteStreamEvents: db.prepare("DELETE FROM log_events WHERE stream_id = ?"),
     deleteStream: db.prepare("DELETE FROM log_streams WHERE id = ?"),
@@ -145,6 +153,18 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
     bytes: number;
   }
 
+  // One scan statement per number of required substrings, prepared when first needed.
+  const scans = new Map<number, Database.Statement>();
+  const scanWith = (n: number) => {
+    let stmt = scans.get(n);
+    if (!stmt) {
+      const terms = " AND instr(e.message, ?) > 0".repeat(n);
+      stmt = db.prepare(`${SELECT} WHERE e.group_id = ? AND (e.ts, e.seq) > (?, ?) AND e.ts <= ?${terms} ORDER BY e.ts, e.seq LIMIT ?`);
+      scans.set(n, stmt);
+    }
+    return stmt;
+  };
+
   const groupIdOf = (uid: string) => st.groupId.get(uid) as number | undefined;
 
   const append = db.transaction((groupUid: string, streamUid: string, events: readonly LogEventInput[], ingestionTime: number): number => {
@@ -159,9 +179,20 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
     let last = row.lastTs;
     let bytes = row.bytes;
     let firstSeq = 0;
-    for (const e of events) {
-      const seq = Number(st.insert.run(groupId, row.id, e.timestamp, ingestionTime, e.message).lastInsertRowid);
+    const params: unknown[] = [];
+    let i = 0;
+    for (; i + INSERT_ROWS <= events.length; i += INSERT_ROWS) {
+      params.length = 0;
+      for (let j = i; j < i + INSERT_ROWS; j++) params.push(groupId, row.id, events[j]!.timestamp, ingestionTime, events[j]!.message);
+      // Rowids of one statement's rows are consecutive: the last minus the count is the first.
+      const last = Number(st.insertMany.run(...params).lastInsertRowid);
+      if (firstSeq === 0) firstSeq = last - INSERT_ROWS + 1;
+    }
+    for (; i < events.length; i++) {
+      const seq = Number(st.insert.run(groupId, row.id, events[i]!.timestamp, ingestionTime, events[i]!.message).lastInsertRowid);
       if (firstSeq === 0) firstSeq = seq;
+    }
+    for (const e of events) {
       if (first === null || e.timestamp < first) first = e.timestamp;
       if (last === null || e.timestamp > last) last = e.timestamp;
       bytes += Buffer.byteLength(e.message) + EVENT_OVERHEAD;
@@ -222,7 +253,8 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
       const id = groupIdOf(q.groupUid);
       if (id === undefined) return [];
       const pos = q.after && q.after.timestamp >= q.startTime ? q.after : { timestamp: q.startTime, seq: 0 };
-      return st.scan.all(id, pos.timestamp, pos.seq, q.endTime, q.limit) as StoredLogEvent[];
+      const contains = q.contains ?? [];
+      return scanWith(contains.length).all(id, pos.timestamp, pos.seq, q.endTime, ...contains, q.limit) as StoredLogEvent[];
     },
     streamStats(_groupUid, streamUid) {
       const row = st.stream.get(streamUid) as StreamRow | undefined;

@@ -3,7 +3,7 @@
 // (store/log-events.ts), one SQLite transaction per PutLogEvents, durable when it returns.
 import type { Scope } from "../../model/index.js";
 import type { LogEventInput, LogPosition, StoredLogEvent } from "../../store/index.js";
-import { FilterPatternError, parseFilterPattern } from "./filter-pattern.js";
+import { compileFilterPattern, FilterPatternError } from "./filter-pattern.js";
 import { decidePut } from "./put-rules.js";
 import { groupNameFrom, groupOf, logsErrors, logsKeys, retentionCutoff, streamOf, type LogsDeps, type LogStreamRecord } from "./records.js";
 import { decodePosition, encodePosition } from "./tokens.js";
@@ -139,9 +139,9 @@ export function filterLogEvents(deps: LogsDeps, scope: Scope, input: FilterInput
   if (input.logStreamNames !== undefined && input.logStreamNamePrefix !== undefined) {
     throw logsErrors.invalidParameter("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
   }
-  let matches;
+  let pattern;
   try {
-    matches = parseFilterPattern(input.filterPattern);
+    pattern = compileFilterPattern(input.filterPattern);
   } catch (err) {
     if (err instanceof FilterPatternError) throw logsErrors.invalidParameter(err.message);
     throw err;
@@ -165,14 +165,14 @@ export function filterLogEvents(deps: LogsDeps, scope: Scope, input: FilterInput
   let scanned = 0;
   let more = true;
   while (events.length < limit && bytes < MAX_PAGE_BYTES && scanned < FILTER_SCAN_BUDGET) {
-    const rows = deps.logEvents.scanGroup({ groupUid: group.uid, startTime, endTime, ...(after ? { after } : {}), limit: SCAN_CHUNK });
+    const rows = deps.logEvents.scanGroup({ groupUid: group.uid, startTime, endTime, ...(after ? { after } : {}), limit: SCAN_CHUNK, contains: pattern.required });
     let stopped = false;
     for (const row of rows) {
       scanned++;
       after = { timestamp: row.timestamp, seq: row.seq };
       const name = names.get(row.streamUid);
       // A row whose stream record is gone was deleted (its rows go right after the record).
-      if (name === undefined || !wanted(name) || !matches(row.message)) continue;
+      if (name === undefined || !wanted(name) || !pattern.matches(row.message)) continue;
       events.push({ logStreamName: name, timestamp: row.timestamp, message: row.message, ingestionTime: row.ingestionTime, eventId: String(row.seq) });
       bytes += Buffer.byteLength(row.message) + 26;
       if (events.length >= limit || bytes >= MAX_PAGE_BYTES) {

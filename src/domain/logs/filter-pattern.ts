@@ -10,15 +10,33 @@
 
 export type Matcher = (message: string) => boolean;
 
+/** The parsed pattern: its matcher, and substrings every match holds (for the store to pre-filter on). */
+export interface FilterPattern {
+  matches: Matcher;
+  required: string[];
+}
+
 export class FilterPatternError extends Error {}
 
 export function parseFilterPattern(pattern: string | undefined): Matcher {
+  return compileFilterPattern(pattern).matches;
+}
+
+export function compileFilterPattern(pattern: string | undefined): FilterPattern {
   const text = (pattern ?? "").trim();
+  if (text !== "" && !"{[%".includes(text[0]!)) {
+    const terms = termsOf(text);
+    return { matches: matchTerms(terms), required: terms.all.filter((t) => t !== "") };
+  }
+  return { matches: matcherOf(text), required: [] };
+}
+
+function matcherOf(text: string): Matcher {
   if (text === "") return () => true;
   if (text.startsWith("{")) return parseJsonPattern(text);
   if (text.startsWith("[")) throw new FilterPatternError("berth does not support space-delimited filter patterns ([field, ...]).");
   if (text.length >= 2 && text.startsWith("%") && text.endsWith("%")) return parseRegex(text.slice(1, -1));
-  return parseTerms(text);
+  return matchTerms(termsOf(text));
 }
 
 function parseRegex(source: string): Matcher {
@@ -73,8 +91,7 @@ function closingQuote(text: string, open: number): number {
 
 const unescape = (s: string) => s.replace(/\\(.)/g, "$1");
 
-function parseTerms(text: string): Matcher {
-  const { all, any, none } = termsOf(text);
+function matchTerms({ all, any, none }: Terms): Matcher {
   return (m) => all.every((t) => m.includes(t)) && (any.length === 0 || any.some((t) => m.includes(t))) && !none.some((t) => m.includes(t));
 }
 
