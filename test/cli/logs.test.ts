@@ -4,7 +4,7 @@
 // each task definition's memberOf constraint names: `main` (in-process), `gone` (removes a
 // stopped task's containers and logs at once) and `child` (a `berth agent` process that the
 // test kills to disconnect it).
-import { CreateServiceCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { CreateServiceCommand, DeleteServiceCommand, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -118,6 +118,43 @@ describe("berth logs", { timeout: 300_000 }, () => {
       return res.stdout.split("\n").filter(Boolean).sort().join("\n") === want.join("\n") ? res : undefined;
     }, 60_000, 200);
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  it("-f a service: both tasks' lines interleaved as they come, each prefixed task/container; a replacement task is picked up", async () => {
+    await c.registerTaskDefinition("duet", [shell("app", 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.3; done')], on("main"));
+    await c.ecs.send(new CreateServiceCommand({ cluster: "default", serviceName: "duet", taskDefinition: "duet", desiredCount: 2 }));
+    const listed = async () => (await c.ecs.send(new ListTasksCommand({ cluster: "default", serviceName: "duet", desiredStatus: "RUNNING" }))).taskArns ?? [];
+    const first = await until("two tasks", async () => ((await listed()).length === 2 ? listed() : undefined), 30_000);
+    for (const arn of first) await c.waitTask(arn, "RUNNING", (t) => t.lastStatus === "RUNNING", 30_000);
+    const f = spawnBerth(c.cp.url, ["logs", "-f", "duet"]);
+    running.push(f.child);
+    const prefix = (arn: string) => `[${idOf(arn).slice(0, 8)}/app] `;
+    /** Each prefix's lines in the order printed. */
+    const byTask = () => {
+      const m = new Map<string, string[]>();
+      for (const line of f.stdout().split("\n").filter(Boolean)) {
+        const p = /^(\[[0-9a-f]{8}\/app\] )(.*)$/.exec(line);
+        assert.ok(p, `a line without its task/container prefix: ${JSON.stringify(line)}`);
+        m.set(p[1]!, [...(m.get(p[1]!) ?? []), p[2]!]);
+      }
+      return m;
+    };
+    await until("lines of both tasks", () => first.every((a) => (byTask().get(prefix(a))?.length ?? 0) >= 3), 60_000, 100);
+    // Interleaved as they come: the output switches between the two tasks, not one after the other.
+    const order = f.stdout().split("\n").filter(Boolean).map((l) => l.slice(0, 14));
+    assert.ok(order.some((p, i) => i > 0 && p !== order[i - 1]) && order.filter((p, i) => i > 0 && p !== order[i - 1]).length >= 2, f.stdout());
+
+    await c.ecs.send(new StopTaskCommand({ cluster: "default", task: first[0]!, reason: "replace it" }));
+    const replacement = await until("a replacement task", async () => (await listed()).find((a) => !first.includes(a)), 60_000, 200);
+    await until("the replacement's lines", () => (byTask().get(prefix(replacement))?.length ?? 0) >= 2, 60_000, 100);
+    assert.equal(f.child.exitCode, null, "following a service runs until interrupted");
+    f.child.kill("SIGINT");
+    await f.exited;
+    for (const [p, lines] of byTask()) {
+      const n = lines.map((l) => Number(/^tick (\d+)$/.exec(l)?.[1]));
+      assert.deepEqual(n, n.map((_, i) => n[0]! + i), `${p}: every line once, in order`);
+    }
+    await c.ecs.send(new DeleteServiceCommand({ cluster: "default", service: "duet", force: true }));
   });
 
   it("describe task shows the last lines of a failed container; logs of the stopped task are still served", async () => {
