@@ -95,6 +95,9 @@ export function registrationRequest(config: RegistrationConfig, host: HostFacts)
     { name: "com.amazonaws.ecs.capability.task-iam-role-network-host" },
     { name: "ecs.capability.secrets.asm.environment-variables" },
     { name: "ecs.capability.secrets.ssm.environment-variables" },
+    // The awslogs driver (awslogs/), with the execution role's credentials, on every runtime.
+    { name: "com.amazonaws.ecs.capability.logging-driver.awslogs" },
+    { name: "ecs.capability.execution-role-awslogs" },
   ];
   const attributes = new Map<string, Attribute>();
   for (const a of [...builtIn, ...config.runtimeAttributes, ...config.customAttributes]) attributes.set(a.name!, a);
