@@ -19,6 +19,7 @@ import { serveLogs } from "./logs-request.js";
 import { type HostFacts, registerInstance } from "./registration.js";
 import { type AgentIdentity, StateStore } from "./state-store.js";
 import { TaskEngine } from "./task-engine.js";
+import { TaskMetricsSampler } from "./task-metrics.js";
 import { AwslogsDriver } from "./awslogs/awslogs-driver.js";
 import { nodeNetworks } from "./node-networks.js";
 
@@ -62,6 +63,8 @@ export interface AgentOptions {
   connectTimeoutMs?: number;
   timers?: Timers;
   rng?: () => number;
+  /** How often running tasks' CPU and memory are sampled for the AWS/ECS metrics (default 20 s; tests shorten it). */
+  metricsIntervalMs?: number;
 }
 
 export interface Agent {
@@ -252,6 +255,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const acs = channel;
     cleanups.push(() => acs.close());
     acs.start();
+    const sampler = new TaskMetricsSampler({
+      driver,
+      tasks: () => [...taskEngine.tasks.values()].map((t) => t.record),
+      send: (msg) => acs.send(msg),
+      timers,
+      log,
+      ...(options.metricsIntervalMs !== undefined ? { intervalMs: options.metricsIntervalMs } : {}),
+    });
+    cleanups.push(() => sampler.close());
+    sampler.start();
     // Placement skips instances whose agent is not connected: return once it is, so a RunTask
     // right after startAgent finds this instance (a slow control plane only delays it).
     if (!(await acs.waitConnected(options.connectTimeoutMs ?? 10_000))) {

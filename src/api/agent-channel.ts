@@ -27,6 +27,7 @@ import {
   type ServerMessage,
   type StateChangeError,
   type StateChangeOperation,
+  type TaskMetricsSample,
 } from "../model/index.js";
 import type { Principal } from "./context.js";
 import { CredentialsVendor } from "./task-credentials.js";
@@ -51,6 +52,8 @@ export interface AgentChannelOptions {
    * it may, else the refusal's message. Absent: every principal of the instance's account may.
    */
   mayPoll?(principal: Principal, instanceArn: string, region: string): Promise<string | undefined>;
+  /** Takes an agent's round of task resource samples (the AWS/ECS metrics); absent: they are dropped. */
+  onMetrics?(ref: agentSessions.InstanceRef, samples: TaskMetricsSample[]): void;
 }
 
 const MISSED_HEARTBEATS = 3;
@@ -188,6 +191,12 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
       } else if (msg.type === "LogsResponse" && typeof msg.messageId === "string") {
         const { type: _t, messageId, ...reply } = msg;
         conn.logs.get(messageId)?.({ kind: "reply", reply });
+      } else if (msg.type === "TaskMetrics" && Array.isArray(msg.samples)) {
+        try {
+          options.onMetrics?.(ref, msg.samples);
+        } catch (err) {
+          log.warn({ err }, "could not record task metrics");
+        }
       } else if (msg.type === "ContainerHealth" && Array.isArray(msg.reports)) {
         for (const report of msg.reports) {
           void taskStateChanges

@@ -7,6 +7,7 @@ import pino, { type Logger } from "pino";
 import {
   iam,
   indexes,
+  metrics,
   logs,
   secrets,
   secretsManager,
@@ -42,6 +43,8 @@ import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
 import { secretsManagerService } from "./secretsmanager/index.js";
 import { ssmService } from "./ssm/index.js";
+import { cloudWatchService } from "./cloudwatch/index.js";
+import { createHealthMetrics } from "./health-metrics.js";
 import { logsService } from "./logs/index.js";
 import { defaultAuthMode, withRootKeys, type AuthMode, type KeyLookup, type StaticKey } from "./sigv4/index.js";
 
@@ -77,6 +80,8 @@ export interface ControlPlaneOptions {
   keyLookup?: KeyLookup;
   /** Root keys of the default account accepted besides IAM's (`BERTH_ROOT_ACCESS_KEY_ID`). */
   rootKeys?: StaticKey[];
+  /** How often the AWS/ECS datapoints are recomputed from the agents' samples (default 20 s; tests shorten it). */
+  metricsRollupMs?: number;
 }
 
 export interface ControlPlane {
@@ -148,7 +153,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   // Every request by a user or role session is checked against its IAM policies; roots pass.
   const policies = policyAuthorizer(deps);
+  // CloudWatch metrics: the agents' samples become AWS/ECS datapoints (metrics.db beside berth.db).
+  const taskMetrics = new metrics.Metrics(deps, {
+    dataDir: options.dataDir,
+    logger,
+    ...(options.metricsRollupMs !== undefined ? { rollupMs: options.metricsRollupMs } : {}),
+  });
+  const health = createHealthMetrics(deps, STORE_ROOT);
   const channel = createAgentChannel(deps, logger, {
+    onMetrics: (ref, samples) => taskMetrics.ingest(ref.scope, ref.clusterName, samples),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     mayPoll: async (principal, instanceArn, region) => {
       try {
@@ -178,10 +191,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       now: () => deps.clock.now(),
     },
     defaultRegion: options.region ?? "us-east-1",
-    services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps), logsService(logsDeps)],
+    services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps), logsService(logsDeps), cloudWatchService(taskMetrics)],
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
     onUpgrade: (req, socket, head, principal) => channel.handleUpgrade(req, socket, head, principal),
     authorize: policies.authorize,
+    // berth's own health in Prometheus's text format at GET /metrics (unauthenticated, no secrets).
+    health,
     // The web console at / (src/console): its pages read through this same API.
     console: { matches: isConsoleRequest, ...createConsole({ cache, storeRoot: STORE_ROOT, authMode, region: options.region ?? "us-east-1" }) },
     logger,
@@ -204,6 +219,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     registrations?.stop();
     targetRegistration?.stop();
     channel.close();
+    taskMetrics.close();
+    health.close();
     await gateways?.close();
     await dns?.close();
     await api.close();

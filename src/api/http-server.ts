@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   authorize?: Authorizer;
   /** The web console (src/console), offered the GETs that are not AWS requests. */
   console?: ConsoleHook;
+  /** berth's own health: told of every answered request, rendered at GET /metrics (Prometheus text). */
+  health?: { observe(labels: { service: string; operation: string; code: string }, seconds: number): void; render(): Promise<string> };
 }
 
 /**
@@ -87,10 +89,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.logger;
+  /** The service and operation of each request, once known (for the health metrics). */
+  const operations = new WeakMap<ServerResponse, { service: string; operation: string }>();
 
   const server: Server = createServer((req, res) => {
     const requestId = uuid();
     res.setHeader("x-amzn-RequestId", requestId);
+    const startedAt = process.hrtime.bigint();
+    res.on("finish", () => {
+      const op = operations.get(res);
+      if (op && options.health) options.health.observe({ ...op, code: String(res.statusCode) }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    });
     handle(req, res, requestId).catch((err: unknown) => {
       // Only bugs reach here: handle() answers every expected failure itself.
       log.error({ err, requestId }, "request failed outside its handler");
@@ -122,6 +131,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = req.url ?? "/";
     if (url.startsWith("/_berth/")) return handleBerth(req, res, url);
+    if (options.health && req.method === "GET" && (url === "/metrics" || url.startsWith("/metrics?"))) {
+      const text = await options.health.render();
+      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+      return void res.end(text);
+    }
     if (options.console?.matches(req.method, url, req.headers)) return options.console.handle(req, res, (op, input) => consoleGate(req, res, requestId, op, input));
     const body = await readBody(req, maxBody);
     if (body === "too-large") {
@@ -147,6 +161,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const dot = target ? target.lastIndexOf(".") : -1;
     const service = target && dot > 0 ? byPrefix.get(target.slice(0, dot)) : undefined;
     // Who asks comes first: an unsigned request in strict mode learns nothing about routing.
+    operations.set(res, { service: service?.signingName ?? "unknown", operation: service && target ? target.slice(dot + 1).slice(0, 64) : "unknown" });
     const auth = await authenticate(request, parsed, service?.signingName, options.auth);
     if (!auth.ok) return sendAuthFailure(res, requestId, auth.failure);
     try {
@@ -238,6 +253,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     params: Map<string, string>,
   ): Promise<void> {
     const model = service.model;
+    operations.set(res, { service: model.signingName, operation: (params.get("Action") ?? "unknown").slice(0, 64) });
     const xml = (status: number, text: string) => {
       res.writeHead(status, { "Content-Type": "text/xml;charset=UTF-8", "Content-Length": Buffer.byteLength(text) });
       res.end(text);

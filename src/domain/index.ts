@@ -36,3 +36,4 @@ export * as serviceRegistrations from "./service-registrations.js";
 export * as targetRegistrations from "./target-registrations.js";
 export { startLoadBalancerController } from "./load-balancer-controller.js";
 export { answerLoadBalancerQuery } from "./load-balancer-dns.js";
+export * as metrics from "./metrics/index.js";

@@ -194,8 +194,26 @@ export interface ContainerHealthReport {
   containers: { containerName: string; healthStatus: "HEALTHY" | "UNHEALTHY" | "UNKNOWN" }[];
 }
 
+/**
+ * One task's resource use over the last sampling interval (issue 14), as the ECS agent samples it
+ * every ~20 s for the AWS/ECS metrics: CPU in CPU units (1024 = one core) and memory in MiB, next
+ * to what the task reserves, so the control plane computes utilization as ECS does (used /
+ * reserved). Zero reserved: the task reserved none (no utilization of it can be computed).
+ */
+export interface TaskMetricsSample {
+  taskArn: string;
+  /** Epoch ms at the end of the interval. */
+  timestamp: number;
+  cpuUnitsUsed: number;
+  cpuUnitsReserved: number;
+  memoryMiBUsed: number;
+  memoryMiBReserved: number;
+}
+
 export type AgentMessage =
   | { type: "Ack"; messageId: string }
+  /** Samples of the instance's running tasks, batched per sampling round; not acknowledged. */
+  | { type: "TaskMetrics"; samples: TaskMetricsSample[] }
   /** TaskCredentials received (ECS's IAMRoleCredentialsAckRequest). */
   | { type: "CredentialsAck"; messageId: string; credentialsId: string; expiration: string }
   | { type: "ContainerHealth"; reports: ContainerHealthReport[] }

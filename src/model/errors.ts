@@ -58,6 +58,10 @@ export type EcsErrorType =
   | "InvalidResourceId"
   | "InvalidResourceType"
   | "TooManyTagsError"
+  // CloudWatch (metrics): its query-protocol codes, which its JSON errors carry too.
+  | "InvalidParameterValue"
+  | "MissingParameter"
+  | "InvalidParameterCombination"
   | "ParameterPatternMismatchException"
   | "InvalidAllowedPatternException"
   // CloudWatch Logs (besides InvalidParameterException, ResourceNotFoundException, LimitExceededException).
