@@ -43,7 +43,7 @@ import { dispatch } from "./json-service.js";
 import { serviceDiscoveryService } from "./servicediscovery/index.js";
 import { secretsManagerService } from "./secretsmanager/index.js";
 import { ssmService } from "./ssm/index.js";
-import { cloudWatchService } from "./cloudwatch/index.js";
+import { cloudWatchQueryService, cloudWatchService } from "./cloudwatch/index.js";
 import { createHealthMetrics } from "./health-metrics.js";
 import { logsService } from "./logs/index.js";
 import { defaultAuthMode, withRootKeys, type AuthMode, type KeyLookup, type StaticKey } from "./sigv4/index.js";
@@ -192,7 +192,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     },
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps), logsService(logsDeps), cloudWatchService(taskMetrics)],
-    queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps)],
+    queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps), cloudWatchQueryService(taskMetrics)],
     onUpgrade: (req, socket, head, principal) => channel.handleUpgrade(req, socket, head, principal),
     authorize: policies.authorize,
     // berth's own health in Prometheus's text format at GET /metrics (unauthenticated, no secrets).

@@ -191,6 +191,38 @@ print(json.dumps({"values": r["Values"], "status": r["StatusCode"], "label": r["
     assert.deepEqual(out.errors, { aws: "InvalidParameterValueException:InvalidParameterValue", both: "InvalidParameterCombinationException:InvalidParameterCombination" });
   });
 
+  it("the query protocol (older botocore's choice) answers the same operations in XML", async (t) => {
+    if (skip) return t.skip(skip);
+    const out = await py(`
+import boto3, botocore.session, copy, json, sys, datetime
+# This botocore sends awsJson 1.0; with the model's protocol set to query it sends what
+# botocore before 1.42.7 did: Action=...&Version=2010-08-01, and parses XML answers.
+session = botocore.session.get_session()
+loader = session.get_component("data_loader")
+original = loader.load_service_model
+def as_query(name, type_name, api_version=None):
+    m = original(name, type_name, api_version)
+    if name == "cloudwatch" and type_name == "service-2":
+        m = copy.deepcopy(m); m["metadata"]["protocol"] = "query"; m["metadata"]["protocols"] = ["query"]
+    return m
+loader.load_service_model = as_query
+cw = boto3.Session(botocore_session=session).client("cloudwatch", endpoint_url=sys.argv[1])
+assert cw.meta.service_model.protocol == "query"
+now = datetime.datetime.now(datetime.timezone.utc)
+cw.put_metric_data(Namespace="Legacy", MetricData=[{"MetricName": "Hits", "Dimensions": [{"Name": "App", "Value": "a"}], "Values": [2.0, 4.0], "Unit": "Count"}])
+stats = cw.get_metric_statistics(Namespace="Legacy", MetricName="Hits", Dimensions=[{"Name": "App", "Value": "a"}], StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=1), Period=360, Statistics=["Sum", "SampleCount"])
+data = cw.get_metric_data(MetricDataQueries=[{"Id": "h", "MetricStat": {"Metric": {"Namespace": "Legacy", "MetricName": "Hits", "Dimensions": [{"Name": "App", "Value": "a"}]}, "Period": 60, "Stat": "Average"}}], StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=1))
+listed = cw.list_metrics(Namespace="Legacy")["Metrics"]
+try:
+    cw.put_metric_data(Namespace="AWS/Foo", MetricData=[{"MetricName": "x", "Value": 1}]); err = "none"
+except cw.exceptions.InvalidParameterValueException as e:
+    err = e.response["Error"]["Code"]
+dp = stats["Datapoints"][0]
+print(json.dumps({"sum": dp["Sum"], "n": dp["SampleCount"], "unit": dp["Unit"], "avg": data["MetricDataResults"][0]["Values"], "listed": listed, "err": err}))
+`);
+    assert.deepEqual(out, { sum: 6, n: 2, unit: "Count", avg: [3], listed: [{ Namespace: "Legacy", MetricName: "Hits", Dimensions: [{ Name: "App", Value: "a" }] }], err: "InvalidParameterValue" });
+  });
+
   it("aws cloudwatch get-metric-statistics and list-metrics parse, and what was put survives a restart", async (t) => {
     if (skip) return t.skip(skip);
     await cp.close();

@@ -5,8 +5,10 @@
 // CloudWatch also accepts are not answered yet (docs/status.md).
 import type { metrics } from "../../domain/index.js";
 import type { JsonService } from "../json-service.js";
+import type { QueryService } from "../query-service.js";
 import { cloudWatchHandlers } from "./handlers.js";
 import { cloudWatchModel } from "./model.generated.js";
+import { cloudWatchQueryModel } from "./query-model.generated.js";
 
 export function cloudWatchService(m: metrics.Metrics): JsonService {
   return {
@@ -15,5 +17,13 @@ export function cloudWatchService(m: metrics.Metrics): JsonService {
     model: cloudWatchModel,
     handlers: cloudWatchHandlers(m),
     invalidInputType: "InvalidParameterValue",
+  };
+}
+
+export function cloudWatchQueryService(m: metrics.Metrics): QueryService {
+  return {
+    model: cloudWatchQueryModel,
+    handlers: cloudWatchHandlers(m),
+    inputErrors: { missing: "MissingParameter", invalid: "InvalidParameterValue", unknown: "InvalidParameterValue", constraint: "InvalidParameterValue" },
   };
 }
