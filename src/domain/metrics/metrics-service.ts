@@ -2,6 +2,7 @@
 // datapoints every rollup (the open minute and the one before are recomputed from the samples
 // held in memory and replace what is stored, so a datapoint is readable within one rollup of its
 // first sample and final once its minute has passed), and CloudWatch's operations over them.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Scope, TaskMetricsSample } from "../../model/index.js";
@@ -40,6 +41,8 @@ export class Metrics {
   constructor(deps: Deps, options: MetricsOptions) {
     this.#deps = deps;
     this.#log = options.logger;
+    // With the etcd backend nothing else may have made the data directory.
+    if (options.dataDir !== ":memory:") mkdirSync(options.dataDir, { recursive: true });
     this.store = new DatapointStore(options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "metrics.db"));
     this.#timer = setInterval(() => this.rollup(), options.rollupMs ?? DEFAULT_ROLLUP_MS);
     this.#timer.unref();
