@@ -150,6 +150,41 @@ describe("awslogs driver", { timeout: 60_000 }, () => {
     assert.deepEqual(state.stored, lines.slice(lines.length - state.stored.length), "the newest are kept, in order");
   });
 
+  it("a PutLogEvents refused for good (AccessDenied after the stream was made) drops that batch with a warning and goes on", async () => {
+    const fl = new FakeLog();
+    const { state, call } = fakeLogs();
+    const warnings: { dropped?: number; msg?: string }[] = [];
+    const d = new AwslogsDriver({
+      driver: fl.driver(),
+      timers: systemTimers,
+      log: pino({ level: "warn" }, { write: (s: string) => void warnings.push(JSON.parse(s) as { dropped?: number }) }),
+      endpoint: "http://127.0.0.1:1",
+      agentCredentials: { accessKeyId: "AKIDAGENT", secretAccessKey: "x" },
+      executionCredentials: () => undefined,
+      call,
+    });
+    const app = container({ "awslogs-group": "g" });
+    assert.equal(await d.open(app), undefined);
+    state.refuse = new JsonCallError("AccessDeniedException", "not authorized to perform: logs:PutLogEvents", 400);
+    fl.write(["one", "two"]);
+    fl.exit();
+    await until("the refusal logged", () => warnings.some((w) => w.dropped === 2));
+    assert.match(warnings.find((w) => w.dropped === 2)!.msg!, /PutLogEvents refused them: AccessDeniedException: not authorized to perform: logs:PutLogEvents/);
+    const puts = state.calls.filter((op) => op === "PutLogEvents").length;
+    state.refuse = undefined;
+    // The container starts again in place (restartPolicy): the agent opens its driver first, as
+    // before every start, and the shipper that had finished goes on from where it was.
+    await new Promise((r) => setTimeout(r, 300));
+    fl.exited = false;
+    assert.equal(await d.open(app), undefined);
+    fl.write(["three"]);
+    fl.exit();
+    await until("the next line stored", () => state.stored.includes("three"));
+    await d.close();
+    assert.deepEqual(state.stored, ["three"]);
+    assert.equal(puts, 1, "a refusal for good is not retried");
+  });
+
   it("joins multiline events and names the stream after the runtime id without a prefix", async () => {
     const fl = new FakeLog();
     const { state, call } = fakeLogs();

@@ -66,7 +66,11 @@ export class AwslogsDriver {
    */
   async open(c: AwslogsContainer): Promise<string | undefined> {
     const key = `${c.taskArn}/${c.name}`;
-    if (this.#shippers.has(key)) return undefined;
+    const existing = this.#shippers.get(key);
+    if (existing) {
+      void existing.start();
+      return undefined;
+    }
     const parsed = awslogsConfig(c.definition, c.region);
     if (!parsed.ok) return `CannotStartContainerError: Error response from daemon: ${parsed.reason}`;
     const config = parsed.config;

@@ -25,7 +25,7 @@ import type { AwslogsConfig } from "./options.js";
 const READ_LINES = 5_000;
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
-/** While the container has exited (it may be restarted in place), look again this often. */
+/** While an exited container's last batches cannot be sent, try again this often at most. */
 const EXITED_POLL_MS = 1_000;
 
 export interface ShipperDeps {
@@ -67,6 +67,9 @@ export class ContainerShipper {
   #retryAt = 0;
   #retryDelay = RETRY_FIRST_MS;
   #done: Promise<void> | undefined;
+  #running = false;
+  /** start() calls: one made while the loop was deciding to end keeps it going. */
+  #starts = 0;
 
   constructor(
     deps: ShipperDeps,
@@ -89,9 +92,20 @@ export class ContainerShipper {
     return this.#stored;
   }
 
+  /**
+   * Runs until the container has exited and everything it wrote is stored (or the shipper is
+   * stopped). Called again when the container starts again (a restart in place): the shipper
+   * goes on from where it is.
+   */
   start(): Promise<void> {
-    this.#done ??= this.#run().catch((err: unknown) => this.#deps.log.error({ err, stream: this.stream }, "awslogs shipper failed"));
-    return this.#done;
+    this.#starts++;
+    if (!this.#running) {
+      this.#running = true;
+      this.#done = this.#run()
+        .catch((err: unknown) => this.#deps.log.error({ err, stream: this.stream }, "awslogs shipper failed"))
+        .finally(() => (this.#running = false));
+    }
+    return this.#done ?? Promise.resolve();
   }
 
   /** Stops at once (the container is being removed, or the agent closes); what is unsent stays unsent. */
@@ -116,6 +130,7 @@ export class ContainerShipper {
         if (this.config.mode === "blocking") while (this.#queue.full && !this.#stop.signal.aborted) await this.#send(true);
       }
       const caughtUp = lines.length < READ_LINES;
+      const starts = this.#starts;
       const exited = caughtUp && (await this.#exited());
       this.#enqueue(exited ? this.#joiner.flush() : this.#joiner.flushIdle(timers.now()));
       if (exited || flushDue(this.#queue, timers.now(), this.#lastFlushAt)) {
@@ -125,6 +140,9 @@ export class ContainerShipper {
         }
       }
       if (!caughtUp) continue;
+      // All of an exited container's output is stored: nothing more comes unless it starts
+      // again, and then start() is called first (before the runtime starts it).
+      if (exited && this.#queue.length === 0 && starts === this.#starts) return;
       const untilTick = Math.max(50, this.#lastFlushAt + 5_000 - timers.now(), this.#retryAt - timers.now());
       if (exited) await sleep(timers, Math.min(untilTick, EXITED_POLL_MS), this.#stop.signal);
       else await waitForLine(this.#deps.driver, [{ runtimeId: this.runtimeId, ...(this.#read ? { cursor: this.#read } : {}) }], untilTick, timers, this.#stop.signal);
