@@ -35,14 +35,18 @@ export class ApiError extends Error {
   }
 }
 
-/** One API operation; rejects with ApiError carrying the service's error code. */
-export async function call(operation, input = {}, { signal } = {}) {
-  const target = `${BERTH_OPS.has(operation) ? BERTH : ECS}.${operation}`;
+/** One API operation of ECS or berth; rejects with ApiError carrying the service's error code. */
+export function call(operation, input = {}, { signal } = {}) {
+  const berth = BERTH_OPS.has(operation);
+  return callJson({ target: `${berth ? BERTH : ECS}.${operation}`, service: berth ? "berth" : "ecs", input, signal });
+}
+
+/** A JSON-protocol request to any service on this port: `target` is its X-Amz-Target, `service` its signing name. */
+export async function callJson({ target, service, input, signal, version = "1.1" }) {
   const body = JSON.stringify(input);
-  const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": target };
+  const headers = { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target };
   const creds = credentials();
   if (config.authMode === "strict" && creds) {
-    const service = BERTH_OPS.has(operation) ? "berth" : "ecs";
     Object.assign(headers, await signedHeaders({ credentials: creds, region: config.region, service, host: location.host, path: "/", target, body }));
   }
   const r = await fetch("/", { method: "POST", headers, body, signal });

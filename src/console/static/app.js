@@ -181,8 +181,23 @@ async function clusterScreen(cluster) {
   const describe = async (names) => {
     for (const s of await describeAll("DescribeServices", { cluster }, "services", names, 10, "services")) services.set(s.serviceName, s);
   };
-  const arns = await listAll("ListServices", { cluster, maxResults: 100 }, "serviceArns");
-  await describe(arns);
+  // Each page of names is described while the next is listed; the first page's rows are drawn
+  // as soon as they arrive, the whole table once (redrawing a growing table costs more).
+  let drawn = false;
+  const draw = () => {
+    if (drawn) return;
+    drawn = true;
+    render();
+    performance.mark("berth:services-first-rows");
+  };
+  const pending = [];
+  let nextToken;
+  do {
+    const page = await call("ListServices", { cluster, maxResults: 100, ...(nextToken ? { nextToken } : {}) });
+    pending.push(describe(page.serviceArns ?? []).then(draw));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  await Promise.all(pending);
   render();
   performance.mark("berth:services-rendered");
   return live(cluster, async (changes) => {
