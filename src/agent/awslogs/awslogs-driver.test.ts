@@ -79,11 +79,18 @@ const container = (options: Record<string, string>, extra: Record<string, unknow
   ...extra,
 });
 
-function driverWith(fl: FakeLog, call: LogsCall, exec?: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) {
+/** A driver whose warnings (the agent's log at warn) the test reads. */
+function driverWarning(fl: FakeLog, call: LogsCall) {
+  const warnings: { dropped?: number; msg?: string }[] = [];
+  const d = driverWith(fl, call, undefined, pino({ level: "warn" }, { write: (s: string) => void warnings.push(JSON.parse(s) as { dropped?: number }) }));
+  return { d, warnings };
+}
+
+function driverWith(fl: FakeLog, call: LogsCall, exec?: { accessKeyId: string; secretAccessKey: string; sessionToken: string }, logger = log) {
   return new AwslogsDriver({
     driver: fl.driver(),
     timers: systemTimers,
-    log,
+    log: logger,
     endpoint: "http://127.0.0.1:1",
     agentCredentials: { accessKeyId: "AKIDAGENT", secretAccessKey: "x" },
     executionCredentials: () => (exec ? { ...exec, credentialsId: "c", roleArn: "r", expiration: "" } as never : undefined),
@@ -125,16 +132,7 @@ describe("awslogs driver", { timeout: 60_000 }, () => {
   it("non-blocking: keeps max-buffer-size, drops the oldest while the API is away, and says how many", async () => {
     const fl = new FakeLog();
     const { state, call } = fakeLogs();
-    const warnings: { dropped?: number }[] = [];
-    const d = new AwslogsDriver({
-      driver: fl.driver(),
-      timers: systemTimers,
-      log: pino({ level: "warn" }, { write: (s: string) => void warnings.push(JSON.parse(s) as { dropped?: number }) }),
-      endpoint: "http://127.0.0.1:1",
-      agentCredentials: { accessKeyId: "AKIDAGENT", secretAccessKey: "x" },
-      executionCredentials: () => undefined,
-      call,
-    });
+    const { d, warnings } = driverWarning(fl, call);
     assert.equal(await d.open(container({ "awslogs-group": "g", mode: "non-blocking", "max-buffer-size": "1k" })), undefined);
     state.down = true;
     const lines = Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(4, "0")}`); // 31 bytes each with overhead
@@ -153,16 +151,7 @@ describe("awslogs driver", { timeout: 60_000 }, () => {
   it("a PutLogEvents refused for good (AccessDenied after the stream was made) drops that batch with a warning and goes on", async () => {
     const fl = new FakeLog();
     const { state, call } = fakeLogs();
-    const warnings: { dropped?: number; msg?: string }[] = [];
-    const d = new AwslogsDriver({
-      driver: fl.driver(),
-      timers: systemTimers,
-      log: pino({ level: "warn" }, { write: (s: string) => void warnings.push(JSON.parse(s) as { dropped?: number }) }),
-      endpoint: "http://127.0.0.1:1",
-      agentCredentials: { accessKeyId: "AKIDAGENT", secretAccessKey: "x" },
-      executionCredentials: () => undefined,
-      call,
-    });
+    const { d, warnings } = driverWarning(fl, call);
     const app = container({ "awslogs-group": "g" });
     assert.equal(await d.open(app), undefined);
     state.refuse = new JsonCallError("AccessDeniedException", "not authorized to perform: logs:PutLogEvents", 400);
