@@ -16,6 +16,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   network: { file: "network.ts", title: "awsvpc on one host: namespaces and task launch" },
   auth: { file: "auth.ts", title: "API throughput with SigV4 verification on and off" },
   policy: { file: "policy.ts", title: "IAM policy evaluation: decisions per second, 100 policies attached" },
+  logs: { file: "logs.ts", title: "CloudWatch Logs: PutLogEvents stored, GetLogEvents with a million events, FilterLogEvents" },
   console: { file: "console.ts", title: "Web console: first load and first paint, a cluster of 1,000 services in Chromium" },
 };
 

@@ -13,26 +13,10 @@ import { openLogEventStore } from "../../src/store/index.js";
 import { missingTool, run } from "../helpers/aws-cli.js";
 import { awsCli, awsRefusal, botoRefusals } from "../helpers/aws-json-cli.js";
 import { spawnServer } from "../helpers/process.js";
-import { send, signedRequest } from "../helpers/sigv4.js";
+import { logsCall } from "../helpers/logs-call.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const DAY = 86_400_000;
-
-/** One Logs call signed as an SDK signs it; the parsed answer and its status. */
-async function logsCall(url: string, op: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const u = new URL(url);
-  const text = JSON.stringify(body);
-  const req = await signedRequest({
-    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
-    at: new Date(),
-    service: "logs",
-    host: u.host,
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Logs_20140328.${op}` },
-    body: text,
-  });
-  const res = await send(url, req);
-  return { status: res.status, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
-}
 
 const events = (...list: [number, string][]) => JSON.stringify(list.map(([timestamp, message]) => ({ timestamp, message })));
 

@@ -1,12 +1,13 @@
 // The retention sweep: events older than their group's retention are already invisible to
-// reads (records.ts, retentionCutoff); this removes them from the file, in bounded batches so
-// one sweep never holds the database for long, and drops the rows of groups whose record is
-// gone (a crash between DeleteLogGroup's commit and its event deletion leaves those).
+// reads (records.ts, retentionCutoff); this removes them from the file, at most maxBatches
+// batches of 20,000 per sweep (once a minute) so that one sweep never holds the event loop
+// long, and drops the rows of groups whose record is gone (a crash between DeleteLogGroup's
+// commit and its event deletion leaves those).
 import { DAY_MS, type LogGroupRecord, type LogsDeps } from "./records.js";
 
 const BATCH = 20_000;
 
-export function sweepExpiredLogEvents(deps: LogsDeps, maxBatches = 50): number {
+export function sweepExpiredLogEvents(deps: LogsDeps, maxBatches = 5): number {
   const now = deps.clock.now();
   const live = new Map<string, LogGroupRecord>();
   for (const e of deps.cache.listEntries<LogGroupRecord>("/berth/")) {
