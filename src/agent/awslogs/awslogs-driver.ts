@@ -2,7 +2,7 @@
 // awslogs, it makes the log group (awslogs-create-group) and stream before the container
 // starts — as Docker's driver does when a container starts, so a role that may not write logs
 // stops the task with ECS's CannotStartContainerError — and then runs a shipper (shipper.ts)
-// for the container until the task is removed.
+// for the container until all it wrote is stored after it exits (again, if it starts again).
 //
 // Credentials: the task's execution role, as ECS requires for awslogs on Fargate; the control
 // plane sends them to the agent for any task that has an execution role and an awslogs
