@@ -122,6 +122,9 @@ describe("web console", { skip, timeout: 180_000 }, () => {
     // The timeline has one line per deployment; the decision log is listed.
     assert.equal(await page.locator("svg.chart path").count() >= 2, true);
     assert.ok((await page.locator("[aria-label='Decision log'] li").count()) > 0);
+    // The deployment history lists both deployments, the old one finished.
+    await until("two deployments in the history", async () => (await page.locator("#history tbody tr").count()) === 2, 10_000, 100);
+    assert.match(await page.locator("#history tbody tr").first().innerText(), /SUCCESSFUL|IN_PROGRESS/);
     // CPU and memory come from CloudWatch's GetMetricStatistics (a chart, data or not yet).
     await page.getByRole("img", { name: /CPU and memory utilization of web/ }).waitFor();
     await shot("service");

@@ -281,6 +281,7 @@ async function serviceScreen(cluster, name) {
   const events = h("div", { class: "scroll", tabindex: 0, role: "region", "aria-label": "Service events" });
   const decisions = h("div", { class: "scroll", tabindex: 0, role: "region", "aria-label": "Decision log" });
   const tasksArea = h("div", {});
+  const history = h("div", { id: "history" });
   const timeline = h("div", {});
   const metrics = h("div", {});
   let svc;
@@ -312,6 +313,8 @@ async function serviceScreen(cluster, name) {
     h("div", { class: "grid2" }, h("section", {}, h("h2", {}, "Deployment timeline"), timeline), h("section", {}, h("h2", {}, "CPU and memory"), metrics)),
     h("h2", {}, "Tasks"),
     tasksArea,
+    h("h2", {}, "Deployment history"),
+    history,
   );
 
   const loadService = async () => {
@@ -340,6 +343,30 @@ async function serviceScreen(cluster, name) {
     );
     if (dec.error) showError(decisions, dec.error);
     else decisions.replaceChildren(decisionsList(dec.decisions ?? []));
+  };
+
+  // ECS's service deployments (ListServiceDeployments, DescribeServiceDeployments): each
+  // rollout's outcome, including those no longer on the service record.
+  const loadHistory = async () => {
+    const list = await call("ListServiceDeployments", { cluster, service: name, maxResults: 20 });
+    const arns = (list.serviceDeployments ?? []).map((d) => d.serviceDeploymentArn);
+    const described = arns.length ? (await call("DescribeServiceDeployments", { serviceDeploymentArns: arns })).serviceDeployments ?? [] : [];
+    described.sort((a, b) => toMs(b.createdAt ?? 0) - toMs(a.createdAt ?? 0));
+    history.replaceChildren(
+      table(
+        `Deployment history of ${name}`,
+        [
+          { label: "Deployment", cell: (d) => idOf(d.serviceDeploymentArn) },
+          { label: "Status", cell: (d) => status(d.status) },
+          { label: "Target revision", cell: (d) => idOf(d.targetServiceRevision?.arn) },
+          { label: "Created", cell: (d) => time(d.createdAt) },
+          { label: "Finished", cell: (d) => time(d.finishedAt ?? d.stoppedAt) },
+          { label: "Reason", cell: (d) => [d.statusReason ?? "", d.rollback ? ` Rolled back: ${d.rollback.reason ?? ""}` : ""] },
+        ],
+        described.map((d) => ({ ...d, key: idOf(d.serviceDeploymentArn) })),
+        "No deployments recorded.",
+      ),
+    );
   };
 
   const loadTasks = async () => {
@@ -399,9 +426,12 @@ async function serviceScreen(cluster, name) {
     }
   };
 
-  await Promise.all([loadService(), loadTasks(), loadMetrics()]);
+  await Promise.all([loadService(), loadTasks(), loadMetrics(), loadHistory().catch((e) => showError(history, e))]);
   const metricTimer = setInterval(() => void loadMetrics(), 60_000);
-  const reloadService = debounce(() => loadService().catch((e) => showError(summary, e)), 50);
+  const reloadService = debounce(() => {
+    loadService().catch((e) => showError(summary, e));
+    loadHistory().catch((e) => showError(history, e));
+  }, 50);
   const reloadTasks = debounce(() => loadTasks().catch((e) => showError(tasksArea, e)), 200);
   const stopLive = live(cluster, (changes) => {
     if (changes.some((c) => c.kind === "reconnect" || (c.kind === "service" && c.name === name))) reloadService();
