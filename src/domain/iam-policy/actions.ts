@@ -7,11 +7,12 @@
 import { BERTH_OPERATIONS, ECS_OPERATIONS } from "./actions-ecs.js";
 import { IAM_OPERATIONS, SECRETSMANAGER_OPERATIONS, SSM_OPERATIONS, STS_OPERATIONS } from "./actions-identity.js";
 import { EC2_OPERATIONS, ELBV2_OPERATIONS, SERVICEDISCOVERY_OPERATIONS } from "./actions-network.js";
+import { LOGS_OPERATIONS } from "./actions-logs.js";
 import { scoped, type AuthScope, type Input, type RequestResources, type Resolver } from "./request-parts.js";
 
 export type { AuthScope, ContextValues, RequestResources, ResourceLookup } from "./request-parts.js";
 
-export type ServicePrefix = "ecs" | "ec2" | "elasticloadbalancing" | "servicediscovery" | "iam" | "sts" | "secretsmanager" | "ssm" | "berth";
+export type ServicePrefix = "ecs" | "ec2" | "elasticloadbalancing" | "servicediscovery" | "iam" | "sts" | "secretsmanager" | "ssm" | "logs" | "berth";
 
 const TABLES: Record<ServicePrefix, Record<string, Resolver>> = {
   ecs: ECS_OPERATIONS,
@@ -22,6 +23,7 @@ const TABLES: Record<ServicePrefix, Record<string, Resolver>> = {
   sts: STS_OPERATIONS,
   secretsmanager: SECRETSMANAGER_OPERATIONS,
   ssm: SSM_OPERATIONS,
+  logs: LOGS_OPERATIONS,
   berth: BERTH_OPERATIONS,
 };
 

@@ -6,6 +6,7 @@ import { EcsError } from "../../model/index.js";
 import { FilterPatternError, parseFilterPattern, termsOf } from "./filter-pattern.js";
 import { decidePut, MAX_AGE_MS } from "./put-rules.js";
 import { DAY_MS } from "./records.js";
+import { actionFor, requestResources } from "../iam-policy/index.js";
 
 describe("filter patterns", () => {
   const cases: [pattern: string, message: string, matches: boolean][] = [
@@ -108,4 +109,22 @@ describe("PutLogEvents rules", () => {
     assert.equal(refusal(() => decidePut(Array.from({ length: 10_001 }, () => ev(now)), now, undefined)).split(":")[0], "InvalidParameterException");
     assert.equal(refusal(() => decidePut(Array.from({ length: 10_000 }, () => ev(now)), now, undefined)), "accepted");
   });
+});
+
+describe("CloudWatch Logs requests as IAM sees them", () => {
+  const scope = { accountId: "123456789012", region: "eu-west-1" };
+  const cases: [operation: string, input: Record<string, unknown>, resources: string[]][] = [
+    ["CreateLogStream", { logGroupName: "/ecs/web", logStreamName: "app/c/1" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*"]],
+    ["PutLogEvents", { logGroupName: "/ecs/web", logStreamName: "app/c/1" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:log-stream:app/c/1"]],
+    ["GetLogEvents", { logGroupIdentifier: "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web", logStreamName: "s" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:log-stream:s"]],
+    ["FilterLogEvents", { logGroupName: "/ecs/web" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*"]],
+    ["TagResource", { resourceArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*"]],
+    ["DescribeLogGroups", {}, ["*"]],
+  ];
+  for (const [operation, input, resources] of cases) {
+    it(`${operation} acts on ${resources.join(", ")}`, () => {
+      assert.equal(actionFor("logs", operation), `logs:${operation}`);
+      assert.deepEqual(requestResources("logs", operation, input, scope).resources, resources);
+    });
+  }
 });
