@@ -143,7 +143,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
   }, 60_000);
   sweeper.unref();
-  const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger);
+  // berth's own health (GET /metrics): told of API requests and reconcile passes.
+  const health = createHealthMetrics(deps, STORE_ROOT);
+  const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger, { onPass: health.observePass });
   // awsvpc tasks' ingress follows their security groups (rules and members).
   const ingressSync = startIngressSync(deps, logger);
   // One data plane node per ELBv2 load balancer, and the target health it sees (docs/design.md).
@@ -159,7 +161,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     logger,
     ...(options.metricsRollupMs !== undefined ? { rollupMs: options.metricsRollupMs } : {}),
   });
-  const health = createHealthMetrics(deps, STORE_ROOT);
   const channel = createAgentChannel(deps, logger, {
     onMetrics: (ref, samples) => taskMetrics.ingest(ref.scope, ref.clusterName, samples),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),

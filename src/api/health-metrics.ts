@@ -11,6 +11,8 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 export interface HealthMetrics {
   /** One answered API request. */
   observe(labels: { service: string; operation: string; code: string }, seconds: number): void;
+  /** One reconcile pass over a service. */
+  observePass(outcome: "ok" | "error", seconds: number): void;
   /** The exposition text of every metric as of now. */
   render(): Promise<string>;
   close(): void;
@@ -31,33 +33,24 @@ const labelText = (labels: Record<string, string>) =>
 export function createHealthMetrics(deps: Deps, storeRoot: string): HealthMetrics {
   const requests = new Map<string, number>();
   const latency = new Map<string, Histogram>();
+  const passes = new Map<string, Histogram>();
   const started = Date.now();
   return {
     observe(labels, seconds) {
       const key = labelText(labels);
       requests.set(key, (requests.get(key) ?? 0) + 1);
-      const hKey = labelText({ service: labels.service, operation: labels.operation });
-      const h = latency.get(hKey) ?? { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      BUCKETS.forEach((b, i) => {
-        if (seconds <= b) h.counts[i] = (h.counts[i] ?? 0) + 1;
-      });
-      h.sum += seconds;
-      h.count += 1;
-      latency.set(hKey, h);
+      record(latency, labelText({ service: labels.service, operation: labels.operation }), seconds);
+    },
+    observePass(outcome, seconds) {
+      record(passes, labelText({ outcome }), seconds);
     },
     async render() {
       const out: string[] = [];
       out.push("# HELP berth_api_requests_total API requests answered, by AWS service, operation and HTTP status.");
       out.push("# TYPE berth_api_requests_total counter");
       for (const [k, v] of [...requests].sort()) out.push(`berth_api_requests_total{${k}} ${v}`);
-      out.push("# HELP berth_api_request_duration_seconds Time from a request's arrival to its answer.");
-      out.push("# TYPE berth_api_request_duration_seconds histogram");
-      for (const [k, h] of [...latency].sort()) {
-        BUCKETS.forEach((b, i) => out.push(`berth_api_request_duration_seconds_bucket{${k},le="${b}"} ${h.counts[i]}`));
-        out.push(`berth_api_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`);
-        out.push(`berth_api_request_duration_seconds_sum{${k}} ${h.sum}`);
-        out.push(`berth_api_request_duration_seconds_count{${k}} ${h.count}`);
-      }
+      histogram(out, "berth_api_request_duration_seconds", "Time from a request's arrival to its answer.", latency);
+      histogram(out, "berth_reconcile_pass_duration_seconds", "Service reconcile passes (observe, decide, act), by outcome.", passes);
       // Gauges read from the cache: one walk over its records.
       let agents = 0;
       const tasks = new Map<string, number>();
@@ -88,6 +81,29 @@ export function createHealthMetrics(deps: Deps, storeRoot: string): HealthMetric
     close() {
       requests.clear();
       latency.clear();
+      passes.clear();
     },
   };
+}
+
+function record(histograms: Map<string, Histogram>, key: string, seconds: number): void {
+  const h = histograms.get(key) ?? { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+  BUCKETS.forEach((b, i) => {
+    if (seconds <= b) h.counts[i] = (h.counts[i] ?? 0) + 1;
+  });
+  h.sum += seconds;
+  h.count += 1;
+  histograms.set(key, h);
+}
+
+/** A histogram's exposition: cumulative buckets, +Inf, sum and count per label set. */
+function histogram(out: string[], name: string, help: string, histograms: Map<string, Histogram>): void {
+  out.push(`# HELP ${name} ${help}`);
+  out.push(`# TYPE ${name} histogram`);
+  for (const [k, h] of [...histograms].sort()) {
+    BUCKETS.forEach((b, i) => out.push(`${name}_bucket{${k},le="${b}"} ${h.counts[i]}`));
+    out.push(`${name}_bucket{${k},le="+Inf"} ${h.count}`);
+    out.push(`${name}_sum{${k}} ${h.sum}`);
+    out.push(`${name}_count{${k}} ${h.count}`);
+  }
 }

@@ -22,6 +22,8 @@ export interface ReconcilerOptions {
   concurrency?: number;
   /** Decision log entries kept per service. */
   logSize?: number;
+  /** Told of every pass over a service and how long it took (berth's /metrics). */
+  onPass?(outcome: "ok" | "error", seconds: number): void;
 }
 
 export interface DecisionLogEntry {
@@ -89,12 +91,16 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
       queue.delete(key);
       inFlight.add(key);
       active++;
+      const startedAt = performance.now();
+      const passed = (outcome: "ok" | "error") => options.onPass?.(outcome, (performance.now() - startedAt) / 1000);
       reconcile(key)
         .then((requeueAfterMs) => {
+          passed("ok");
           failures.delete(key);
           if (requeueAfterMs !== undefined) later(key, requeueAfterMs);
         })
         .catch((err) => {
+          passed("error");
           const n = (failures.get(key) ?? 0) + 1;
           failures.set(key, n);
           logger.warn({ err, service: key, attempt: n }, "service reconcile failed; retrying");

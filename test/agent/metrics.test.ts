@@ -101,5 +101,6 @@ describe("task metrics with the process runtime", { timeout: 240_000 }, () => {
     assert.ok((after.get('berth_api_request_duration_seconds_count{service="ecs",operation="DescribeServices"}') ?? 0) >= 2);
     assert.equal(after.get('berth_api_request_duration_seconds_bucket{service="ecs",operation="DescribeServices",le="+Inf"}'), after.get('berth_api_request_duration_seconds_count{service="ecs",operation="DescribeServices"}'));
     assert.ok(after.has("berth_store_watch_lag_revisions"));
+    assert.ok((after.get('berth_reconcile_pass_duration_seconds_count{outcome="ok"}') ?? 0) >= 1, "the service was reconciled");
   });
 });
