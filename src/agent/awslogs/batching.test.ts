@@ -4,6 +4,7 @@ import {
   datetimePattern,
   EventQueue,
   eventBytes,
+  FLUSH_INTERVAL_MS,
   flushDue,
   LineJoiner,
   MAX_BYTES_PER_PUT,
@@ -24,8 +25,8 @@ describe("awslogs batching", () => {
 
   const flushCases: { name: string; events: number; size: number; now: number; last: number; due: boolean }[] = [
     { name: "nothing waits", events: 0, size: 0, now: 10_000, last: 0, due: false },
-    { name: "one event before the tick", events: 1, size: 10, now: 4_999, last: 0, due: false },
-    { name: "one event at the 5 s tick", events: 1, size: 10, now: 5_000, last: 0, due: true },
+    { name: "one event before the tick", events: 1, size: 10, now: FLUSH_INTERVAL_MS - 1, last: 0, due: false },
+    { name: "one event at the tick", events: 1, size: 10, now: FLUSH_INTERVAL_MS, last: 0, due: true },
     { name: "10,000 events at once", events: MAX_EVENTS_PER_PUT, size: 1, now: 1, last: 0, due: true },
     { name: "9,999 events", events: MAX_EVENTS_PER_PUT - 1, size: 1, now: 1, last: 0, due: false },
     { name: "a megabyte of events", events: 8, size: 131_072, now: 1, last: 0, due: true },
@@ -128,8 +129,8 @@ describe("awslogs multiline", () => {
     const j = new LineJoiner(/^\[/);
     j.push({ timestamp: 0, line: "[1] a" });
     j.push({ timestamp: 10, line: "b" });
-    assert.deepEqual(j.flushIdle(5_009), []);
-    assert.deepEqual(j.flushIdle(5_010).map((e) => e.message), ["[1] a\nb"]);
+    assert.deepEqual(j.flushIdle(10 + FLUSH_INTERVAL_MS - 1), []);
+    assert.deepEqual(j.flushIdle(10 + FLUSH_INTERVAL_MS).map((e) => e.message), ["[1] a\nb"]);
     assert.deepEqual(j.flush(), []);
   });
 

@@ -17,7 +17,7 @@ import type { Credentials } from "../../client/index.js";
 import type { RuntimeDriver, Timers } from "../../runtime/index.js";
 import { waitForLine } from "../log-reader.js";
 import { isAfter } from "../log-select.js";
-import { EventQueue, flushDue, type LogEvent, LineJoiner, type LogPosition } from "./batching.js";
+import { EventQueue, FLUSH_INTERVAL_MS, flushDue, type LogEvent, LineJoiner, type LogPosition } from "./batching.js";
 import { isTransient, putEvents, type LogsCall } from "./cloudwatch-calls.js";
 import type { AwslogsConfig } from "./options.js";
 
@@ -143,7 +143,7 @@ export class ContainerShipper {
       // All of an exited container's output is stored: nothing more comes unless it starts
       // again, and then start() is called first (before the runtime starts it).
       if (exited && this.#queue.length === 0 && starts === this.#starts) return;
-      const untilTick = Math.max(50, this.#lastFlushAt + 5_000 - timers.now(), this.#retryAt - timers.now());
+      const untilTick = Math.max(50, this.#lastFlushAt + FLUSH_INTERVAL_MS - timers.now(), this.#retryAt - timers.now());
       if (exited) await sleep(timers, Math.min(untilTick, EXITED_POLL_MS), this.#stop.signal);
       else await waitForLine(this.#deps.driver, [{ runtimeId: this.runtimeId, ...(this.#read ? { cursor: this.#read } : {}) }], untilTick, timers, this.#stop.signal);
     }
