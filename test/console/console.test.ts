@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { CreateServiceCommand, DescribeServicesCommand, DescribeTasksCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import pino from "pino";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { type ControlPlane, startControlPlane } from "../../src/api/index.js";
@@ -159,6 +159,23 @@ describe("web console", { skip, timeout: 180_000 }, () => {
     assert.match(await page.locator("#log-state").innerText(), /Following live/);
     assert.match(await page.getByRole("table").innerText(), /app\s+busybox\s+RUNNING/);
     await shot("task");
+  });
+
+  it("stops a task through the confirmation dialog, and the page shows it stopping", async () => {
+    await page.getByRole("link", { name: "web", exact: true }).click();
+    const row = page.locator("tbody tr", { has: page.getByRole("button", { name: /^Stop task / }) }).first();
+    await row.waitFor();
+    const id = await row.getAttribute("data-key");
+    await row.getByRole("button", { name: `Stop task ${id}` }).click();
+    const dialog = page.getByRole("dialog");
+    assert.equal(await dialog.getByLabel("Reason (optional)").inputValue(), "Stopped from the berth console");
+    await dialog.getByRole("button", { name: "Stop task" }).click();
+    await until("the task stopped by the console", async () => {
+      const t = (await c.ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [id!] }))).tasks![0]!;
+      return t.desiredStatus === "STOPPED" && t.stoppedReason === "Stopped from the berth console";
+    }, 10_000, 100);
+    await until("the row shows it", async () => /STOPPED/.test(await page.locator(`tbody tr[data-key="${id}"]`).innerText()), 10_000, 100);
+    assert.match(await page.locator(`tbody tr[data-key="${id}"]`).innerText(), /Stopped from the berth console/);
   });
 
   it("the page logged no errors", () => {
