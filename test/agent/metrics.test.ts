@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { CreateServiceCommand, DescribeServicesCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
 import type { Agent } from "../../src/agent/index.js";
 import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
-import { type Cluster, startCluster, until } from "./harness.js";
+import { type Cluster, dockerSkipReason, startCluster, TEST_IMAGE, until } from "./harness.js";
 
 /** Prometheus text → sample lines as [name{labels}, value]. */
 function parseExposition(text: string): Map<string, number> {
@@ -22,6 +22,43 @@ function parseExposition(text: string): Map<string, number> {
   }
   return out;
 }
+
+/** The service's CPUUtilization datapoints (Average) through the AWS CLI. */
+async function serviceCpu(url: string, service: string): Promise<number[]> {
+  const { stdout } = await run(
+    "aws",
+    ["--endpoint-url", url, "--output", "json", "cloudwatch", "get-metric-statistics", "--namespace", "AWS/ECS", "--metric-name", "CPUUtilization",
+      "--dimensions", "Name=ClusterName,Value=default", `Name=ServiceName,Value=${service}`, "--start-time", new Date(Date.now() - 5 * 60_000).toISOString(),
+      "--end-time", new Date(Date.now() + 60_000).toISOString(), "--period", "60", "--statistics", "Average"],
+    { env: { ...process.env, ...AWS_ENV } },
+  );
+  return (JSON.parse(stdout) as { Datapoints: { Average: number }[] }).Datapoints.map((d) => d.Average);
+}
+
+const dockerSkip = await dockerSkipReason();
+
+describe("task metrics with the docker runtime (the engine's stats)", { timeout: 240_000, ...(dockerSkip ? { skip: dockerSkip } : {}) }, () => {
+  let c: Cluster;
+  before(async () => {
+    c = await startCluster({ metricsRollupMs: 500 });
+    await c.startAgent({ runtime: "docker", metricsIntervalMs: 1000 });
+  });
+  after(async () => {
+    await c?.close();
+  });
+
+  it("a CPU-burning container's service shows CPUUtilization well above 50 %", async (t) => {
+    const skip = await missingTool("aws", ["--version"]);
+    if (skip) return t.skip(skip);
+    const td = await c.registerTaskDefinition("burn-docker", [{ name: "burn", image: TEST_IMAGE, cpu: 256, memory: 64, essential: true, command: ["sh", "-c", "while :; do :; done"] }]);
+    await c.ecs.send(new CreateServiceCommand({ cluster: "default", serviceName: "burner-docker", taskDefinition: td, desiredCount: 1 }));
+    const averages = await until("a CPUUtilization datapoint above 50 %", async () => {
+      const a = await serviceCpu(c.cp.url, "burner-docker");
+      return a.some((v) => v > 50) ? a : undefined;
+    }, 120_000, 2000);
+    assert.ok(Math.max(...averages) > 50);
+  });
+});
 
 describe("task metrics with the process runtime", { timeout: 240_000 }, () => {
   let c: Cluster;
