@@ -70,8 +70,10 @@ export class Metrics {
         held.samples = held.samples.filter((s) => s.timestamp >= now - HOLD_MS);
         const books = this.#books(held.scope, [...new Set(held.samples.map((s) => s.clusterName))]);
         const open = requests.minuteOf(now);
-        const rows = [...rollupMinute(open - MINUTE_MS, held.samples, []), ...rollupMinute(open, held.samples, books)];
-        // The closed minute's reservations were written while it was open; only use is recomputed.
+        // The closed minute's reservations were written while it was open (the books are today's);
+        // its use is recomputed with the samples that came in since.
+        const closed = rollupMinute(open - MINUTE_MS, held.samples, books).filter((r) => !r.metricName.endsWith("Reservation"));
+        const rows = [...closed, ...rollupMinute(open, held.samples, books)];
         this.store.write(scopeKey(held.scope), rows, "replace");
       }
       if (now - this.#lastExpiry > 3600_000) {
