@@ -90,6 +90,8 @@ export interface ControlPlane {
   readonly deps: Deps;
   /** deps with the vault that seals secret values (Secrets Manager, SSM SecureString): what resolveSecretValueFrom takes. */
   readonly secretDeps: SecretDeps;
+  /** deps with the CloudWatch Logs event store (domain/logs: readStreamSince, filterLogEvents…); absent on a store other than SQLite. */
+  readonly logsDeps?: logs.LogsDeps;
   /** The DNS server's address, when one was asked for. */
   readonly dns?: { host: string; port: number };
   readonly auth: AuthMode;
@@ -242,6 +244,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     port: api.port,
     deps,
     secretDeps,
+    ...(logsDeps ? { logsDeps } : {}),
     ...(dns ? { dns: { host: dns.host, port: dns.port } } : {}),
     auth: authMode,
     localCredentials,

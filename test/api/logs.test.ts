@@ -139,27 +139,35 @@ describe("CloudWatch Logs against berth", async () => {
       got.events.map((e: { message: string }) => e.message),
       ["ok"],
     );
-    assert.equal(
-      await refused("put-log-events", "--log-group-name", "rules", "--log-stream-name", "s", "--log-events", events([now, "b"], [now - 1, "a"])),
+    // Every refusal side by side (none of them writes): `Code: message`, the store unchanged.
+    const answers = await Promise.all([
+      refused("put-log-events", "--log-group-name", "rules", "--log-stream-name", "s", "--log-events", events([now, "b"], [now - 1, "a"])),
+      refused("put-log-events", "--log-group-name", "rules", "--log-stream-name", "s", "--log-events", events([now - 2 * DAY, "a"], [now, "b"])),
+      refused("put-log-events", "--log-group-name", "rules", "--log-stream-name", "nope", "--log-events", events([now, "a"])),
+      refused("put-log-events", "--log-group-name", "nope", "--log-stream-name", "s", "--log-events", events([now, "a"])),
+      refused("create-log-group", "--log-group-name", "rules"),
+      refused("create-log-stream", "--log-group-name", "rules", "--log-stream-name", "s"),
+      refused("create-log-stream", "--log-group-name", "nope", "--log-stream-name", "s"),
+      refused("describe-log-streams", "--log-group-name", "rules", "--order-by", "LastEventTime", "--log-stream-name-prefix", "s"),
+      refused("delete-log-stream", "--log-group-name", "rules", "--log-stream-name", "nope"),
+      refused("delete-log-group", "--log-group-name", "nope"),
+      refused("put-retention-policy", "--log-group-name", "rules", "--retention-in-days", "2"),
+      refused("filter-log-events", "--log-group-name", "rules", "--filter-pattern", "{ $.a = "),
+    ]);
+    assert.deepEqual(answers.slice(0, 10), [
       "InvalidParameterException: Log events in a single PutLogEvents request must be in chronological order.",
-    );
-    assert.equal(
-      await refused("put-log-events", "--log-group-name", "rules", "--log-stream-name", "s", "--log-events", events([now - 2 * DAY, "a"], [now, "b"])),
       "InvalidParameterException: The batch of log events in a single PutLogEvents request cannot span more than 24 hours.",
-    );
-    assert.equal(await refused("put-log-events", "--log-group-name", "rules", "--log-stream-name", "nope", "--log-events", events([now, "a"])), "ResourceNotFoundException: The specified log stream does not exist.");
-    assert.equal(await refused("put-log-events", "--log-group-name", "nope", "--log-stream-name", "s", "--log-events", events([now, "a"])), "ResourceNotFoundException: The specified log group does not exist.");
-    assert.equal(await refused("create-log-group", "--log-group-name", "rules"), "ResourceAlreadyExistsException: The specified log group already exists");
-    assert.equal(await refused("create-log-stream", "--log-group-name", "rules", "--log-stream-name", "s"), "ResourceAlreadyExistsException: The specified log stream already exists");
-    assert.equal(await refused("create-log-stream", "--log-group-name", "nope", "--log-stream-name", "s"), "ResourceNotFoundException: The specified log group does not exist.");
-    assert.equal(
-      await refused("describe-log-streams", "--log-group-name", "rules", "--order-by", "LastEventTime", "--log-stream-name-prefix", "s"),
+      "ResourceNotFoundException: The specified log stream does not exist.",
+      "ResourceNotFoundException: The specified log group does not exist.",
+      "ResourceAlreadyExistsException: The specified log group already exists",
+      "ResourceAlreadyExistsException: The specified log stream already exists",
+      "ResourceNotFoundException: The specified log group does not exist.",
       "InvalidParameterException: Cannot order by LastEventTime with a logStreamNamePrefix.",
-    );
-    assert.match(await refused("put-retention-policy", "--log-group-name", "rules", "--retention-in-days", "2"), /^InvalidParameterException: 1 validation error detected: Value '2' at 'retentionInDays'/);
-    assert.match(await refused("filter-log-events", "--log-group-name", "rules", "--filter-pattern", "{ $.a = "), /^InvalidParameterException: Invalid filter pattern/);
-    assert.equal(await refused("delete-log-stream", "--log-group-name", "rules", "--log-stream-name", "nope"), "ResourceNotFoundException: The specified log stream does not exist.");
-    assert.equal(await refused("delete-log-group", "--log-group-name", "nope"), "ResourceNotFoundException: The specified log group does not exist.");
+      "ResourceNotFoundException: The specified log stream does not exist.",
+      "ResourceNotFoundException: The specified log group does not exist.",
+    ]);
+    assert.match(answers[10]!, /^InvalidParameterException: 1 validation error detected: Value '2' at 'retentionInDays'/);
+    assert.match(answers[11]!, /^InvalidParameterException: Invalid filter pattern/);
   });
 
   it("refuses bad input through boto3 with Logs' codes and messages, changing nothing", { skip: noBoto }, async () => {
