@@ -140,9 +140,13 @@ describe("berth logs", { timeout: 300_000 }, () => {
       return m;
     };
     await until("lines of both tasks", () => first.every((a) => (byTask().get(prefix(a))?.length ?? 0) >= 3), 60_000, 100);
-    // Interleaved as they come: the output switches between the two tasks, not one after the other.
-    const order = f.stdout().split("\n").filter(Boolean).map((l) => l.slice(0, 14));
-    assert.ok(order.some((p, i) => i > 0 && p !== order[i - 1]) && order.filter((p, i) => i > 0 && p !== order[i - 1]).length >= 2, f.stdout());
+    // Interleaved as they come: after each task's history (printed task by task), the new lines
+    // switch between the two tasks, not one after the other.
+    const lines = () => f.stdout().split("\n").filter(Boolean).map((l) => l.slice(0, 14));
+    const seen = lines().length;
+    await until("new lines of both tasks", () => new Set(lines().slice(seen)).size === 2 && lines().length >= seen + 8, 60_000, 100);
+    const order = lines().slice(seen);
+    assert.ok(order.filter((p, i) => i > 0 && p !== order[i - 1]).length >= 2, f.stdout());
 
     await c.ecs.send(new StopTaskCommand({ cluster: "default", task: first[0]!, reason: "replace it" }));
     const replacement = await until("a replacement task", async () => (await listed()).find((a) => !first.includes(a)), 60_000, 200);
