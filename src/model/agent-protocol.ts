@@ -48,6 +48,13 @@ export interface AssignedTask {
   containers: AssignedContainer[];
   /** The task definition's volumes. */
   volumes: Record<string, unknown>[];
+  /**
+   * The volumes whose backing the control plane resolved at launch (issue 16): EFS file systems
+   * and per-task EBS-style volumes, one entry per such volume name. Bind mounts, task-scoped
+   * empty directories and Docker volumes need nothing resolved: the agent reads them from
+   * `volumes`. Absent when the task has none.
+   */
+  volumeSources?: AssignedVolumeSource[];
   /** awsvpc: the interface the control plane allocated for the task (absent in other modes). */
   eni?: AssignedEni;
   /** Increases with every change the control plane makes to the task. */
@@ -81,6 +88,47 @@ export interface AssignedEni {
   dnsServers: string[];
   /** Ingress allowed into the task (its security groups' rules, sources resolved to CIDRs). */
   ingress: AssignedIngressRule[];
+}
+
+/** A resolved volume (see AssignedTask.volumeSources), named as in the task definition's `volumes`. */
+export type AssignedVolumeSource = AssignedEfsVolume | AssignedEbsVolume;
+
+/**
+ * An EFS-style file system: a directory tree on a path every agent shares (on one host, under the
+ * control plane's data directory). The agent bind-mounts `hostPath` (the directory to expose,
+ * already joined from the file system's root, the access point's root directory and the volume's
+ * rootDirectory) at each mount point of the volume.
+ */
+export interface AssignedEfsVolume {
+  kind: "efs";
+  name: string;
+  fileSystemId: string;
+  accessPointId?: string;
+  /** Absolute host path of the directory to mount. */
+  hostPath: string;
+  /** The access point's POSIX user: every file operation through this mount acts as it. */
+  posixUser?: { uid: number; gid: number; secondaryGids?: number[] };
+  /** The access point's creationInfo: create `hostPath` with this owner and octal mode when it is missing. */
+  creationInfo?: { ownerUid: number; ownerGid: number; permissions: string };
+}
+
+/**
+ * A service-managed, EBS-style volume for this one task (`configuredAtLaunch`): the agent creates
+ * a file system of `sizeInGiB` (its size enforced), mounts it at the volume's mount points, and
+ * on the task's end deletes it when `deleteOnTermination`, or keeps it under the agent's data
+ * directory by its volumeId.
+ */
+export interface AssignedEbsVolume {
+  kind: "ebs";
+  name: string;
+  /** `vol-…`, berth's id for the volume (shown in the task's attachment). */
+  volumeId: string;
+  /** The task's `attachments[].id` of type AmazonElasticBlockStorage, reported back with its status. */
+  attachmentId: string;
+  sizeInGiB: number;
+  /** ext3, ext4 or xfs, as ECS accepts. */
+  filesystemType: string;
+  deleteOnTermination: boolean;
 }
 
 export interface AssignedIngressRule {
