@@ -4,6 +4,7 @@
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from "@aws-sdk/client-ecs";
 import { clientError, invalidParameter, NAME_PATTERN } from "../model/index.js";
 import { parseQuery, QueryParseError, validFargateSize } from "../placement/index.js";
+import { checkContainerStorage, normalizeVolumes } from "./task-definition-volumes.js";
 
 const MAX_CONTAINERS = 10;
 const MAX_DEFINITION_BYTES = 64 * 1024;
@@ -55,13 +56,7 @@ export function normalizeDefinition(input: Definition): Definition & { compatibi
     if (!validFargateSize(Number(cpu), Number(memory))) throw clientError("No Fargate configuration exists for given values.");
   }
 
-  const volumes = input.volumes ?? [];
-  const volumeNames = new Set<string>();
-  for (const [i, v] of volumes.entries()) {
-    if (!v.name || !NAME_PATTERN.test(v.name)) throw clientError(`Invalid volume name at 'volumes[${i}].name': '${v.name ?? ""}'.`);
-    if (volumeNames.has(v.name)) throw clientError(`Duplicate volume name '${v.name}' at 'volumes[${i}]'.`);
-    volumeNames.add(v.name);
-  }
+  const { volumes, names: volumeNames } = normalizeVolumes(input.volumes ?? [], { fargate });
 
   const names = new Set<string>();
   for (const c of containers) {
@@ -155,11 +150,7 @@ function normalizeContainer(c: ContainerDefinition, ctx: ContainerContext): Cont
     throw bad(`'stopTimeout' must be between 0 and 120 seconds, found ${c.stopTimeout}.`);
   }
   if (c.startTimeout !== undefined && c.startTimeout < 0) throw bad(`'startTimeout' must not be negative, found ${c.startTimeout}.`);
-  for (const [i, mp] of (c.mountPoints ?? []).entries()) {
-    if (!mp.sourceVolume || !ctx.volumeNames.has(mp.sourceVolume)) {
-      throw bad(`'mountPoints[${i}].sourceVolume' '${mp.sourceVolume ?? ""}' is not a volume of this task definition.`);
-    }
-  }
+  checkContainerStorage(c, ctx, bad);
   for (const [i, d] of (c.dependsOn ?? []).entries()) {
     if (!d.containerName || !ctx.containerNames.has(d.containerName)) {
       throw bad(`'dependsOn[${i}].containerName' '${d.containerName ?? ""}' is not a container of this task definition.`);
