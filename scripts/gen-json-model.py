@@ -10,69 +10,22 @@ without, the whole model, as for ECS, whose every operation is validated before 
 Usage: gen-json-model.py <botocore service> <api version> <exported const name> [<Operation> ...]
 Run all of them: npm run codegen
 """
-import gzip
 import json
-import os
 import sys
 
-import botocore
+from botocore_model import kept_shape, load, operation_roots, operation_spec, reachable
 
 service, version, const, *wanted = sys.argv[1:]
-path = os.path.join(os.path.dirname(botocore.__file__), f"data/{service}/{version}/service-2.json.gz")
-with gzip.open(path) as f:
-    model = json.load(f)
-
-KEEP = ("type", "required", "enum", "min", "max", "pattern", "exception", "fault")
-
-
-def reachable(names):
-    """The shapes the named operations' inputs, outputs and errors reach, and nothing else."""
-    seen = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        shape = model["shapes"][name]
-        refs = [m["shape"] for m in shape.get("members", {}).values()]
-        for k in ("member", "key", "value"):
-            if k in shape:
-                refs.append(shape[k]["shape"])
-        todo.extend(refs)
-    return seen
-
+model = load(service, version)
 
 for name in wanted:
     if name not in model["operations"]:
         sys.exit(f"{service} has no operation {name}")
 kept_ops = {n: op for n, op in model["operations"].items() if not wanted or n in wanted}
-roots = [ref["shape"] for op in kept_ops.values() for ref in [op.get("input"), op.get("output"), *op.get("errors", [])] if ref]
-kept_shapes = reachable(roots) if wanted else set(model["shapes"])
+kept_shapes = reachable(model, operation_roots(kept_ops)) if wanted else set(model["shapes"])
 
-shapes = {}
-for name, shape in sorted(model["shapes"].items()):
-    if name not in kept_shapes:
-        continue
-    out = {k: shape[k] for k in KEEP if k in shape}
-    if shape["type"] == "structure":
-        out["members"] = {m: spec["shape"] for m, spec in shape.get("members", {}).items()}
-    elif shape["type"] == "list":
-        out["member"] = shape["member"]["shape"]
-    elif shape["type"] == "map":
-        out["key"] = shape["key"]["shape"]
-        out["value"] = shape["value"]["shape"]
-    if shape.get("document"):
-        out["document"] = True
-    shapes[name] = out
-
-operations = {}
-for name, op in sorted(kept_ops.items()):
-    operations[name] = {
-        "input": op.get("input", {}).get("shape"),
-        "output": op.get("output", {}).get("shape"),
-        "errors": [e["shape"] for e in op.get("errors", [])],
-    }
+shapes = {name: kept_shape(shape) for name, shape in sorted(model["shapes"].items()) if name in kept_shapes}
+operations = {name: operation_spec(op) for name, op in sorted(kept_ops.items())}
 
 meta = model["metadata"]
 subset = ", for the operations berth answers" if wanted else ""

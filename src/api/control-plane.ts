@@ -2,6 +2,7 @@
 // domain services, and the HTTP API. `berth server`, `berth up` and the tests all start here.
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import {
@@ -46,6 +47,7 @@ import { ssmService } from "./ssm/index.js";
 import { cloudWatchQueryService, cloudWatchService } from "./cloudwatch/index.js";
 import { createHealthMetrics } from "./health-metrics.js";
 import { logsService } from "./logs/index.js";
+import { efsService } from "./efs/index.js";
 import { defaultAuthMode, withRootKeys, type AuthMode, type KeyLookup, type StaticKey } from "./sigv4/index.js";
 
 export interface ControlPlaneOptions {
@@ -105,6 +107,14 @@ export interface ControlPlane {
 }
 
 export const DEFAULT_PORT = 4666;
+
+/**
+ * Where EFS file systems' directories live: `<data dir>/efs`; for an in-memory control plane
+ * (tests), a directory of this process under the system's temporary directory.
+ */
+export function efsRootOf(dataDir: string): string {
+  return dataDir === ":memory:" ? join(tmpdir(), `berth-efs-${process.pid}`) : join(dataDir, "efs");
+}
 
 /**
  * The store's history: at most 100,000 revisions, none older than 5 minutes (kube-apiserver
@@ -196,6 +206,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     defaultRegion: options.region ?? "us-east-1",
     services: [ecs, berth, serviceDiscoveryService(deps), secretsManagerService(secretDeps), ssmService(secretDeps), logsService(logsDeps), cloudWatchService(taskMetrics)],
     queryServices: [ec2Service(deps), elbv2Service(deps), iamService(deps), stsService(deps), cloudWatchQueryService(taskMetrics)],
+    // EFS's file systems are directories under <data dir>/efs (docs/volumes.md).
+    restJsonServices: [efsService({ ...deps, efsRoot: efsRootOf(options.dataDir) })],
     onUpgrade: (req, socket, head, principal) => channel.handleUpgrade(req, socket, head, principal),
     authorize: policies.authorize,
     // berth's own health in Prometheus's text format at GET /metrics (unauthenticated, no secrets).

@@ -12,6 +12,8 @@ import type { Principal, RequestContext } from "./context.js";
 import { dispatch, type JsonService } from "./json-service.js";
 import { renderQueryError } from "./protocol/query-xml.js";
 import { answerQuery, findQueryService, type QueryService } from "./query-service.js";
+import type { Route } from "./protocol/rest-json.js";
+import { answerRestJson, findRestJsonRoute, restJsonError, restJsonFailure, type RestJsonAnswer, type RestJsonService } from "./rest-json-service.js";
 import { authenticate, authError, parseQuery, readSignature, type AuthFailure, type AuthParse, type Authentication, type SignedRequest } from "./sigv4/index.js";
 
 export interface ApiServerOptions {
@@ -21,6 +23,8 @@ export interface ApiServerOptions {
   services: JsonService[];
   /** Services of the query protocols (EC2), sent as form parameters with Action and Version. */
   queryServices?: QueryService[];
+  /** REST-JSON services (EFS), routed by their SigV4 signing name, then by method and path. */
+  restJsonServices?: RestJsonService[];
   logger: Logger;
   /** Largest accepted request body; ECS's largest inputs (task definitions) are 64 KiB. */
   maxBodyBytes?: number;
@@ -157,6 +161,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const service = findQueryService(options.queryServices ?? [], scope?.service, params.get("Version"));
       if (service) return handleQuery(req, res, requestId, request, parsed, service, params);
     }
+    if (!header(req, "x-amz-target") && options.restJsonServices?.length) {
+      const query = parseQuery(request.rawQuery).filter(([k]) => !SIGNATURE_PARAMS.has(k));
+      const found = findRestJsonRoute(options.restJsonServices, scope?.service, request.method, request.path, query);
+      if (found) return handleRestJson(req, res, requestId, request, parsed, found.service, found.route, query);
+    }
     const target = header(req, "x-amz-target");
     const dot = target ? target.lastIndexOf(".") : -1;
     const service = target && dot > 0 ? byPrefix.get(target.slice(0, dot)) : undefined;
@@ -279,6 +288,48 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (answer.fault) log.error({ err: answer.fault, requestId, action }, "server fault");
     else log.debug({ requestId, action, code: answer.code }, answer.code ? "client error" : "ok");
     xml(answer.status, answer.xml);
+  }
+
+  /** A REST-JSON request (EFS): authenticated, authorized, then answered in the service's JSON errors. */
+  async function handleRestJson(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    request: SignedRequest,
+    parsed: AuthParse,
+    service: RestJsonService,
+    route: Route | undefined,
+    query: [string, string][],
+  ): Promise<void> {
+    const signingName = service.model.signingName;
+    operations.set(res, { service: signingName, operation: route?.operation ?? "unknown" });
+    const reply = (a: RestJsonAnswer) => {
+      if (a.code) res.setHeader("x-amzn-ErrorType", a.code);
+      if (a.body === undefined) return void res.writeHead(a.status, { "Content-Length": 0 }).end();
+      res.writeHead(a.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(a.body) });
+      res.end(a.body);
+    };
+    const auth = await authenticate(request, parsed, signingName, options.auth);
+    if (!auth.ok) {
+      const e = authError(auth.failure, "json");
+      return reply(restJsonError(service, e.code, e.message, e.status));
+    }
+    if (!route) return reply(restJsonError(service, service.badRequestCode, `${request.method} ${request.path.slice(0, 200)} is not an operation of this service.`, 404));
+    const ctx = contextOf(req, requestId, parsed, auth.principal);
+    let body: unknown;
+    try {
+      body = parseJson(Buffer.from(request.body));
+      const input = { ...(typeof body === "object" && body !== null ? body : {}), ...Object.fromEntries(query), ...route.labels };
+      await options.authorize?.(auth.principal, signingName, route.operation, input, originOf(req, ctx));
+    } catch (err) {
+      const failure = restJsonFailure(service, err);
+      if (failure.fault) throw err;
+      return reply(failure);
+    }
+    const answer = await answerRestJson(service, route, { query, headers: req.headers, body }, ctx);
+    if (answer.fault) log.error({ err: answer.fault, requestId, operation: route.operation }, "server fault");
+    else log.debug({ requestId, operation: route.operation, code: answer.code }, answer.code ? "client error" : "ok");
+    reply(answer);
   }
 
   /**

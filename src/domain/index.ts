@@ -23,6 +23,7 @@ export * as serviceDeployments from "./service-deployments.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";
+export * as efs from "./efs/index.js";
 export * as elbv2 from "./elbv2/index.js";
 export * as secretsManager from "./secretsmanager/index.js";
 export * as ssm from "./ssm/index.js";

@@ -8,11 +8,12 @@ import { BERTH_OPERATIONS, ECS_OPERATIONS } from "./actions-ecs.js";
 import { IAM_OPERATIONS, SECRETSMANAGER_OPERATIONS, SSM_OPERATIONS, STS_OPERATIONS } from "./actions-identity.js";
 import { EC2_OPERATIONS, ELBV2_OPERATIONS, SERVICEDISCOVERY_OPERATIONS } from "./actions-network.js";
 import { LOGS_OPERATIONS } from "./actions-logs.js";
+import { EFS_OPERATIONS } from "./actions-efs.js";
 import { scoped, type AuthScope, type Input, type RequestResources, type Resolver } from "./request-parts.js";
 
 export type { AuthScope, ContextValues, RequestResources, ResourceLookup } from "./request-parts.js";
 
-export type ServicePrefix = "ecs" | "ec2" | "elasticloadbalancing" | "servicediscovery" | "iam" | "sts" | "secretsmanager" | "ssm" | "logs" | "berth";
+export type ServicePrefix = "ecs" | "ec2" | "elasticloadbalancing" | "servicediscovery" | "iam" | "sts" | "secretsmanager" | "ssm" | "logs" | "elasticfilesystem" | "berth";
 
 const TABLES: Record<ServicePrefix, Record<string, Resolver>> = {
   ecs: ECS_OPERATIONS,
@@ -24,6 +25,7 @@ const TABLES: Record<ServicePrefix, Record<string, Resolver>> = {
   secretsmanager: SECRETSMANAGER_OPERATIONS,
   ssm: SSM_OPERATIONS,
   logs: LOGS_OPERATIONS,
+  elasticfilesystem: EFS_OPERATIONS,
   berth: BERTH_OPERATIONS,
 };
 

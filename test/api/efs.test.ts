@@ -1,0 +1,126 @@
+// berth's EFS subset through the real AWS CLI (`aws efs …`, the REST-JSON protocol): file
+// systems with their idempotency token, access points, mount targets in berth's EC2 subnets,
+// EFS's errors, and nothing half-made by a refused request.
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+
+describe("EFS through the AWS CLI", async () => {
+  const missing = await missingTool("aws", ["--version"]);
+  let s: TestServer;
+  const aws = async (service: string, ...args: string[]) => {
+    const { stdout } = await run("aws", [service, ...args, "--endpoint-url", s.url, "--output", "json"], { env: { ...process.env, ...AWS_ENV } });
+    return stdout.trim() ? (JSON.parse(stdout) as Record<string, any>) : {};
+  };
+  /** The CLI's failure: its exit and what it printed (the error code and message). */
+  const refused = async (service: string, ...args: string[]) => {
+    try {
+      await aws(service, ...args);
+    } catch (err) {
+      return (err as { stderr: string }).stderr;
+    }
+    assert.fail(`aws ${service} ${args.join(" ")} succeeded`);
+  };
+  before(async () => {
+    if (!missing) s = await startTestServer({ scheduler: false, loadBalancers: false });
+  });
+  after(async () => {
+    if (s) await s.close();
+  });
+
+  it("creates a file system once per creation token, describes and deletes it with its directory", { skip: missing }, async () => {
+    const fs = await aws("efs", "create-file-system", "--creation-token", "tok-1", "--tags", "Key=Name,Value=shared", "--encrypted");
+    assert.match(fs.FileSystemId, /^fs-[0-9a-f]{17}$/);
+    assert.equal(fs.LifeCycleState, "available");
+    assert.equal(fs.Name, "shared");
+    assert.equal(fs.PerformanceMode, "generalPurpose");
+    assert.equal(fs.ThroughputMode, "bursting");
+    assert.equal(fs.Encrypted, true);
+    assert.equal(fs.NumberOfMountTargets, 0);
+    assert.equal(fs.FileSystemArn, `arn:aws:elasticfilesystem:us-east-1:000000000000:file-system/${fs.FileSystemId}`);
+    const dir = join(s.dataDir, "efs", fs.FileSystemId);
+    assert.ok(existsSync(dir), "the file system is a directory under the data directory");
+    writeFileSync(join(dir, "hello"), "x".repeat(1000));
+
+    // The same token again: EFS's FileSystemAlreadyExists naming the first one.
+    const again = await refused("efs", "create-file-system", "--creation-token", "tok-1");
+    assert.match(again, /FileSystemAlreadyExists/);
+    assert.match(again, new RegExp(fs.FileSystemId));
+
+    const one = await aws("efs", "describe-file-systems", "--file-system-id", fs.FileSystemId);
+    assert.equal(one.FileSystems.length, 1);
+    assert.equal(one.FileSystems[0].SizeInBytes.Value, 1000);
+    const byToken = await aws("efs", "describe-file-systems", "--creation-token", "tok-1");
+    assert.deepEqual(byToken.FileSystems.map((f: any) => f.FileSystemId), [fs.FileSystemId]);
+    assert.match(await refused("efs", "describe-file-systems", "--file-system-id", "fs-0123456789abcdef0"), /FileSystemNotFound/);
+
+    await aws("efs", "delete-file-system", "--file-system-id", fs.FileSystemId);
+    assert.ok(!existsSync(dir), "deleting the file system removes its directory");
+    assert.match(await refused("efs", "delete-file-system", "--file-system-id", fs.FileSystemId), /FileSystemNotFound/);
+  });
+
+  it("pages file systems with MaxItems and Marker", { skip: missing }, async () => {
+    for (const t of ["page-a", "page-b", "page-c"]) await aws("efs", "create-file-system", "--creation-token", t);
+    // --page-size makes the CLI follow NextMarker across pages of 1.
+    const all = await aws("efs", "describe-file-systems", "--page-size", "1");
+    assert.ok(all.FileSystems.length >= 3);
+    assert.equal(new Set(all.FileSystems.map((f: any) => f.FileSystemId)).size, all.FileSystems.length, "no file system twice");
+  });
+
+  it("creates access points on a file system, refuses bad ones, and deletes them with it", { skip: missing }, async () => {
+    const fs = await aws("efs", "create-file-system", "--creation-token", "ap-fs");
+    const ap = await aws(
+      "efs",
+      "create-access-point",
+      "--file-system-id",
+      fs.FileSystemId,
+      "--posix-user",
+      JSON.stringify({ Uid: 1000, Gid: 1000, SecondaryGids: [2000] }),
+      "--root-directory",
+      "Path=/app,CreationInfo={OwnerUid=1000,OwnerGid=1000,Permissions=750}",
+      "--tags",
+      "Key=Name,Value=app",
+    );
+    assert.match(ap.AccessPointId, /^fsap-[0-9a-f]{17}$/);
+    assert.deepEqual(ap.PosixUser, { Uid: 1000, Gid: 1000, SecondaryGids: [2000] });
+    assert.deepEqual(ap.RootDirectory, { Path: "/app", CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: "750" } });
+    assert.equal(ap.Name, "app");
+    assert.equal(ap.LifeCycleState, "available");
+
+    // Unknown file system; a path deeper than EFS's four levels (the model's pattern).
+    assert.match(await refused("efs", "create-access-point", "--file-system-id", "fs-0123456789abcdef0"), /FileSystemNotFound/);
+    assert.match(await refused("efs", "create-access-point", "--file-system-id", fs.FileSystemId, "--root-directory", "Path=/a/b/c/d/e"), /BadRequest/);
+    const listed = await aws("efs", "describe-access-points", "--file-system-id", fs.FileSystemId);
+    assert.deepEqual(listed.AccessPoints.map((a: any) => a.AccessPointId), [ap.AccessPointId], "the refused ones made nothing");
+
+    await aws("efs", "delete-file-system", "--file-system-id", fs.FileSystemId);
+    assert.match(await refused("efs", "describe-access-points", "--access-point-id", ap.AccessPointId), /AccessPointNotFound/);
+  });
+
+  it("puts mount targets in berth's subnets, one per zone, and keeps a file system with one from deletion", { skip: missing }, async () => {
+    const fs = await aws("efs", "create-file-system", "--creation-token", "mt-fs");
+    const subnets = (await aws("ec2", "describe-subnets")).Subnets as any[];
+    const [a, b] = subnets;
+    const mt = await aws("efs", "create-mount-target", "--file-system-id", fs.FileSystemId, "--subnet-id", a.SubnetId);
+    assert.match(mt.MountTargetId, /^fsmt-[0-9a-f]{17}$/);
+    assert.equal(mt.AvailabilityZoneName, a.AvailabilityZone);
+    assert.equal(mt.VpcId, a.VpcId);
+    assert.ok(mt.IpAddress, "the mount target has an address of its subnet");
+
+    assert.match(await refused("efs", "create-mount-target", "--file-system-id", fs.FileSystemId, "--subnet-id", a.SubnetId), /MountTargetConflict/);
+    assert.match(await refused("efs", "create-mount-target", "--file-system-id", fs.FileSystemId, "--subnet-id", "subnet-0123456789abcdef0"), /SubnetNotFound/);
+    await aws("efs", "create-mount-target", "--file-system-id", fs.FileSystemId, "--subnet-id", b.SubnetId);
+
+    const described = await aws("efs", "describe-mount-targets", "--file-system-id", fs.FileSystemId);
+    assert.equal(described.MountTargets.length, 2);
+    assert.equal((await aws("efs", "describe-file-systems", "--file-system-id", fs.FileSystemId)).FileSystems[0].NumberOfMountTargets, 2);
+    assert.match(await refused("efs", "delete-file-system", "--file-system-id", fs.FileSystemId), /FileSystemInUse/);
+
+    for (const m of described.MountTargets) await aws("efs", "delete-mount-target", "--mount-target-id", m.MountTargetId);
+    await aws("efs", "delete-file-system", "--file-system-id", fs.FileSystemId);
+    assert.match(await refused("efs", "delete-mount-target", "--mount-target-id", mt.MountTargetId), /MountTargetNotFound/);
+  });
+});
