@@ -55,6 +55,8 @@ import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitio
 import { resolveNetworkConfiguration, type ResolvedNetwork } from "./network-configuration.js";
 import { EniBatch, FALLBACK_NETWORK_MODE, fallbackAttributes, takesEni, withEni } from "./task-enis.js";
 import { validateTags } from "./tags.js";
+import { efsLookupFor, ensureRoot, findFileSystem } from "./efs/index.js";
+import { checkVolumeConfigurations, resolveVolumes, withVolumes, type VolumeConfigurationInput } from "./task-volumes.js";
 
 export interface LaunchInput {
   cluster?: string;
@@ -72,6 +74,8 @@ export interface LaunchInput {
   tags?: Tag[];
   propagateTags?: string;
   enableExecuteCommand?: boolean;
+  /** The configuredAtLaunch volume's EBS-style settings (task-volumes.ts). */
+  volumeConfigurations?: VolumeConfigurationInput[];
 }
 
 /** How one placed task launches: its launch type, its provider, and whether it is a pool task. */
@@ -128,6 +132,7 @@ function prepare(
   const firstError = [...constraintErrors, ...strategyErrors][0];
   if (firstError) throw invalidParameter(`${firstError.message}.`);
 
+  const ebs = checkVolumeConfigurations(td, input.volumeConfigurations);
   const overrides = input.overrides ?? {};
   const containers = applyOverrides(td, overrides);
   const reservation = reservationOf(td, containers, overrides);
@@ -156,8 +161,9 @@ function prepare(
     strategy: (input.placementStrategy ?? []) as never,
     ...(network ? { eni: true } : {}),
   };
+  const efs = efsLookupFor(deps, scope);
   const build = (instance: ContainerInstanceRecord, id: string, now: number, where: Where) =>
-    newTask({
+    withVolumes(newTask({
       scope,
       clusterName: cluster.clusterName,
       clusterArn: cluster.clusterArn,
@@ -180,7 +186,7 @@ function prepare(
       enableExecuteCommand: !!input.enableExecuteCommand,
       now,
       id,
-    });
+    }), resolveVolumes(td, ebs, efs), now);
   return { cluster, td, request, poolDynamicPorts, reservationOn, build, ...(network ? { network } : {}) };
 }
 
@@ -275,7 +281,18 @@ export async function launchTasks(deps: Deps, scope: Scope, input: LaunchInput, 
       else failures.push(...result.failures);
     }
     return writePlacements(deps, scope, prepared, candidates, chosen, failures);
-  });
+  }).then((r) => (ensureEfsRoots(deps, scope, prepared.td), r));
+}
+
+/**
+ * The directories of the file systems a task definition's EFS volumes use, made if missing:
+ * CreateFileSystem commits before it makes its directory, so a crash between leaves it to here.
+ */
+function ensureEfsRoots(deps: Deps, scope: Scope, td: TaskDefinitionRecord): void {
+  for (const v of td.volumes ?? []) {
+    const fs = v.efsVolumeConfiguration?.fileSystemId ? findFileSystem(deps, scope, v.efsVolumeConfiguration.fileSystemId) : undefined;
+    if (fs) ensureRoot(fs);
+  }
 }
 
 /** The pool's instances are berth's own: a failure names none of them, as ECS names no Fargate host. */
@@ -396,5 +413,6 @@ export async function startTask(
     const write = writePlacements(deps, scope, { ...prepared, request: { ...prepared.request, count: chosen.length } }, instances, placed, []);
     return { ...write, result: { tasks: write.result.tasks, failures } };
   });
+  ensureEfsRoots(deps, scope, prepared.td);
   return { tasks: tasks.map((t) => taskView(t, ["TAGS"])), failures };
 }

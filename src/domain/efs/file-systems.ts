@@ -1,7 +1,8 @@
 // CreateFileSystem, DescribeFileSystems, DeleteFileSystem. A file system is a record plus a
 // directory (`<data dir>/efs/<fs id>`): the record is committed first, then the directory made,
-// so a crash between the two leaves a file system whose directory the next launch makes
-// (ensureRoot); deleting removes the record (and its access points) first, then the directory.
+// so a crash between the two leaves a file system whose directory the next launch of a task
+// using it makes (ensureRoot); deleting removes the record (and its access points) first, then
+// the directory.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Scope } from "../../model/index.js";

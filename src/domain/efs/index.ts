@@ -4,6 +4,6 @@
 export { createFileSystem, describeFileSystems, deleteFileSystem, ensureRoot, type EfsDeps } from "./file-systems.js";
 export { createAccessPoint, describeAccessPoints, deleteAccessPoint } from "./access-points.js";
 export { createMountTarget, describeMountTargets, deleteMountTarget } from "./mount-targets.js";
-export { findAccessPoint, findFileSystem } from "./lookup.js";
+export { efsLookupFor, findAccessPoint, findFileSystem } from "./lookup.js";
 export { EfsError } from "./errors.js";
 export type { AccessPointRecord, FileSystemRecord, MountTargetRecord } from "./records.js";

@@ -57,3 +57,11 @@ export function pageByMarker<T>(items: T[], idOfItem: (t: T) => string, max: num
   const following = items[start + size];
   return { items: page, ...(following ? { next: idOfItem(following) } : {}) };
 }
+
+/** What a task launch reads to resolve its EFS volumes (task-volumes.ts). */
+export function efsLookupFor(deps: Deps, scope: Scope) {
+  return {
+    fileSystem: (id: string) => findFileSystem(deps, scope, id),
+    accessPoint: (id: string) => findAccessPoint(deps, scope, id),
+  };
+}
