@@ -20,6 +20,7 @@ export * as services from "./services.js";
 export * as serviceRecords from "./service-records.js";
 export * as serviceReconciler from "./service-reconciler.js";
 export * as serviceDeployments from "./service-deployments.js";
+export * as taskSets from "./task-sets.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";

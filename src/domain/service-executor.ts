@@ -9,7 +9,7 @@ import { commit, guardOf, put, type Deps } from "./deps.js";
 import { keys } from "./keys.js";
 import { appendEvents, readServiceEvents } from "./service-logs.js";
 import { newDeployment, MAX_PAST_DEPLOYMENTS, type ServiceRecord } from "./service-records.js";
-import { launchTasks, startTask } from "./task-launch.js";
+import { launchTasks, startTask, type LaunchInput } from "./task-launch.js";
 import { findTask, requestStop } from "./tasks.js";
 
 /** ECS's words for what placement reported about the closest instance (ecs-behavior.md §5.2). */
@@ -29,11 +29,30 @@ export interface ExecutionSummary {
 }
 
 export async function executeDecision(deps: Deps, scope: Scope, service: ServiceRecord, decision: Decision): Promise<ExecutionSummary> {
+  const { summary, messages } = await applyTaskActions(deps, scope, service, decision.actions);
+  const recordActions = decision.actions.filter((a) => a.kind !== "launch" && a.kind !== "stop");
+  const decisionEvents = recordActions.filter((a): a is Extract<ServiceAction, { kind: "event" }> => a.kind === "event").map((a) => a.message);
+  await updateServiceRecord(deps, scope, service, recordActions, [...messages, ...decisionEvents], summary);
+  return summary;
+}
+
+/**
+ * The launches and stops of a decision, through the same paths as RunTask/StartTask and
+ * StopTask; returns what landed and the events that say so. `settingsFor` gives a deployment
+ * unit's own launch settings in place of the service's (a task set's: task-sets-reconcile.ts).
+ */
+export async function applyTaskActions(
+  deps: Deps,
+  scope: Scope,
+  service: ServiceRecord,
+  actions: readonly ServiceAction[],
+  settingsFor?: (deploymentId: string) => Partial<LaunchInput> | undefined,
+): Promise<{ summary: ExecutionSummary; messages: string[] }> {
   const summary: ExecutionSummary = { launched: [], stopped: [], placementFailures: 0, events: [] };
   const messages: string[] = [];
   const byDeployment = new Map(service.deployments.map((d) => [d.id, d]));
 
-  for (const action of decision.actions) {
+  for (const action of actions) {
     if (action.kind === "launch") {
       const deployment = byDeployment.get(action.deploymentId);
       const input = {
@@ -54,6 +73,7 @@ export async function executeDecision(deps: Deps, scope: Scope, service: Service
         enableExecuteCommand: service.enableExecuteCommand,
         // awsvpc: the service's subnets and groups, checked again at each launch (a subnet may be gone).
         ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
+        ...settingsFor?.(action.deploymentId),
       };
       try {
         const result = action.instanceArn
@@ -83,11 +103,7 @@ export async function executeDecision(deps: Deps, scope: Scope, service: Service
     }
   }
   if (summary.stopped.length) messages.push(serviceEvents.stoppedTasks(service.serviceName, summary.stopped));
-
-  const recordActions = decision.actions.filter((a) => a.kind !== "launch" && a.kind !== "stop");
-  const decisionEvents = recordActions.filter((a): a is Extract<ServiceAction, { kind: "event" }> => a.kind === "event").map((a) => a.message);
-  await updateServiceRecord(deps, scope, service, recordActions, [...messages, ...decisionEvents], summary);
-  return summary;
+  return { summary, messages };
 }
 
 const DEFAULT_SERVICE_STRATEGY = [

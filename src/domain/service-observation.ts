@@ -14,11 +14,21 @@ import type { TaskRecord } from "./task-records.js";
 import { findTaskDefinition } from "./task-definitions.js";
 import { loadBalancerHealthOf } from "./task-target-health.js";
 
-function hasContainerHealthChecks(td: TaskDefinitionRecord | undefined): boolean {
+export function hasContainerHealthChecks(td: TaskDefinitionRecord | undefined): boolean {
   return (td?.containerDefinitions ?? []).some((c) => c.essential !== false && !!c.healthCheck);
 }
 
 export function observeService(deps: Deps, scope: Scope, service: ServiceRecord): SchedulerObservation {
+  const loadBalanced = service.loadBalancers.length > 0;
+  const tasks = observeServiceTasks(deps, scope, service, () => loadBalanced);
+  return observeServiceWith(deps, scope, service, tasks, loadBalanced);
+}
+
+/**
+ * The service's tasks as the scheduler reads them; `loadBalanced` says which tasks' target
+ * health counts (all of a load-balanced service's; those of a load-balanced task set's).
+ */
+export function observeServiceTasks(deps: Deps, scope: Scope, service: ServiceRecord, loadBalanced: (t: TaskRecord) => boolean): ObservedTask[] {
   // A replica service needs the status of the instances its own tasks are on: looking those up
   // costs less than listing all of the cluster's instances (hundreds) on every pass.
   const records = deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(service.clusterArn, service.serviceName));
@@ -29,8 +39,7 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
     const instance = findInstance(deps, scope, service.clusterName, arn);
     if (instance?.containerInstanceArn === arn) instanceStatus.set(arn, instance.status);
   }
-  const loadBalanced = service.loadBalancers.length > 0;
-  const tasks: ObservedTask[] = records.map((t) => ({
+  return records.map((t) => ({
     taskArn: t.taskArn,
     deploymentId: t.startedBy ?? "",
     taskDefinitionArn: t.taskDefinitionArn,
@@ -47,8 +56,11 @@ export function observeService(deps: Deps, scope: Scope, service: ServiceRecord)
     ...(t.containerInstanceArn ? { containerInstanceArn: t.containerInstanceArn } : {}),
     ...(t.containerInstanceArn && instanceStatus.has(t.containerInstanceArn) ? { instanceStatus: instanceStatus.get(t.containerInstanceArn)! } : {}),
     ...(t.availabilityZone ? { availabilityZone: t.availabilityZone } : {}),
-    ...(loadBalanced ? { loadBalancerHealth: loadBalancerHealthOf(deps, scope, t) } : {}),
+    ...(loadBalanced(t) ? { loadBalancerHealth: loadBalancerHealthOf(deps, scope, t) } : {}),
   }));
+}
+
+function observeServiceWith(deps: Deps, scope: Scope, service: ServiceRecord, tasks: ObservedTask[], loadBalanced: boolean): SchedulerObservation {
   const observation: SchedulerObservation = {
     service: {
       serviceName: service.serviceName,

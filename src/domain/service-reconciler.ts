@@ -16,6 +16,8 @@ import { observeService } from "./service-observation.js";
 import type { ContainerInstanceRecord } from "./records.js";
 import type { ServiceRecord } from "./service-records.js";
 import type { TaskRecord } from "./task-records.js";
+import { reconcileTaskSets } from "./task-sets-reconcile.js";
+import { usesTaskSets } from "./task-sets-records.js";
 
 export interface ReconcilerOptions {
   resyncMs?: number;
@@ -119,6 +121,7 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
     const service = deps.cache.get<ServiceRecord>(key);
     if (!service || service.status === "INACTIVE") return undefined;
     const { scope } = parseServiceKey(key);
+    if (usesTaskSets(service)) return reconcileTaskSetService(deps, scope, key, service);
     const observation = observeService(deps, scope, service);
     const now = deps.clock.now();
     const decision = decide(observation, now);
@@ -135,6 +138,22 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
     }
     waitingForRoom.delete(key);
     return decision.requeueAfterMs;
+  }
+
+  /**
+   * A service of task sets (EXTERNAL, CODE_DEPLOY): each set kept at its computedDesiredCount
+   * (task-sets-reconcile.ts); deletion and placement back-off as for any service.
+   */
+  async function reconcileTaskSetService(deps: Deps, scope: Scope, key: string, service: ServiceRecord): Promise<number | undefined> {
+    const now = deps.clock.now();
+    const pass = await reconcileTaskSets(deps, scope, service, now, (decision, summary) => recordDecision(deps, scope, service, decision, summary, now, logSize));
+    if (service.status === "DRAINING") await finishDeletion(deps, scope, key);
+    if (pass.placementFailures > 0) {
+      waitingForRoom.add(key);
+      return Math.min(pass.requeueAfterMs ?? 5_000, 5_000);
+    }
+    waitingForRoom.delete(key);
+    return pass.requeueAfterMs;
   }
 
   /** A DRAINING service becomes INACTIVE once none of its tasks is left running. */

@@ -32,6 +32,9 @@ import { checkServiceRegistries } from "./service-registries.js";
 import { checkLoadBalancers } from "./service-load-balancers.js";
 import { referencedTaskDefinition, usableTaskDefinition } from "./task-definitions.js";
 import { validateTags } from "./tags.js";
+import { newTaskSet } from "./task-sets.js";
+import type { TaskSetServiceRecord } from "./task-sets-records.js";
+import { checkControllerRequest, checkTaskSetServiceUpdate, drainTaskSets, rescaleTaskSets, withTaskSets } from "./task-sets-service.js";
 
 const serviceNotFound = () => new EcsError("ServiceNotFoundException", "Service not found.");
 
@@ -76,9 +79,8 @@ export function checkServiceRequest(input: CreateServiceRequest): void {
     throw invalidParameter(`Invalid parameter 'serviceName': '${name.slice(0, 300)}' must be 1-255 letters, numbers, hyphens and underscores.`);
   }
   const strategy = (input.schedulingStrategy ?? "REPLICA") as "REPLICA" | "DAEMON";
-  if (input.deploymentController?.type && input.deploymentController.type !== "ECS") {
-    throw new EcsError("UnsupportedFeatureException", `berth supports the ECS deployment controller only, not ${input.deploymentController.type}.`);
-  }
+  // EXTERNAL and CODE_DEPLOY services run task sets (task-sets-service.ts).
+  checkControllerRequest(input);
   if (strategy === "DAEMON" && input.capacityProviderStrategy?.length) {
     throw invalidParameter("Invalid parameter 'capacityProviderStrategy': DAEMON services run on the cluster's container instances and take no capacity provider strategy.");
   }
@@ -100,6 +102,7 @@ export function checkServiceRequest(input: CreateServiceRequest): void {
 export async function createService(deps: Deps, scope: Scope, input: CreateServiceRequest) {
   const cluster = serviceCluster(deps, scope, input.cluster);
   checkServiceRequest(input);
+  if (input.deploymentController?.type === "EXTERNAL") return { service: serviceView(deps, scope, await createExternalService(deps, scope, cluster, input), ["TAGS"]) };
   const name = input.serviceName ?? "";
   const strategy = (input.schedulingStrategy ?? "REPLICA") as "REPLICA" | "DAEMON";
   // A DAEMON service runs on the cluster's instances: the cluster's default strategy is not for it.
@@ -118,36 +121,30 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   const tags = validateTags(input.tags);
   const key = keys.service(scope, cluster.clusterName, name);
   const desired = strategy === "DAEMON" ? 0 : (input.desiredCount ?? 0);
+  // CODE_DEPLOY: the service starts with its first task set, PRIMARY at 100%, holding the
+  // task settings (task-sets-service.ts).
+  const codeDeploy = input.deploymentController?.type === "CODE_DEPLOY";
+  const firstSet = codeDeploy
+    ? newTaskSet(deps, scope, cluster, { serviceName: name, desiredCount: desired, status: "ACTIVE" }, { ...input, taskDefinition: input.taskDefinition ?? "", scale: { value: 100, unit: "PERCENT" } }, "PRIMARY")
+    : undefined;
   const rec = await commit(deps, () => {
     const existing = deps.cache.get<ServiceRecord>(key);
     if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
     const now = deps.clock.now();
     const service: ServiceRecord = {
-      serviceArn: arns.service(scope, cluster.clusterName, name),
-      serviceName: name,
-      clusterArn: cluster.clusterArn,
-      clusterName: cluster.clusterName,
-      status: "ACTIVE",
+      ...newServiceFields(scope, cluster, input, now),
       desiredCount: desired,
       taskDefinition: td.taskDefinitionArn,
       ...launch,
       schedulingStrategy: strategy,
       deploymentController: { type: "ECS" },
       deploymentConfiguration,
-      placementConstraints: input.placementConstraints ?? [],
-      placementStrategy: input.placementStrategy ?? [],
       loadBalancers: input.loadBalancers ?? [],
       serviceRegistries: input.serviceRegistries ?? [],
       ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
-      healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? 0,
-      propagateTags: input.propagateTags ?? "NONE",
-      enableECSManagedTags: !!input.enableECSManagedTags,
-      enableExecuteCommand: !!input.enableExecuteCommand,
       tags,
-      createdAt: now,
-      createdBy: rootPrincipal(scope),
-      ...(input.role ? { roleArn: input.role } : {}),
       deployments: [newDeployment(td.taskDefinitionArn, desired, now)],
+      ...(firstSet ? { deploymentController: { type: "CODE_DEPLOY" }, deployments: [], loadBalancers: [], serviceRegistries: [], taskSets: [firstSet] } : {}),
     };
     // A name reused after an INACTIVE service starts with no events and no decisions of its own.
     const clearLogs = existing ? removeServiceLogs(scope, service) : [];
@@ -161,6 +158,7 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
   const found = findService(deps, scope, cluster.clusterName, input.service ?? "");
   if (!found || found.status === "INACTIVE") throw serviceNotFound();
   if (found.status !== "ACTIVE") throw new EcsError("ServiceNotActiveException", "Service was not ACTIVE.");
+  checkTaskSetServiceUpdate(found, input);
   if (input.desiredCount !== undefined && input.desiredCount < 0) {
     throw invalidParameter(`Invalid parameter 'desiredCount': ${input.desiredCount} must not be negative.`);
   }
@@ -231,7 +229,9 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       // A new deployment starts with fresh launch throttling (ecs-behavior.md §4.7).
       ...(redeploy ? { failureTracking: undefined } : {}),
     };
-    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
+    // Task sets follow the desired count (their computedDesiredCount).
+    const stored = rescaleTaskSets(next, now);
+    return { guards: [guardOf(deps, key)], ops: [put(key, stored)], result: stored };
   });
   return { service: serviceView(deps, scope, rec, []) };
 }
@@ -277,7 +277,8 @@ export async function deleteService(deps: Deps, scope: Scope, input: { cluster?:
       desiredCount: 0,
       deployments: current.deployments.map((d) => ({ ...d, desiredCount: 0 })),
     };
-    return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
+    const stored = drainTaskSets(next, deps.clock.now());
+    return { guards: [guardOf(deps, key)], ops: [put(key, stored)], result: stored };
   });
   return { service: serviceView(deps, scope, rec, []) };
 }
@@ -318,7 +319,7 @@ export function serviceView(deps: Deps, scope: Scope, rec: ServiceRecord, includ
     ...launchEcho(targetOfEcho(rec)),
     ...(rec.platformFamily ? { platformVersion: FARGATE_PLATFORM_VERSION, platformFamily: rec.platformFamily } : {}),
   };
-  return {
+  return withTaskSets({
     ...rest,
     events: readServiceEvents(deps, scope, rec),
     runningCount: tasks.filter((t) => t.lastStatus === "RUNNING").length,
@@ -331,5 +332,56 @@ export function serviceView(deps: Deps, scope: Scope, rec: ServiceRecord, includ
         return { ...shown, ...launch, runningCount: mine.filter((t) => t.lastStatus === "RUNNING").length, pendingCount: mine.filter(pending).length };
       }),
     ...(include.includes("TAGS") ? { tags } : {}),
+  }, rec);
+}
+
+/** What every new service takes from CreateService alike, whatever its deployment controller. */
+function newServiceFields(scope: Scope, cluster: ClusterRecord, input: CreateServiceRequest, now: number) {
+  const name = input.serviceName ?? "";
+  return {
+    serviceArn: arns.service(scope, cluster.clusterName, name),
+    serviceName: name,
+    clusterArn: cluster.clusterArn,
+    clusterName: cluster.clusterName,
+    status: "ACTIVE" as const,
+    placementConstraints: input.placementConstraints ?? [],
+    placementStrategy: input.placementStrategy ?? [],
+    healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? 0,
+    propagateTags: input.propagateTags ?? "NONE",
+    enableECSManagedTags: !!input.enableECSManagedTags,
+    enableExecuteCommand: !!input.enableExecuteCommand,
+    createdAt: now,
+    createdBy: rootPrincipal(scope),
+    ...(input.role ? { roleArn: input.role } : {}),
   };
+}
+
+/** CreateService for the EXTERNAL controller: the service alone; its task sets come later. */
+async function createExternalService(deps: Deps, scope: Scope, cluster: ClusterRecord, input: CreateServiceRequest): Promise<ServiceRecord> {
+  const name = input.serviceName ?? "";
+  checkPlacement(input, []);
+  const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, "REPLICA");
+  const tags = validateTags(input.tags);
+  const key = keys.service(scope, cluster.clusterName, name);
+  return commit(deps, () => {
+    const existing = deps.cache.get<ServiceRecord>(key);
+    if (existing && existing.status !== "INACTIVE") throw invalidParameter("Creation of service was not idempotent.");
+    const now = deps.clock.now();
+    const service: TaskSetServiceRecord = {
+      ...newServiceFields(scope, cluster, input, now),
+      desiredCount: input.desiredCount ?? 0,
+      // None of its own: DescribeServices shows the primary task set's.
+      taskDefinition: "",
+      schedulingStrategy: "REPLICA",
+      deploymentController: { type: "EXTERNAL" },
+      deploymentConfiguration,
+      loadBalancers: [],
+      serviceRegistries: [],
+      tags,
+      deployments: [],
+      taskSets: [],
+    };
+    const clearLogs = existing ? removeServiceLogs(scope, service) : [];
+    return { guards: [guardOf(deps, key)], ops: [...clearLogs, put(key, service)], result: service };
+  });
 }

@@ -23,6 +23,7 @@ export type EcsErrorType =
   | "ServiceNotFoundException"
   | "TargetNotConnectedException"
   | "TargetNotFoundException"
+  | "TaskSetNotFoundException"
   | "UnsupportedFeatureException"
   | "UpdateInProgressException"
   // AWS Cloud Map (servicediscovery): its exception names carry no "Exception" suffix.

@@ -13,6 +13,7 @@ import {
   taskDefinitions,
   taskLaunch,
   tasks,
+  taskSets,
   taskStateChanges,
   type Deps,
 } from "../../domain/index.js";
@@ -59,6 +60,13 @@ export function ecsHandlers(deps: Deps): Record<string, Handler> {
     ListServices: (ctx, input) => services.listServices(deps, ctx.scope, input),
     ListServiceDeployments: (ctx, input) => serviceDeployments.listServiceDeployments(deps, ctx.scope, input),
     DescribeServiceDeployments: (ctx, input) => serviceDeployments.describeServiceDeployments(deps, ctx.scope, input),
+
+    // Task sets (services of the EXTERNAL deployment controller)
+    CreateTaskSet: (ctx, input) => taskSets.createTaskSet(deps, ctx.scope, input),
+    DescribeTaskSets: (ctx, input) => taskSets.describeTaskSets(deps, ctx.scope, input),
+    UpdateTaskSet: (ctx, input) => taskSets.updateTaskSet(deps, ctx.scope, input),
+    DeleteTaskSet: (ctx, input) => taskSets.deleteTaskSet(deps, ctx.scope, input),
+    UpdateServicePrimaryTaskSet: (ctx, input) => taskSets.updateServicePrimaryTaskSet(deps, ctx.scope, input),
 
     // Tasks, and what agents report about them
     RunTask: (ctx, input) => taskLaunch.runTask(deps, ctx.scope, input),
