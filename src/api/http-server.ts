@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { AwsError, EcsError, uuid } from "../model/index.js";
 import type { Principal, RequestContext } from "./context.js";
 import { dispatch, type JsonService } from "./json-service.js";
+import { EventStreamReply } from "./protocol/event-stream.js";
 import { renderQueryError } from "./protocol/query-xml.js";
 import { answerQuery, findQueryService, type QueryService } from "./query-service.js";
 import type { Route } from "./protocol/rest-json.js";
@@ -189,6 +190,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // Authorization (the policy check) runs here, once per request, before any handler.
       await options.authorize?.(auth.principal, service.signingName, operation, input, originOf(req, ctx));
       const output = await dispatch(service, operation, input, ctx);
+      if (output instanceof EventStreamReply) return output.open(res);
       send(res, 200, output);
       log.debug({ requestId, target }, "ok");
     } catch (err) {

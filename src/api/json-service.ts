@@ -3,6 +3,7 @@
 // model's output shape after it returns.
 import { EcsError, type EcsErrorType } from "../model/index.js";
 import type { RequestContext } from "./context.js";
+import { EventStreamReply } from "./protocol/event-stream.js";
 import { serializeOutput } from "./protocol/serialize.js";
 import type { ApiModel } from "./protocol/shape.js";
 import { validateInput } from "./protocol/validate.js";
@@ -36,5 +37,7 @@ export async function dispatch(service: JsonService, operation: string, body: un
     throw new EcsError("UnsupportedFeatureException", `berth does not support ${operation} yet.`);
   }
   const result = await handler(ctx, checked.value);
+  // An event stream (StartLiveTail) is written by the HTTP layer frame by frame, not shaped here.
+  if (result instanceof EventStreamReply) return result;
   return serializeOutput(service.model, spec.output, result);
 }

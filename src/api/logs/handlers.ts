@@ -4,6 +4,7 @@
 import { logs } from "../../domain/index.js";
 import { EcsError } from "../../model/index.js";
 import type { Handler } from "../json-service.js";
+import { startLiveTail } from "./live-tail.js";
 
 export function logsHandlers(deps: logs.LogsDeps | undefined): Record<string, Handler> {
   const table: Record<string, (d: logs.LogsDeps) => Handler> = {
@@ -24,6 +25,7 @@ export function logsHandlers(deps: logs.LogsDeps | undefined): Record<string, Ha
     TagResource: (d) => (ctx, input) => logs.tagResource(d, ctx.scope, input),
     UntagResource: (d) => (ctx, input) => logs.untagResource(d, ctx.scope, input),
     ListTagsForResource: (d) => (ctx, input) => logs.listTagsForResource(d, ctx.scope, input),
+    StartLiveTail: (d) => (ctx, input) => startLiveTail(d, ctx, input),
   };
   const refuse: Handler = () => {
     throw new EcsError("ServiceUnavailableException", "berth keeps CloudWatch Logs events only in its SQLite store; this control plane's store has no place for them.", 503);

@@ -20,6 +20,13 @@ const onStream: Resolver = (i, s) => {
   return result([stream && name ? s.arn("logs", `log-group:${name}:log-stream:${stream}`) : groupArn(s, name)]);
 };
 const onAll: Resolver = () => result([]);
+/** StartLiveTail: every group of logGroupIdentifiers (names or ARNs), each in its `:*` form. */
+const onGroups: Resolver = (i, s) => {
+  const ids = Array.isArray(i.logGroupIdentifiers) ? i.logGroupIdentifiers.filter((x): x is string => typeof x === "string") : [];
+  // An ARN is taken as written (its account and region may differ from the caller's).
+  const arnOf = (id: string) => (isArn(id) ? `${id.replace(/:\*$/, "")}:*` : groupArn(s, id));
+  return result(ids.length > 0 ? ids.map(arnOf) : [groupArn(s, undefined)]);
+};
 
 export const LOGS_OPERATIONS: Record<string, Resolver> = {
   CreateLogGroup: onGroup,
@@ -39,4 +46,5 @@ export const LOGS_OPERATIONS: Record<string, Resolver> = {
   TagResource: onGroup,
   UntagResource: onGroup,
   ListTagsForResource: onGroup,
+  StartLiveTail: onGroups,
 };

@@ -4,6 +4,7 @@
 import type { Scope } from "../../model/index.js";
 import type { LogEventInput, LogPosition, StoredLogEvent } from "../../store/index.js";
 import { compileFilterPattern, FilterPatternError } from "./filter-pattern.js";
+import { liveTailHub } from "./live-tail-hub.js";
 import { decidePut } from "./put-rules.js";
 import { groupNameFrom, groupOf, logsErrors, logsKeys, retentionCutoff, streamOf, type LogsDeps, type LogStreamRecord } from "./records.js";
 import { decodePosition, encodePosition } from "./tokens.js";
@@ -31,6 +32,8 @@ export function putLogEvents(deps: LogsDeps, scope: Scope, input: PutInput) {
   if (decision.end > decision.start) {
     const kept = input.logEvents.slice(decision.start, decision.end).map((e) => ({ timestamp: e.timestamp, message: e.message }));
     seq = deps.logEvents.append(group.uid, stream.uid, kept, now);
+    // Stored (durable) before any Live Tail session hears of it.
+    liveTailHub(deps).publish({ groupUid: group.uid, logStreamName: stream.logStreamName, events: kept, ingestionTime: now });
   }
   // The token means nothing to AWS any more; old clients (Docker's awslogs) still pass it on.
   return { nextSequenceToken: String(seq).padStart(56, "0"), ...(decision.rejected ? { rejectedLogEventsInfo: decision.rejected } : {}) };

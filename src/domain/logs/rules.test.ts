@@ -120,6 +120,11 @@ describe("CloudWatch Logs requests as IAM sees them", () => {
     ["FilterLogEvents", { logGroupName: "/ecs/web" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*"]],
     ["TagResource", { resourceArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*" }, ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*"]],
     ["DescribeLogGroups", {}, ["*"]],
+    [
+      "StartLiveTail",
+      { logGroupIdentifiers: ["/ecs/web", "arn:aws:logs:us-east-1:210987654321:log-group:/shared"] },
+      ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*", "arn:aws:logs:us-east-1:210987654321:log-group:/shared:*"],
+    ],
   ];
   for (const [operation, input, resources] of cases) {
     it(`${operation} acts on ${resources.join(", ")}`, () => {
