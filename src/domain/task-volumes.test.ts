@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Volume } from "@aws-sdk/client-ecs";
-import { EcsError } from "../model/index.js";
+import { EcsError, type AssignedVolumeSource } from "../model/index.js";
 import type { TaskDefinitionRecord } from "./records.js";
 import { checkVolumeConfigurations, resolveVolumes, withVolumes, type EfsLookup, type VolumeConfigurationInput } from "./task-volumes.js";
 
@@ -125,7 +125,7 @@ test("resolveVolumes: an EBS-style volume gets its vol- id, its source and its a
   ]);
   const fresh = resolveVolumes(td, settings, lookup);
   assert.match((fresh.sources[0] as { volumeId: string }).volumeId, /^vol-[0-9a-f]{17}$/);
-  const task = withVolumes({ attachments: [], assignment: {}, desiredStatus: "RUNNING", version: 1 }, got, 5);
+  const task = withVolumes({ attachments: [] as unknown[], assignment: {} as { volumeSources?: AssignedVolumeSource[] }, desiredStatus: "RUNNING", version: 1 }, got, 5);
   assert.equal(task.assignment.volumeSources?.length, 1);
   assert.equal(task.attachments.length, 1);
 });

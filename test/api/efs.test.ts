@@ -5,25 +5,17 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
+import { missingTool } from "../helpers/aws-cli.js";
+import { awsCli, awsRefusal } from "../helpers/aws-json-cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 describe("EFS through the AWS CLI", async () => {
   const missing = await missingTool("aws", ["--version"]);
   let s: TestServer;
-  const aws = async (service: string, ...args: string[]) => {
-    const { stdout } = await run("aws", [service, ...args, "--endpoint-url", s.url, "--output", "json"], { env: { ...process.env, ...AWS_ENV } });
-    return stdout.trim() ? (JSON.parse(stdout) as Record<string, any>) : {};
-  };
-  /** The CLI's failure: its exit and what it printed (the error code and message). */
-  const refused = async (service: string, ...args: string[]) => {
-    try {
-      await aws(service, ...args);
-    } catch (err) {
-      return (err as { stderr: string }).stderr;
-    }
-    assert.fail(`aws ${service} ${args.join(" ")} succeeded`);
-  };
+  const clis = { efs: awsCli("efs", () => s), ecs: awsCli("ecs", () => s), ec2: awsCli("ec2", () => s) };
+  const aws = (service: keyof typeof clis, ...args: string[]) => clis[service](...args);
+  /** A refused call's `Code: message`, after checking it wrote nothing. */
+  const refused = (service: keyof typeof clis, ...args: string[]) => awsRefusal(clis[service], () => s)(...args);
   before(async () => {
     if (!missing) s = await startTestServer({ scheduler: false, loadBalancers: false });
   });

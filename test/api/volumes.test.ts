@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
+import { missingTool } from "../helpers/aws-cli.js";
+import { awsCli, awsRefusal } from "../helpers/aws-json-cli.js";
 import { agentIn, until, type FakeAgent } from "../helpers/fake-agent.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -14,18 +15,10 @@ describe("task volumes through the AWS CLI", async () => {
   const missing = await missingTool("aws", ["--version"]);
   let s: TestServer;
   let agent: FakeAgent;
-  const aws = async (service: string, ...args: string[]) => {
-    const { stdout } = await run("aws", [service, ...args, "--endpoint-url", s.url, "--output", "json"], { env: { ...process.env, ...AWS_ENV } });
-    return stdout.trim() ? (JSON.parse(stdout) as Record<string, any>) : {};
-  };
-  const refused = async (service: string, ...args: string[]) => {
-    try {
-      await aws(service, ...args);
-    } catch (err) {
-      return (err as { stderr: string }).stderr;
-    }
-    assert.fail(`aws ${service} ${args.join(" ")} succeeded`);
-  };
+  const clis = { efs: awsCli("efs", () => s), ecs: awsCli("ecs", () => s), ec2: awsCli("ec2", () => s) };
+  const aws = (service: keyof typeof clis, ...args: string[]) => clis[service](...args);
+  /** A refused call's `Code: message`, after checking it wrote nothing. */
+  const refused = (service: keyof typeof clis, ...args: string[]) => awsRefusal(clis[service], () => s)(...args);
   const register = (family: string, volumes: unknown[], mountPoints: unknown[]) =>
     aws(
       "ecs",
