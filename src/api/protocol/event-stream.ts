@@ -32,13 +32,6 @@ export function encodeException(exceptionType: string, message: string): Uint8Ar
   });
 }
 
-/** Decodes frames (for tests and tools reading berth's streams). */
-export function decodeMessage(frame: Uint8Array): { headers: Record<string, string>; payload: string } {
-  const m = codec.decode(frame);
-  const headers = Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, String(v.value)]));
-  return { headers, payload: toUtf8(m.body) };
-}
-
 /** Where a streaming handler writes: frames in order, told when the client has gone. */
 export interface EventStreamSink {
   event(eventType: string, payload: unknown): void;
