@@ -73,6 +73,8 @@ export async function applyTaskActions(
         enableExecuteCommand: service.enableExecuteCommand,
         // awsvpc: the service's subnets and groups, checked again at each launch (a subnet may be gone).
         ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
+        // Each task gets its own EBS-style volume, as its deployment configures it.
+        ...(deployment?.volumeConfigurations ? { volumeConfigurations: deployment.volumeConfigurations as never } : {}),
         ...settingsFor?.(action.deploymentId),
       };
       try {
@@ -139,8 +141,15 @@ async function updateServiceRecord(
       now,
       {
         maxPast: MAX_PAST_DEPLOYMENTS,
-        rollback: (a) =>
-          newDeployment(a.taskDefinitionArn, a.desiredCount, now, { rolloutStateReason: a.rolloutStateReason, rollbackTargetId: a.targetDeploymentId }),
+        rollback: (a) => {
+          // A rollback launches as the deployment it returns to, its volumes included.
+          const target = [...current.deployments, ...(current.pastDeployments ?? [])].find((d) => d.id === a.targetDeploymentId);
+          return newDeployment(a.taskDefinitionArn, a.desiredCount, now, {
+            rolloutStateReason: a.rolloutStateReason,
+            rollbackTargetId: a.targetDeploymentId,
+            ...(target?.volumeConfigurations ? { volumeConfigurations: target.volumeConfigurations } : {}),
+          });
+        },
       },
     );
     // Repeats are judged against the stored events and those this pass already added.

@@ -19,6 +19,8 @@ export interface DeploymentRecord {
   rolloutState: "IN_PROGRESS" | "COMPLETED" | "FAILED";
   rolloutStateReason: string;
   networkConfiguration?: unknown;
+  /** The configuredAtLaunch volume's settings its tasks launch with (ServiceVolumeConfiguration). */
+  volumeConfigurations?: unknown[];
   /** berth: a task of this deployment has been healthy (the circuit breaker's stage 2). */
   hadHealthyTask?: boolean;
   /** berth: for a rollback, the deployment it returns to. */

@@ -27,6 +27,7 @@ import {
   type ServiceRecord,
 } from "./service-records.js";
 import { resolveNetworkConfiguration } from "./network-configuration.js";
+import { checkVolumeConfigurations } from "./task-volumes.js";
 import type { TaskRecord } from "./task-records.js";
 import { checkServiceRegistries } from "./service-registries.js";
 import { checkLoadBalancers } from "./service-load-balancers.js";
@@ -114,6 +115,8 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
   if (isFargateTarget(target)) checkFargateTask(td);
   const launch = launchFields(target, input.platformVersion);
   resolveNetworkConfiguration(deps, scope, td, input.networkConfiguration as never, isFargateTarget(target));
+  // Checked now, so a service never holds a configuration its tasks cannot launch with.
+  checkVolumeConfigurations(td, input.volumeConfigurations as never);
   checkPlacement(input, td.placementConstraints ?? []);
   checkServiceRegistries(deps, scope, input.serviceRegistries, td);
   checkLoadBalancers(deps, scope, input.loadBalancers, td);
@@ -143,7 +146,7 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
       serviceRegistries: input.serviceRegistries ?? [],
       ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
       tags,
-      deployments: [newDeployment(td.taskDefinitionArn, desired, now)],
+      deployments: [newDeployment(td.taskDefinitionArn, desired, now, input.volumeConfigurations?.length ? { volumeConfigurations: input.volumeConfigurations } : {})],
       ...(firstSet ? { deploymentController: { type: "CODE_DEPLOY" }, deployments: [], loadBalancers: [], serviceRegistries: [], taskSets: [firstSet] } : {}),
     };
     // A name reused after an INACTIVE service starts with no events and no decisions of its own.
@@ -182,6 +185,13 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
   if (input.serviceRegistries) checkServiceRegistries(deps, scope, input.serviceRegistries, td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
   // New load balancers, or a new revision that the current ones must still fit (its containers and ports).
   if (input.loadBalancers || td) checkLoadBalancers(deps, scope, input.loadBalancers ?? (found.loadBalancers as never), td ?? referencedTaskDefinition(deps, scope, found.taskDefinition));
+  // The volumes of the new revision or the new configurations, each checked against the other;
+  // without new ones the PRIMARY deployment's go on to the next deployment (unless the new
+  // revision has no volume configured at launch any more).
+  const primaryVolumes = found.deployments.find((d) => d.status === "PRIMARY")?.volumeConfigurations;
+  const atLaunch = (td?.volumes ?? []).some((v) => v.configuredAtLaunch);
+  const volumeConfigurations = input.volumeConfigurations ?? (td && !atLaunch ? undefined : primaryVolumes);
+  if (td || input.volumeConfigurations) checkVolumeConfigurations(td ?? referencedTaskDefinition(deps, scope, found.taskDefinition), volumeConfigurations as never);
   const key = keys.service(scope, cluster.clusterName, found.serviceName);
   const rec = await commit(deps, () => {
     const current = deps.cache.get<ServiceRecord>(key)!;
@@ -201,11 +211,13 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(current.networkConfiguration)) ||
       (input.loadBalancers !== undefined && JSON.stringify(input.loadBalancers) !== JSON.stringify(current.loadBalancers)) ||
       (input.serviceRegistries !== undefined && JSON.stringify(input.serviceRegistries) !== JSON.stringify(current.serviceRegistries)) ||
-      (input.platformVersion !== undefined && input.platformVersion !== current.platformVersion);
+      (input.platformVersion !== undefined && input.platformVersion !== current.platformVersion) ||
+      // ECS: a non-null volumeConfigurations starts a deployment.
+      input.volumeConfigurations !== undefined;
     let deployments = current.deployments.map((d) => (d.status === "PRIMARY" && !redeploy ? { ...d, desiredCount: desired, updatedAt: now } : d));
     if (redeploy) {
       deployments = [
-        newDeployment(taskDefinition, desired, now),
+        newDeployment(taskDefinition, desired, now, volumeConfigurations?.length ? { volumeConfigurations } : {}),
         ...deployments.map((d) => (d.status === "PRIMARY" ? { ...d, status: "ACTIVE" as const, updatedAt: now } : d)),
       ];
     }

@@ -155,4 +155,33 @@ describe("task volumes through the AWS CLI", async () => {
     assert.match(tooBig, /sizeInGiB': 20000 is outside 1-16384 GiB for volume type gp3/);
     assert.equal((await tasksOf("ebs-app")).length, 2, "only the two tasks of the earlier launch");
   });
+
+  it("keeps a service's volumeConfigurations in its deployments; each of its tasks gets its own volume", { skip: missing }, async () => {
+    const conf = (size: number) => JSON.stringify([{ name: "data", managedEBSVolume: { sizeInGiB: size, roleArn: "arn:aws:iam::000000000000:role/ecsInfrastructureRole" } }]);
+    const refusedService = await refused("ecs", "create-service", "--cluster", "vols", "--service-name", "bad-vols", "--task-definition", "plain", "--desired-count", "1", "--volume-configurations", conf(1));
+    assert.match(refusedService, /InvalidParameterException: .*'data' is not a volume of plain:1/);
+
+    const created = await aws("ecs", "create-service", "--cluster", "vols", "--service-name", "db", "--task-definition", "ebs-app", "--desired-count", "2", "--volume-configurations", conf(2));
+    assert.deepEqual(created.service.deployments[0].volumeConfigurations, [
+      { name: "data", managedEBSVolume: { sizeInGiB: 2, roleArn: "arn:aws:iam::000000000000:role/ecsInfrastructureRole" } },
+    ]);
+    let launched: string[] = [];
+    await until("the service launched its two tasks", async () => (launched = (await aws("ecs", "list-tasks", "--cluster", "vols", "--service-name", "db")).taskArns).length === 2);
+    await until("the agent has them", () => launched.every((arn) => agent.tasks().has(arn)));
+    const sources = launched.map((arn) => agent.tasks().get(arn)!.volumeSources?.[0] as { kind: string; sizeInGiB: number; volumeId: string });
+    assert.deepEqual(sources.map((v) => [v.kind, v.sizeInGiB]), [["ebs", 2], ["ebs", 2]]);
+    assert.notEqual(sources[0]!.volumeId, sources[1]!.volumeId);
+
+    // New settings start a new deployment that carries them.
+    const updated = await aws("ecs", "update-service", "--cluster", "vols", "--service", "db", "--volume-configurations", conf(3));
+    const [primary, old] = updated.service.deployments;
+    assert.equal(primary.status, "PRIMARY");
+    assert.equal(primary.volumeConfigurations[0].managedEBSVolume.sizeInGiB, 3);
+    assert.equal(old.volumeConfigurations[0].managedEBSVolume.sizeInGiB, 2);
+    // A desired count alone changes no deployment and keeps the volumes.
+    const scaled = await aws("ecs", "update-service", "--cluster", "vols", "--service", "db", "--desired-count", "1");
+    assert.equal(scaled.service.deployments[0].id, primary.id);
+    assert.equal(scaled.service.deployments[0].volumeConfigurations[0].managedEBSVolume.sizeInGiB, 3);
+    await aws("ecs", "delete-service", "--cluster", "vols", "--service", "db", "--force");
+  });
 });
