@@ -2,7 +2,8 @@
 // event stream. The request is checked and the session set up before the stream opens, so a
 // refusal is an ordinary JSON error; after it, the stream carries the initial response (an
 // empty output: its one member is the stream), sessionStart, a sessionUpdate about once a
-// second, and SessionTimeoutException when the session's time is up. The session ends, and its
+// second, and SessionTimeoutException when the session's time is up (SessionStreamingException
+// if it fails on berth's side). The session ends, and its
 // subscription with it, when the client closes the connection.
 import { logs } from "../../domain/index.js";
 import type { RequestContext } from "../context.js";
@@ -26,6 +27,7 @@ export function startLiveTail(deps: logs.LogsDeps, ctx: RequestContext, input: S
       {
         update: (u) => sink.event("sessionUpdate", serializeOutput(logsModel, "LiveTailSessionUpdate", u)),
         timedOut: (message) => sink.exception("SessionTimeoutException", message),
+        failed: (message) => sink.exception("SessionStreamingException", message),
         backlog: () => sink.backlog,
       },
       () => sink.end(),

@@ -27,6 +27,8 @@ export interface LiveTailOutput {
   update(update: SessionUpdate): void;
   /** The session reached its time limit; nothing follows. */
   timedOut(message: string): void;
+  /** The session failed on berth's side (SessionStreamingException); nothing follows. */
+  failed(message: string): void;
   /** Bytes written that the client has not taken yet. */
   backlog(): number;
 }
@@ -58,6 +60,19 @@ export function startLiveTail(deps: LogsDeps, scope: Scope, input: LiveTailInput
     let dropped = false;
     let queue: SessionUpdate[] = [];
 
+    // A fault in a session ends that session (SessionStreamingException), never the PutLogEvents
+    // that told it of a batch, nor the process from a timer.
+    const guarded =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        try {
+          fn(...args);
+        } catch (err) {
+          out.failed(`The Live Tail session failed: ${(err as Error).message}`);
+          stop();
+        }
+      };
+
     const onBatch = (batch: AppendedBatch) => {
       if (!plan.wantsStream(batch.logStreamName)) return;
       const identifier = identifierOf.get(batch.groupUid)!;
@@ -80,15 +95,18 @@ export function startLiveTail(deps: LogsDeps, scope: Scope, input: LiveTailInput
 
     const unsubscribe = hub.subscribe(
       groups.map((g) => g.uid),
-      onBatch,
+      guarded(onBatch),
     );
-    const ticker = setInterval(flush, updateIntervalMs);
-    const limit = setTimeout(() => {
-      flush();
-      const hours = sessionLimitMs / 3_600_000;
-      out.timedOut(`The Live Tail session ended after its maximum duration of ${Number.isInteger(hours) ? `${hours} hours` : `${sessionLimitMs} ms`}.`);
-      stop();
-    }, sessionLimitMs);
+    const ticker = setInterval(guarded(flush), updateIntervalMs);
+    const limit = setTimeout(
+      guarded(() => {
+        flush();
+        const hours = sessionLimitMs / 3_600_000;
+        out.timedOut(`The Live Tail session ended after its maximum duration of ${Number.isInteger(hours) ? `${hours} hours` : `${sessionLimitMs} ms`}.`);
+        stop();
+      }),
+      sessionLimitMs,
+    );
     // Sessions never keep the process alive: the server's sockets do, and they end sessions when they close.
     ticker.unref();
     limit.unref();
