@@ -1,5 +1,6 @@
 // What translating one workload to ECS may look up in the rest of the input.
 
+import type { PersistentVolumeClaimSpec } from "./k8s-types.js";
 import type { ResolvedOptions } from "./options.js";
 
 export interface EcsContext {
@@ -10,4 +11,6 @@ export interface EcsContext {
   secrets: ReadonlyMap<string, readonly string[]>;
   /** ServiceAccounts given in the input: name → the IAM role ARN of its IRSA annotation, if any. */
   serviceAccounts: ReadonlyMap<string, string | undefined>;
+  /** PersistentVolumeClaims given in the input: name → spec. */
+  claims: ReadonlyMap<string, PersistentVolumeClaimSpec>;
 }

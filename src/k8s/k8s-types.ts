@@ -163,6 +163,16 @@ export interface Volume {
   name: string;
   emptyDir?: Record<string, unknown>;
   hostPath?: { path?: string; type?: string };
+  persistentVolumeClaim?: { claimName?: string; readOnly?: boolean };
+  [field: string]: unknown;
+}
+
+/** A PersistentVolumeClaim's spec: what storage a pod's volume asks for. */
+export interface PersistentVolumeClaimSpec {
+  accessModes?: string[];
+  resources?: { requests?: { storage?: string | number } };
+  storageClassName?: string;
+  volumeMode?: string;
   [field: string]: unknown;
 }
 

@@ -5,7 +5,6 @@ import type {
   ContainerDefinition,
   ContainerDependency,
   RegisterTaskDefinitionCommandInput,
-  Volume as EcsVolume,
 } from "@aws-sdk/client-ecs";
 import { containerToEcs, type ContainerResult, type PodSide } from "./container-to-ecs.js";
 import type { EcsContext } from "./ecs-context.js";
@@ -15,12 +14,15 @@ import { placementToEcs, type Placement } from "./placement-to-ecs.js";
 import { cpuToUnitsExact, memoryToMiBExact } from "./quantity.js";
 import type { Reporter } from "./report.js";
 import { labelsToTags } from "./tags.js";
+import { volumesToEcs, type PodVolumes } from "./volumes-to-ecs.js";
 
 export interface PodResult {
   taskDefinition: RegisterTaskDefinitionCommandInput;
   placement: Placement;
   /** Containers that receive traffic, for the load balancer wiring. */
   containers: { container: Container; trafficProbe?: Probe }[];
+  /** What the claims need at launch: the service's volumeConfigurations, the EFS file systems to create. */
+  storage: Omit<PodVolumes, "volumes">;
 }
 
 const HANDLED = [
@@ -60,7 +62,7 @@ export function podToEcs(family: string, template: PodTemplateSpec, standalone: 
   const sr = r.child("spec");
   const labels = template.metadata?.labels ?? {};
   const awsvpc = !spec.hostNetwork;
-  const volumes = volumesToEcs(spec.volumes ?? [], sr);
+  const { volumes, ...storage } = volumesToEcs(spec.volumes ?? [], ctx, standalone, sr);
   const side: PodSide = {
     volumes: new Set(volumes.map((v) => v.name as string)),
     awsvpc,
@@ -155,34 +157,13 @@ export function podToEcs(family: string, template: PodTemplateSpec, standalone: 
 
   return {
     taskDefinition: td,
+    storage,
     placement,
     containers: (spec.containers ?? []).map((container, i) => ({
       container,
       ...((mains[i] as ContainerResult).trafficProbe ? { trafficProbe: (mains[i] as ContainerResult).trafficProbe as Probe } : {}),
     })),
   };
-}
-
-function volumesToEcs(volumes: NonNullable<PodTemplateSpec["spec"]>["volumes"] & object, r: Reporter): EcsVolume[] {
-  return volumes.flatMap((v, i) => {
-    const vr = r.child(`volumes[${i}]`);
-    if (v.emptyDir) {
-      if (v.emptyDir.medium === "Memory") {
-        vr.approximated("emptyDir.medium", "became a task-scoped Docker volume on disk; memory-backed storage is linuxParameters.tmpfs, per container");
-      }
-      return [{ name: v.name }];
-    }
-    if (v.hostPath) return [{ name: v.name, host: { sourcePath: v.hostPath.path } }];
-    const kind = Object.keys(v).find((k) => k !== "name") ?? "unknown";
-    const reasons: Record<string, string> = {
-      configMap: "ECS does not project configuration as files; pass it as environment or fetch it in an init container",
-      secret: "ECS injects secrets as environment variables, not files",
-      persistentVolumeClaim: "ECS's counterparts are EFS volumes (efsVolumeConfiguration) or service-managed EBS volumes; not derived",
-      projected: "ECS does not project configuration as files",
-    };
-    vr.unmapped("", `${kind} volume: ${reasons[kind] ?? "ECS volumes are Docker volumes, host paths, EFS, FSx or EBS; this source has no counterpart"}`);
-    return [];
-  });
 }
 
 function taskResources(spec: NonNullable<PodTemplateSpec["spec"]>, running: ContainerResult[], td: RegisterTaskDefinitionCommandInput, r: Reporter): void {

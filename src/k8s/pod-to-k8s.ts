@@ -3,6 +3,7 @@
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput, TaskDefinitionPlacementConstraint } from "@aws-sdk/client-ecs";
 import { containerToK8s } from "./container-to-k8s.js";
 import type { Affinity, Container, Labels, NodeSelectorRequirement, PodSpec, Volume } from "./k8s-types.js";
+import { claimNameOf, isClaimVolume } from "./volumes-to-k8s.js";
 import { reportLeftovers } from "./leftovers.js";
 import { roleName } from "./options.js";
 import { mibToMemory, unitsToCpu } from "./quantity.js";
@@ -174,14 +175,10 @@ function volumesToK8s(td: RegisterTaskDefinitionCommandInput, r: Reporter): Volu
       vr.approximated("dockerVolumeConfiguration", "a task-scoped Docker volume became an emptyDir; driver options are not carried");
       return [{ name, emptyDir: {} }];
     }
-    for (const field of ["efsVolumeConfiguration", "fsxWindowsFileServerVolumeConfiguration"] as const) {
-      if (v[field]) {
-        vr.unmapped(field, "network file systems are PersistentVolumes in Kubernetes (a CSI driver and a claim); not derived");
-        return [];
-      }
-    }
-    if (v.configuredAtLaunch) {
-      vr.unmapped("configuredAtLaunch", "a volume given at launch (EBS) is a PersistentVolumeClaim in Kubernetes; not derived");
+    // EFS and volumes configured at launch are claims (volumes-to-k8s.ts makes them).
+    if (isClaimVolume(v)) return [{ name, persistentVolumeClaim: { claimName: claimNameOf(v) } }];
+    if (v.fsxWindowsFileServerVolumeConfiguration) {
+      vr.unmapped("fsxWindowsFileServerVolumeConfiguration", "Windows file shares are PersistentVolumes of an SMB CSI driver in Kubernetes; not derived");
       return [];
     }
     return [{ name, emptyDir: {} }];

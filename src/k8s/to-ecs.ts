@@ -4,10 +4,11 @@
 
 import type { CreateServiceCommandInput, RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
 import type { EcsContext } from "./ecs-context.js";
-import type { Manifest } from "./k8s-types.js";
+import type { Manifest, PersistentVolumeClaimSpec } from "./k8s-types.js";
 import { resolveOptions, ROLE_ARN_ANNOTATION, type TranslateOptions } from "./options.js";
 import { Reporter, type ReportEntry } from "./report.js";
 import { serviceToWiring, type LoadBalancerWiring } from "./service-to-ecs.js";
+import type { ClaimFileSystem } from "./volumes-to-ecs.js";
 import { workloadToEcs, type WorkloadResult } from "./workload-to-ecs.js";
 import { readManifests } from "./yaml.js";
 
@@ -15,6 +16,8 @@ export interface EcsTranslation {
   taskDefinitions: RegisterTaskDefinitionCommandInput[];
   services: CreateServiceCommandInput[];
   loadBalancers: LoadBalancerWiring[];
+  /** EFS file systems that ReadWriteMany claims became; their task definitions hold the creation token as fileSystemId until apply makes them. */
+  fileSystems: ClaimFileSystem[];
   report: ReportEntry[];
 }
 
@@ -28,7 +31,6 @@ const OTHER_KINDS: Record<string, string> = {
   PodDisruptionBudget: "minimumHealthyPercent also bounds how many tasks an instance drain may stop",
   NetworkPolicy: "security groups on awsvpc tasks control traffic",
   Namespace: "ECS has no namespaces; a separate cluster is the nearest",
-  PersistentVolumeClaim: "EFS volumes or service-managed EBS volumes are ECS's storage; not derived",
 };
 
 const WORKLOAD_API: Record<string, string> = { Deployment: "apps/v1", DaemonSet: "apps/v1", Pod: "v1" };
@@ -37,7 +39,7 @@ export function toEcs(input: string | readonly object[], options: TranslateOptio
   const manifests = readManifests(input);
   const report: ReportEntry[] = [];
   const ctx = buildContext(manifests, options);
-  const out: EcsTranslation = { taskDefinitions: [], services: [], loadBalancers: [], report };
+  const out: EcsTranslation = { taskDefinitions: [], services: [], loadBalancers: [], fileSystems: [], report };
   const workloads: WorkloadResult[] = [];
   const families = new Map<string, string>();
 
@@ -60,6 +62,7 @@ export function toEcs(input: string | readonly object[], options: TranslateOptio
     workloads.push(w);
     out.taskDefinitions.push(w.taskDefinition);
     if (w.service) out.services.push(w.service);
+    for (const f of w.pod.storage.fileSystems) if (!out.fileSystems.some((g) => g.creationToken === f.creationToken)) out.fileSystems.push(f);
   });
 
   manifests.forEach((m, i) => {
@@ -70,6 +73,7 @@ export function toEcs(input: string | readonly object[], options: TranslateOptio
     else if (kind === "ConfigMap") r.info("", "ECS has no ConfigMap object; its values were copied into the task definitions that reference them");
     else if (kind === "Secret") r.info("", `ECS has no Secret object; store it in Secrets Manager as secret '${m.metadata?.name ?? ""}' holding a JSON object of its keys (values are never copied into task definitions)`);
     else if (kind === "ServiceAccount") r.info("", "a ServiceAccount's IAM role (IRSA annotation) is the task role of the task definitions that use it");
+    else if (kind === "PersistentVolumeClaim") r.info("", "ECS has no claim object; each pod volume using it became an EFS-style file system (ReadWriteMany) or a volume configured at launch (ReadWriteOnce), see the workloads' volumes");
     else r.unmapped("", OTHER_KINDS[kind] ?? `berth translates Deployment, DaemonSet, Pod, Service, ConfigMap, Secret and ServiceAccount; found ${kind || "no kind"}`);
   });
   return out;
@@ -79,6 +83,7 @@ function buildContext(manifests: readonly Manifest[], options: TranslateOptions)
   const configMaps = new Map<string, Record<string, string>>();
   const secrets = new Map<string, string[]>();
   const serviceAccounts = new Map<string, string | undefined>();
+  const claims = new Map<string, PersistentVolumeClaimSpec>();
   for (const m of manifests) {
     const name = m.metadata?.name;
     if (!name) continue;
@@ -90,7 +95,9 @@ function buildContext(manifests: readonly Manifest[], options: TranslateOptions)
       secrets.set(name, [...keys]);
     } else if (m.kind === "ServiceAccount") {
       serviceAccounts.set(name, m.metadata?.annotations?.[ROLE_ARN_ANNOTATION]);
+    } else if (m.kind === "PersistentVolumeClaim") {
+      claims.set(name, (m.spec ?? {}) as PersistentVolumeClaimSpec);
     }
   }
-  return { options: resolveOptions(options), configMaps, secrets, serviceAccounts };
+  return { options: resolveOptions(options), configMaps, secrets, serviceAccounts, claims };
 }

@@ -24,6 +24,7 @@ import { taskDefinitionToPod } from "./pod-to-k8s.js";
 import { Reporter, type ReportEntry } from "./report.js";
 import { ECS_DAEMON_DEFAULTS, ECS_REPLICA_DEFAULTS, deploymentPercents, parseFencepost, rollingUpdateFor } from "./rollout-math.js";
 import { tagsToLabels } from "./tags.js";
+import { claimsToK8s } from "./volumes-to-k8s.js";
 
 export interface ToK8sInput {
   taskDefinition: RegisterTaskDefinitionCommandInput | TaskDefinition;
@@ -43,6 +44,8 @@ export interface K8sTranslation {
 const SERVICE_HANDLED = [
   "serviceName", "cluster", "taskDefinition", "desiredCount", "schedulingStrategy", "deploymentConfiguration",
   "placementConstraints", "placementStrategy", "loadBalancers", "tags", "propagateTags", "clientToken",
+  // The claims of the volumes configured at launch carry their sizes (volumes-to-k8s.ts).
+  "volumeConfigurations",
   // Output-only fields of a described service: observed state, not desired state.
   "serviceArn", "clusterArn", "status", "runningCount", "pendingCount", "events", "deployments", "createdAt",
   "createdBy", "taskSets", "roleArn", "currentServiceDeployment", "currentServiceRevisions", "resourceManagementType",
@@ -61,7 +64,6 @@ const SERVICE_REASONS: Record<string, string> = {
   deploymentController: "Kubernetes Deployments always roll themselves",
   role: "Kubernetes needs no IAM role to register pods with a load balancer",
   serviceConnectConfiguration: "Service Connect's names are Kubernetes Services and DNS; not derived",
-  volumeConfigurations: "volumes given at deployment (EBS) are PersistentVolumeClaims; not derived",
   vpcLatticeConfigurations: "VPC Lattice is not a Kubernetes object",
   availabilityZoneRebalancing: "the descheduler, not the Deployment, moves running pods between zones",
   monitoring: "no Kubernetes workload field corresponds",
@@ -95,6 +97,9 @@ export function toK8s(input: ToK8sInput, options: ToK8sOptions = {}): K8sTransla
   } else if (pod.role) {
     tr.info("taskRoleArn", `'${pod.role.serviceAccount}' is a role name, not an ARN; create ServiceAccount ${pod.role.serviceAccount} and bind it to that IAM role (IRSA)`);
   }
+
+  // The claims the pod's EFS and launch-configured volumes name.
+  manifests.push(...claimsToK8s(td, svc, (n) => meta(n), tr));
 
   if (!svc) {
     manifests.push({ apiVersion: "v1", kind: "Pod", metadata: meta(family, Object.keys(labels).length ? { labels } : {}), spec: pod.spec });

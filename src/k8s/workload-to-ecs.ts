@@ -81,6 +81,8 @@ export function workloadToEcs(m: Manifest, ctx: EcsContext, r: Reporter): Worklo
   if (tags) service.tags = tags;
   // Pods carry their template's labels; tasks carry the task definition's tags when propagated.
   if (pod.taskDefinition.tags) service.propagateTags = "TASK_DEFINITION";
+  // A ReadWriteOnce claim: each task's EBS-style volume (volumes-to-ecs.ts).
+  if (pod.storage.volumeConfigurations.length) service.volumeConfigurations = pod.storage.volumeConfigurations;
   return { kind: m.kind as "Deployment" | "DaemonSet", name, taskDefinition: pod.taskDefinition, service, podLabels, pod };
 }
 
