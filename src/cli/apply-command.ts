@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { checkDocuments } from "./apply-check.js";
 import { readDocuments, type ApplyDocument, type EcsDocuments, type Exposure } from "./apply-documents.js";
 import { runnableLocally } from "./apply-network.js";
+import { createClaimFileSystems, lookUpClaimFileSystems, withFileSystemIds } from "./apply-storage.js";
 import { defaultSubnets } from "./default-subnets.js";
 import { planServiceUpdate, taskDefinitionDigest } from "./apply-diff.js";
 import { contextOf, styleOf, withGlobalFlags, type CliContext } from "./context.js";
@@ -80,6 +81,7 @@ export async function toEcsDocuments(
     for (const note of runnable.notes) report(`  ${note}`);
     out.taskDefinitions.push(...runnable.taskDefinitions);
     out.services.push(...runnable.services);
+    if (t.fileSystems.length) out.fileSystems = t.fileSystems;
   }
   for (const d of docs) {
     if (d.kind === "cluster") out.clusters.push(d.input);
@@ -172,12 +174,15 @@ Examples:
       (l) => process.stderr.write(`${l}\n`),
     );
     const dry = !!flags.dryRun;
+    // Claims' file systems: the existing ones' ids, a well-formed stand-in for the others while checking.
+    const claimed = ecs.fileSystems?.length ? await lookUpClaimFileSystems(ctx, ecs.fileSystems) : undefined;
     // All or nothing: every problem of the files is found before the first write.
-    const problems = await checkDocuments(ctx, ecs);
+    const problems = await checkDocuments(ctx, claimed ? { ...ecs, taskDefinitions: withFileSystemIds(ecs.taskDefinitions, claimed.ids) } : ecs);
     if (problems.length === 1) throw new CliError(`nothing applied: ${problems[0]}`);
     if (problems.length > 1) throw new CliError(`nothing applied; ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
     for (const c of ecs.clusters) await applyCluster(ctx, c, dry, style);
-    for (const td of ecs.taskDefinitions) await applyTaskDefinition(ctx, td, dry, style);
+    const fileSystemIds = claimed ? await createClaimFileSystems(ctx, claimed, dry) : new Map<string, string>();
+    for (const td of withFileSystemIds(ecs.taskDefinitions, fileSystemIds)) await applyTaskDefinition(ctx, td, dry, style);
     for (const svc of ecs.services) await applyService(ctx, svc, dry, style);
     for (const e of ecs.exposures ?? []) await applyExposure(ctx, e, dry);
   });

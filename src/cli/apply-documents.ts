@@ -18,6 +18,8 @@ export interface EcsDocuments {
   services: CreateServiceCommandInput[];
   /** Kubernetes Services of type LoadBalancer: each becomes a load balancer for its ECS service (berth expose). */
   exposures?: Exposure[];
+  /** EFS file systems Kubernetes claims need (apply-storage.ts), made before the task definitions. */
+  fileSystems?: { claimName: string; creationToken: string }[];
 }
 
 export interface Exposure {
