@@ -29,6 +29,7 @@ import { appendEvents } from "./service-logs.js";
 import { parseServiceKey } from "./service-reconciler.js";
 import type { ServiceRecord } from "./service-records.js";
 import { statusRank, type TaskRecord } from "./task-records.js";
+import { taskSetsOf, usesTaskSets } from "./task-sets-records.js";
 
 export interface TargetRegistrationController {
   stop(): void;
@@ -42,22 +43,34 @@ function groupInfo(tg: TargetGroupRecord): TargetGroupInfo {
   return { targetType: tg.TargetType, deregistrationDelayMs: (Number.isFinite(seconds) ? seconds : DEFAULT_DELAY_SECONDS) * 1000 };
 }
 
-const serviceLoadBalancers = (s: ServiceRecord | undefined) =>
+const serviceLoadBalancers = (s: { loadBalancers?: unknown[] } | undefined) =>
   ((s?.loadBalancers ?? []) as { targetGroupArn?: string; containerName?: string; containerPort?: number }[]).filter(
     (lb): lb is { targetGroupArn: string; containerName: string; containerPort: number } => !!lb.targetGroupArn && !!lb.containerName && lb.containerPort !== undefined,
   );
+
+/**
+ * Where each of the service's tasks registers: for a service of task sets, its task set's
+ * loadBalancers (none once the set drains), keyed by the set's id (the tasks' startedBy).
+ */
+function taskSetLoadBalancers(service: ServiceRecord | undefined): Map<string, ReturnType<typeof serviceLoadBalancers>> | undefined {
+  if (!service || !usesTaskSets(service)) return undefined;
+  const active = service.status === "ACTIVE";
+  return new Map(taskSetsOf(service).map((ts) => [ts.id, active && ts.status !== "DRAINING" ? serviceLoadBalancers(ts) : []]));
+}
 
 /** Observe one ECS service (by its store key): pure over the cache's contents. */
 export function observeTargets(deps: Deps, serviceKey: string): { scope: Scope; obs: TargetObservation; records: Map<string, TaskRecord> } {
   const { scope, cluster, name } = parseServiceKey(serviceKey);
   const service = deps.cache.get<ServiceRecord>(serviceKey);
   const loadBalancers = service?.status === "ACTIVE" ? serviceLoadBalancers(service) : [];
+  const perSet = taskSetLoadBalancers(service);
+  const lbsOf = (t: TaskRecord) => (perSet ? (perSet.get(t.startedBy ?? "") ?? []) : loadBalancers);
   const records = new Map<string, TaskRecord>();
   const tasks: TargetTask[] = [];
   const clusterArn = service?.clusterArn ?? `arn:aws:ecs:${scope.region}:${scope.accountId}:cluster/${cluster}`;
   for (const t of deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(clusterArn, name))) {
     // Only tasks that may register or still hold targets matter.
-    if (t.loadBalancerTargets === undefined ? t.lastStatus !== "RUNNING" || loadBalancers.length === 0 : t.loadBalancerTargets.length === 0) continue;
+    if (t.loadBalancerTargets === undefined ? t.lastStatus !== "RUNNING" || lbsOf(t).length === 0 : t.loadBalancerTargets.length === 0) continue;
     records.set(t.taskArn, t);
     const r = registrationTask(t);
     const instance = t.assignment.networkMode !== "awsvpc" && t.containerInstanceArn ? findInstance(deps, scope, t.clusterName, t.containerInstanceArn) : undefined;
@@ -70,11 +83,16 @@ export function observeTargets(deps: Deps, serviceKey: string): { scope: Scope; 
       ...(instance?.ec2InstanceId ? { ec2InstanceId: instance.ec2InstanceId } : {}),
       bindings: r.bindings,
       ...(t.loadBalancerTargets ? { targets: t.loadBalancerTargets } : {}),
+      ...(perSet ? { loadBalancers: lbsOf(t) } : {}),
     });
   }
   const groups = new Map<string, TargetGroupInfo>();
   const healthPresent = new Set<string>();
-  const wanted = new Set([...loadBalancers.map((lb) => lb.targetGroupArn), ...tasks.flatMap((t) => (t.targets ?? []).map((x) => x.targetGroupArn))]);
+  const wanted = new Set([
+    ...loadBalancers.map((lb) => lb.targetGroupArn),
+    ...[...(perSet?.values() ?? [])].flat().map((lb) => lb.targetGroupArn),
+    ...tasks.flatMap((t) => (t.targets ?? []).map((x) => x.targetGroupArn)),
+  ]);
   for (const arn of wanted) {
     const tg = deps.cache.get<TargetGroupRecord>(elbKeys.targetGroup(scope, arn));
     if (tg && tg.TargetGroupArn === arn) groups.set(arn, groupInfo(tg));
@@ -230,7 +248,12 @@ export function startTargetRegistrationController(deps: Deps, logger: Logger, op
       for (const x of t.targets ?? []) if (x.deregisteredAt !== undefined) draining.set(elbKeys.targetHealth(scope, x.targetGroupArn, storeTarget(x)), serviceKey);
     }
   };
-  const hasLoadBalancers = (s: unknown) => ((s as ServiceRecord | undefined)?.loadBalancers?.length ?? 0) > 0;
+  const hasLoadBalancers = (s: unknown) => {
+    const service = s as ServiceRecord | undefined;
+    if ((service?.loadBalancers?.length ?? 0) > 0) return true;
+    // A service of task sets registers through its sets' load balancers.
+    return !!service && usesTaskSets(service) && taskSetsOf(service).some((ts) => ts.loadBalancers.length > 0);
+  };
   const subscription = deps.cache.subscribe((change) => {
     const kind = kindOf(change.key);
     if (kind === "services") {
@@ -250,7 +273,7 @@ export function startTargetRegistrationController(deps: Deps, logger: Logger, op
   });
   const resyncAll = () => {
     for (const e of deps.cache.listEntries<ServiceRecord>(ROOT)) {
-      if (kindOf(e.key) === "services" && (e.value.loadBalancers?.length ?? 0) > 0) enqueue(e.key);
+      if (kindOf(e.key) === "services" && hasLoadBalancers(e.value)) enqueue(e.key);
     }
   };
   const resync = setInterval(resyncAll, options.resyncMs ?? 10_000);

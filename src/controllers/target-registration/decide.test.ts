@@ -139,3 +139,14 @@ describe("decideTargets", () => {
     assert.deepEqual(died.events, [`(service web) deregistered 1 targets in (target-group ${TG})`]);
   });
 });
+
+describe("decideTargets for tasks of task sets", () => {
+  it("a task registers in its own set's target groups, not the service's", () => {
+    const d = decideTargets(obs({ loadBalancers: [], tasks: [task({ loadBalancers: [lb({ targetGroupArn: TG2 })] })] }), NOW);
+    assert.deepEqual(d.actions, [{ kind: "register", taskArn: ARN, targets: [target({ targetGroupArn: TG2 })] }]);
+  });
+  it("a task whose set has no load balancer (or drains) registers nowhere", () => {
+    const d = decideTargets(obs({ tasks: [task({ loadBalancers: [] })] }), NOW);
+    assert.deepEqual(d.actions, []);
+  });
+});

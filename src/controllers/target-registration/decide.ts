@@ -52,6 +52,11 @@ export interface TargetTask {
   /** Host ports bound to container ports, as the agent reported them. */
   readonly bindings: readonly { containerName: string; containerPort?: number; hostPort?: number }[];
   readonly targets?: readonly TaskTarget[];
+  /**
+   * Where this task registers, when it is not the service's loadBalancers: a task set's own
+   * (services of the EXTERNAL and CODE_DEPLOY controllers).
+   */
+  readonly loadBalancers?: readonly ServiceLoadBalancer[];
 }
 
 export interface TargetObservation {
@@ -108,7 +113,7 @@ export function targetFor(task: TargetTask, lb: ServiceLoadBalancer, group: Targ
 /** The targets to register for a task, or why not yet (all target groups or none). */
 export function targetsFor(task: TargetTask, obs: TargetObservation): TaskTarget[] | { wait: string } {
   const out: TaskTarget[] = [];
-  for (const lb of obs.loadBalancers) {
+  for (const lb of task.loadBalancers ?? obs.loadBalancers) {
     const group = obs.groups.get(lb.targetGroupArn);
     if (!group) return { wait: `target group ${lb.targetGroupArn} does not exist` };
     const t = targetFor(task, lb, group);
@@ -155,7 +160,7 @@ export function decideTargets(obs: TargetObservation, now: number): TargetDecisi
         waits.push(`task ${short(task.taskArn)} is draining until ${new Date(end).toISOString()} at the latest`);
         if (requeueAt === undefined || end < requeueAt) requeueAt = end;
       }
-    } else if (targets === undefined && task.lastStatus === "RUNNING" && task.desiredStatus === "RUNNING" && obs.loadBalancers.length > 0) {
+    } else if (targets === undefined && task.lastStatus === "RUNNING" && task.desiredStatus === "RUNNING" && (task.loadBalancers ?? obs.loadBalancers).length > 0) {
       const wanted = targetsFor(task, obs);
       if ("wait" in wanted) waits.push(`task ${short(task.taskArn)} is not registered: ${wanted.wait}`);
       else actions.push({ kind: "register", taskArn: task.taskArn, targets: wanted });
