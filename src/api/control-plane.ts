@@ -3,9 +3,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import {
+  coordination,
   iam,
   indexes,
   metrics,
@@ -84,6 +86,12 @@ export interface ControlPlaneOptions {
   rootKeys?: StaticKey[];
   /** How often the AWS/ECS datapoints are recomputed from the agents' samples (default 20 s; tests shorten it). */
   metricsRollupMs?: number;
+  /**
+   * Several servers on one store (etcd): this server takes its share of the service scheduler's
+   * shards and may become the leader that runs the one-of-a-kind controllers
+   * (domain/coordination). Absent: this server is the only one and runs everything.
+   */
+  coordination?: { serverId?: string; shardCount?: number; ttlMs?: number; tickMs?: number };
 }
 
 export interface ControlPlane {
@@ -94,6 +102,8 @@ export interface ControlPlane {
   readonly secretDeps: SecretDeps;
   /** deps with the CloudWatch Logs event store (domain/logs: readStreamSince, filterLogEvents…); absent on a store other than SQLite. */
   readonly logsDeps?: logs.LogsDeps;
+  /** With several servers: this server's view of who owns what (domain/coordination). */
+  readonly coordinator?: coordination.Coordinator;
   /** The DNS server's address, when one was asked for. */
   readonly dns?: { host: string; port: number };
   readonly auth: AuthMode;
@@ -143,11 +153,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const logsDeps: logs.LogsDeps | undefined =
     "database" in store && typeof store.database === "function" ? { ...deps, logEvents: openLogEventStore((store as SqliteStore).database()) } : undefined;
   const sweeper = setInterval(() => {
-    taskRetention.sweepStoppedTasks(deps, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
-    serviceRetention.sweepInactiveServices(deps).catch((err) => logger.error({ err }, "service cleanup failed"));
-    serviceDiscovery.operations.sweepOperations(deps).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
-    secretsManager.purgeExpiredSecrets(deps).catch((err) => logger.error({ err }, "deleted secret cleanup failed"));
-    iam.sweepExpiredSessions(deps).catch((err) => logger.error({ err }, "expired role session cleanup failed"));
+    // With several servers the leader sweeps the shared records; each sweeps its own log events.
+    const sweep = coordinator ? (coordinator.isLeader() ? leaderDeps : undefined) : deps;
+    if (sweep) {
+      taskRetention.sweepStoppedTasks(sweep, options.taskRetentionMs).catch((err) => logger.error({ err }, "task cleanup failed"));
+      serviceRetention.sweepInactiveServices(sweep).catch((err) => logger.error({ err }, "service cleanup failed"));
+      serviceDiscovery.operations.sweepOperations(sweep).catch((err) => logger.error({ err }, "Cloud Map operation cleanup failed"));
+      secretsManager.purgeExpiredSecrets(sweep).catch((err) => logger.error({ err }, "deleted secret cleanup failed"));
+      iam.sweepExpiredSessions(sweep).catch((err) => logger.error({ err }, "expired role session cleanup failed"));
+    }
     try {
       if (logsDeps) logs.sweepExpiredLogEvents(logsDeps);
     } catch (err) {
@@ -157,13 +171,63 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   sweeper.unref();
   // berth's own health (GET /metrics): told of API requests and reconcile passes.
   const health = createHealthMetrics(deps, STORE_ROOT);
-  const reconciler = options.scheduler === false ? undefined : serviceReconciler.startServiceReconciler(deps, logger, { onPass: health.observePass });
-  // awsvpc tasks' ingress follows their security groups (rules and members).
-  const ingressSync = startIngressSync(deps, logger);
-  // One data plane node per ELBv2 load balancer, and the target health it sees (docs/design.md).
-  const loadBalancers = options.loadBalancers === false ? undefined : startLoadBalancerController(deps, logger);
-  const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(deps, logger);
-  const targetRegistration = options.scheduler === false ? undefined : targetRegistrations.startTargetRegistrationController(deps, logger);
+  // With several servers, each reconciles the services of the shards it owns, its writes fenced
+  // by the shard's ownership record; the leader alone runs the one-of-a-kind controllers.
+  const coordinator = options.coordination
+    ? coordination.startCoordinator({
+        store,
+        logger,
+        serverId: options.coordination.serverId ?? `${hostname()}-${randomBytes(4).toString("hex")}`,
+        ...(options.coordination.shardCount !== undefined ? { shardCount: options.coordination.shardCount } : {}),
+        ...(options.coordination.ttlMs !== undefined ? { ttlMs: options.coordination.ttlMs } : {}),
+        ...(options.coordination.tickMs !== undefined ? { tickMs: options.coordination.tickMs } : {}),
+      })
+    : undefined;
+  const shardOfService = (key: string) => coordination.shardOf(key, coordinator!.shardCount);
+  const reconciler =
+    options.scheduler === false
+      ? undefined
+      : serviceReconciler.startServiceReconciler(deps, logger, {
+          onPass: health.observePass,
+          ...(coordinator
+            ? {
+                owns: (key) => coordinator.owns(shardOfService(key)),
+                depsFor: (key) => {
+                  const shard = shardOfService(key);
+                  return { ...deps, store: coordination.fencedStore(store, () => coordinator.shardFence(shard), `shard ${shard}`) };
+                },
+              }
+            : {}),
+        });
+  const startSingletons = (d: Deps) => {
+    // awsvpc tasks' ingress follows their security groups (rules and members).
+    const ingressSync = startIngressSync(d, logger);
+    // One data plane node per ELBv2 load balancer, and the target health it sees (docs/design.md).
+    const loadBalancers = options.loadBalancers === false ? undefined : startLoadBalancerController(d, logger);
+    const registrations = options.scheduler === false ? undefined : serviceRegistrations.startRegistrationController(d, logger);
+    const targetRegistration = options.scheduler === false ? undefined : targetRegistrations.startTargetRegistrationController(d, logger);
+    return async () => {
+      ingressSync.stop();
+      await loadBalancers?.stop();
+      registrations?.stop();
+      targetRegistration?.stop();
+    };
+  };
+  let stopSingletons: (() => Promise<void>) | undefined = coordinator ? undefined : startSingletons(deps);
+  const leaderDeps = coordinator ? { ...deps, store: coordination.fencedStore(store, () => coordinator.leaderFence(), "the leader role") } : deps;
+  const coordinationChanges = coordinator?.onChange((change) => {
+    if (change.gained.length > 0) reconciler?.resync();
+    if (change.leader === true && !stopSingletons) {
+      logger.info({ server: coordinator.serverId }, "this server leads: running the controllers that must not run twice");
+      stopSingletons = startSingletons(leaderDeps);
+    } else if (change.leader === false && stopSingletons) {
+      logger.warn({ server: coordinator.serverId }, "this server no longer leads");
+      const stop = stopSingletons;
+      stopSingletons = undefined;
+      stop().catch((err) => logger.error({ err }, "stopping the leader's controllers failed"));
+    }
+    if (change.lost.length > 0 || change.gained.length > 0) logger.info({ gained: change.gained, lost: change.lost }, "scheduler shards moved");
+  });
   const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
   // Every request by a user or role session is checked against its IAM policies; roots pass.
   const policies = policyAuthorizer(deps);
@@ -229,10 +293,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const close = async (): Promise<void> => {
     clearInterval(sweeper);
     reconciler?.stop();
-    ingressSync.stop();
-    await loadBalancers?.stop();
-    registrations?.stop();
-    targetRegistration?.stop();
+    coordinationChanges?.dispose();
+    await stopSingletons?.();
+    stopSingletons = undefined;
+    await coordinator?.close();
     channel.close();
     taskMetrics.close();
     health.close();
@@ -251,6 +315,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw err;
   }
   gateways = options.dns?.gateways ? startGatewayListeners({ cache, logger }) : undefined;
+  // The first plan is acted on before the server reports itself started: a lone server owns
+  // every shard from its first request on.
+  await coordinator?.ready();
   return {
     url: api.url,
     port: api.port,
@@ -260,6 +327,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ...(dns ? { dns: { host: dns.host, port: dns.port } } : {}),
     auth: authMode,
     localCredentials,
+    ...(coordinator ? { coordinator } : {}),
     close,
   };
 }

@@ -39,3 +39,4 @@ export * as targetRegistrations from "./target-registrations.js";
 export { startLoadBalancerController } from "./load-balancer-controller.js";
 export { answerLoadBalancerQuery } from "./load-balancer-dns.js";
 export * as metrics from "./metrics/index.js";
+export * as coordination from "./coordination/index.js";

@@ -26,6 +26,12 @@ export interface ReconcilerOptions {
   logSize?: number;
   /** Told of every pass over a service and how long it took (berth's /metrics). */
   onPass?(outcome: "ok" | "error", seconds: number): void;
+  /**
+   * With several servers (domain/coordination): whether this server reconciles a service now,
+   * and the deps (a fenced store) its writes go through. Default: every service, `deps`.
+   */
+  owns?(serviceKey: string): boolean;
+  depsFor?(serviceKey: string): Deps;
 }
 
 export interface DecisionLogEntry {
@@ -47,6 +53,8 @@ export interface DecisionLogRecord {
 
 export interface ServiceReconciler {
   enqueue(serviceKey: string): void;
+  /** Looks at every service again (a server that just took shards over calls it). */
+  resync(): void;
   stop(): void;
 }
 
@@ -56,6 +64,7 @@ export function parseServiceKey(key: string): { scope: Scope; cluster: string; n
 }
 
 export function startServiceReconciler(deps: Deps, logger: Logger, options: ReconcilerOptions = {}): ServiceReconciler {
+  const baseDeps = deps;
   const queue = new Set<string>();
   const inFlight = new Set<string>();
   const dirty = new Set<string>();
@@ -69,7 +78,7 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
   let active = 0;
 
   const enqueue = (key: string) => {
-    if (stopped) return;
+    if (stopped || (options.owns && !options.owns(key))) return;
     if (inFlight.has(key)) {
       dirty.add(key);
       return;
@@ -118,6 +127,8 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
   }
 
   async function reconcile(key: string): Promise<number | undefined> {
+    if (options.owns && !options.owns(key)) return undefined;
+    const deps = options.depsFor?.(key) ?? baseDeps;
     const service = deps.cache.get<ServiceRecord>(key);
     if (!service || service.status === "INACTIVE") return undefined;
     const { scope } = parseServiceKey(key);
@@ -216,6 +227,7 @@ export function startServiceReconciler(deps: Deps, logger: Logger, options: Reco
 
   return {
     enqueue,
+    resync: resyncAll,
     stop() {
       stopped = true;
       subscription.dispose();
