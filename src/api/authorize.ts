@@ -1,6 +1,6 @@
 // The API edge of authorization: the domain's decision (src/domain/authorization) for each
 // request, refused in the words of the service asked — AccessDeniedException for the JSON
-// services, AccessDenied for the query ones (IAM, STS, ELBv2), UnauthorizedOperation for EC2.
+// services (EFS's with HTTP 403), AccessDenied for the query ones (IAM, STS, ELBv2), UnauthorizedOperation for EC2.
 // Query requests arrive as flat form members (`Targets.member.1.Id`); the policy tables read
 // structured input, so the members are nested first.
 import { authorization, type Deps } from "../domain/index.js";
@@ -24,6 +24,8 @@ export function policyAuthorizer(deps: Deps): { authorize: Authorizer; close(): 
 function refusal(service: string, message: string): Error {
   if (service === "ec2") return new AwsError("UnauthorizedOperation", `You are not authorized to perform this operation. ${message}`, 403);
   if (QUERY_SERVICES.has(service)) return new AwsError("AccessDenied", message, 403);
+  // The REST-JSON services (EFS) answer with HTTP 403 and their AccessDeniedException.
+  if (service === "elasticfilesystem") return new AwsError("AccessDeniedException", message, 403);
   return new EcsError("AccessDeniedException", message, 400);
 }
 

@@ -5,14 +5,14 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { missingTool } from "../helpers/aws-cli.js";
+import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
 import { awsCli, awsRefusal } from "../helpers/aws-json-cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 describe("EFS through the AWS CLI", async () => {
   const missing = await missingTool("aws", ["--version"]);
   let s: TestServer;
-  const clis = { efs: awsCli("efs", () => s), ecs: awsCli("ecs", () => s), ec2: awsCli("ec2", () => s) };
+  const clis = { efs: awsCli("efs", () => s), ecs: awsCli("ecs", () => s), ec2: awsCli("ec2", () => s), iam: awsCli("iam", () => s) };
   const aws = (service: keyof typeof clis, ...args: string[]) => clis[service](...args);
   /** A refused call's `Code: message`, after checking it wrote nothing. */
   const refused = (service: keyof typeof clis, ...args: string[]) => awsRefusal(clis[service], () => s)(...args);
@@ -114,5 +114,30 @@ describe("EFS through the AWS CLI", async () => {
     for (const m of described.MountTargets) await aws("efs", "delete-mount-target", "--mount-target-id", m.MountTargetId);
     await aws("efs", "delete-file-system", "--file-system-id", fs.FileSystemId);
     assert.match(await refused("efs", "delete-mount-target", "--mount-target-id", mt.MountTargetId), /MountTargetNotFound/);
+  });
+
+  it("authorizes each request by the user's policies on the file system it names", { skip: missing }, async () => {
+    const mine = await aws("efs", "create-file-system", "--creation-token", "auth-mine");
+    const other = await aws("efs", "create-file-system", "--creation-token", "auth-other");
+    await aws("iam", "create-user", "--user-name", "efs-viewer");
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "elasticfilesystem:Describe*", Resource: `arn:aws:elasticfilesystem:us-east-1:000000000000:file-system/${mine.FileSystemId}` }],
+    };
+    await aws("iam", "put-user-policy", "--user-name", "efs-viewer", "--policy-name", "one-fs", "--policy-document", JSON.stringify(policy));
+    const { AccessKey } = await aws("iam", "create-access-key", "--user-name", "efs-viewer");
+    const viewer = { ...process.env, ...AWS_ENV, AWS_ACCESS_KEY_ID: AccessKey.AccessKeyId, AWS_SECRET_ACCESS_KEY: AccessKey.SecretAccessKey };
+    const asViewer = (...args: string[]) => run("aws", ["efs", ...args, "--endpoint-url", s.url, "--output", "json"], { env: viewer });
+    const described = JSON.parse((await asViewer("describe-file-systems", "--file-system-id", mine.FileSystemId)).stdout);
+    assert.equal(described.FileSystems[0].FileSystemId, mine.FileSystemId);
+    for (const args of [["describe-file-systems", "--file-system-id", other.FileSystemId], ["create-file-system", "--creation-token", "auth-new"], ["delete-file-system", "--file-system-id", mine.FileSystemId]]) {
+      const err = await asViewer(...args).then(
+        () => assert.fail(`${args[0]} was allowed`),
+        (e: { stderr: string }) => e.stderr,
+      );
+      assert.match(err, /AccessDeniedException/, args[0]);
+      assert.match(err, /elasticfilesystem:/, args[0]);
+    }
+    assert.equal((await aws("efs", "describe-file-systems", "--creation-token", "auth-new")).FileSystems.length, 0, "the refused create made nothing");
   });
 });
