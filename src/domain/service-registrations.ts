@@ -19,6 +19,7 @@ import { ecsOwner } from "./servicediscovery/indexes.js";
 import { deregisterInstance, registerInstance } from "./servicediscovery/instances.js";
 import { idOf, sdKeys, type InstanceRecord, type ServiceRecord as CloudMapService } from "./servicediscovery/records.js";
 import type { TaskRecord } from "./task-records.js";
+import { taskSetsOf, usesTaskSets } from "./task-sets-records.js";
 
 export interface RegistrationController {
   stop(): void;
@@ -58,18 +59,43 @@ export function planRegistrations(deps: Deps, serviceKey: string) {
   const registered: Registered[] = owned.map((i) => ({ serviceId: i.ServiceId, instanceId: i.Id, attributes: i.Attributes }));
   const service = deps.cache.get<ServiceRecord>(serviceKey);
   const desired: Registered[] = [];
-  const registry = (service?.serviceRegistries as Registry[] | undefined)?.[0];
-  if (service && service.status !== "INACTIVE" && registry) {
-    const target = deps.cache.get<CloudMapService>(sdKeys.service(scope, idOf(registry.registryArn)));
-    if (target) {
+  if (service && service.status !== "INACTIVE") {
+    const registryOf = registriesOf(service);
+    for (const task of deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(service.clusterArn, service.serviceName))) {
+      const { registry, externalId } = registryOf(task);
+      const target = registry ? deps.cache.get<CloudMapService>(sdKeys.service(scope, idOf(registry.registryArn))) : undefined;
+      if (!registry || !target) continue;
       const ctx = { clusterName: cluster, serviceName: name, region: scope.region, needsPort: !!target.DnsConfig?.DnsRecords.some((r) => r.Type === "SRV") };
-      for (const task of deps.cache.byIndex<TaskRecord>("serviceTasks", indexKey.serviceTasks(service.clusterArn, service.serviceName))) {
-        const attributes = instanceAttributes(registrationTask(task), registry, ctx);
-        if (attributes) desired.push({ serviceId: target.Id, instanceId: task.id, attributes });
-      }
+      const attributes = instanceAttributes(registrationTask(task), registry, ctx);
+      // A task set's externalId is its tasks' ECS_TASK_SET_EXTERNAL_ID (the CreateTaskSet reference).
+      if (attributes) desired.push({ serviceId: target.Id, instanceId: task.id, attributes: { ...attributes, ...(externalId !== undefined ? { ECS_TASK_SET_EXTERNAL_ID: externalId } : {}) } });
     }
   }
   return { scope, actions: decideRegistrations(desired, registered) };
+}
+
+/**
+ * The registry each task of the service registers in: the service's own, or for a service of
+ * task sets its task set's (none once the set drains), with the set's externalId.
+ */
+function registriesOf(service: ServiceRecord): (task: TaskRecord) => { registry?: Registry; externalId?: string } {
+  if (!usesTaskSets(service)) {
+    const registry = (service.serviceRegistries as Registry[] | undefined)?.[0];
+    return () => (registry ? { registry } : {});
+  }
+  const sets = new Map(taskSetsOf(service).map((ts) => [ts.id, ts]));
+  return (task) => {
+    const ts = sets.get(task.startedBy ?? "");
+    const registry = ts && ts.status !== "DRAINING" ? (ts.serviceRegistries as Registry[])[0] : undefined;
+    return registry ? { registry, ...(ts!.externalId !== undefined ? { externalId: ts!.externalId } : {}) } : {};
+  };
+}
+
+/** Whether a service registers tasks anywhere: its own registries or its task sets'. */
+function hasRegistries(s: ServiceRecord | undefined): boolean {
+  if (!s) return false;
+  if (s.serviceRegistries?.length) return true;
+  return usesTaskSets(s) && taskSetsOf(s).some((ts) => ts.serviceRegistries.length > 0);
 }
 
 /** Act: each action is Cloud Map's own operation. Returns how many failed (they are retried). */
@@ -119,14 +145,13 @@ export function startRegistrationController(deps: Deps, logger: Logger, options:
     const kind = kindOf(change.key);
     if (kind === "services") {
       // Before or after: a registry removed by UpdateService leaves instances to deregister.
-      const registries = (s: unknown) => !!(s as ServiceRecord | undefined)?.serviceRegistries?.length;
-      if (registries(change.value) || registries(change.prev)) enqueue(change.key);
+      if (hasRegistries(change.value as ServiceRecord | undefined) || hasRegistries(change.prev as ServiceRecord | undefined)) enqueue(change.key);
     } else if (kind === "tasks") {
       const t = (change.value ?? change.prev) as TaskRecord | undefined;
       if (!t?.serviceName) return;
       const serviceKey = change.key.replace(/\/tasks\/([^/]+)\/[^/]+$/, `/services/$1/${t.serviceName}`);
       const owns = deps.cache.countByIndex("sdEcsOwner", ecsOwner(scopeOfKey(serviceKey), t.clusterName, t.serviceName)) > 0;
-      if (owns || deps.cache.get<ServiceRecord>(serviceKey)?.serviceRegistries?.length) enqueue(serviceKey);
+      if (owns || hasRegistries(deps.cache.get<ServiceRecord>(serviceKey))) enqueue(serviceKey);
     } else if (kind === "servicediscovery" && change.key.includes("/servicediscovery/instances/")) {
       const a = ((change.value ?? change.prev) as InstanceRecord).Attributes;
       if (a.ECS_CLUSTER_NAME && a.ECS_SERVICE_NAME) enqueue(`${ROOT}${scopeOfKey(change.key)}/services/${a.ECS_CLUSTER_NAME}/${a.ECS_SERVICE_NAME}`);
@@ -134,7 +159,7 @@ export function startRegistrationController(deps: Deps, logger: Logger, options:
   });
   const resyncAll = () => {
     for (const e of deps.cache.listEntries<ServiceRecord>(ROOT)) {
-      if (kindOf(e.key) === "services" && e.value.serviceRegistries?.length) enqueue(e.key);
+      if (kindOf(e.key) === "services" && hasRegistries(e.value)) enqueue(e.key);
     }
   };
   const resync = setInterval(resyncAll, options.resyncMs ?? 10_000);

@@ -6,11 +6,12 @@
 import { CreateServiceCommand, CreateTaskSetCommand, DeleteServiceCommand, DeleteTaskSetCommand, DescribeContainerInstancesCommand, DescribeTaskSetsCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { cloudMap, privateService } from "../helpers/cloud-map.js";
 import { dropHealth, seedTargetGroup, setHealth, targetsOf } from "../helpers/elb-records.js";
 import { freePort } from "../helpers/ports.js";
 import { type Cluster, startCluster, until } from "../agent/harness.js";
 
-describe("task sets register in their own target groups", { timeout: 180_000 }, () => {
+describe("task sets register in their own target groups and Cloud Map services", { timeout: 180_000 }, () => {
   let c: Cluster;
   let blueGroup: string;
   let greenGroup: string;
@@ -37,7 +38,7 @@ describe("task sets register in their own target groups", { timeout: 180_000 }, 
     }
   });
   after(async () => {
-    await c?.ecs.send(new DeleteServiceCommand({ cluster: "default", service: "shop", force: true })).catch(() => undefined);
+    for (const service of ["shop", "named"]) await c?.ecs.send(new DeleteServiceCommand({ cluster: "default", service, force: true })).catch(() => undefined);
     for (const tg of [blueGroup, greenGroup]) for (const t of targetsOf(c.cp.deps, tg)) await dropHealth(c.cp.deps, tg, t).catch(() => undefined);
     await c?.close();
   });
@@ -78,5 +79,32 @@ describe("task sets register in their own target groups", { timeout: 180_000 }, 
     await c.waitTask(blueTask.taskArn!, "blue's task stopped", (t) => t.lastStatus === "STOPPED", 30_000);
     await until("blue is forgotten", async () => (await taskSet(blue.id!)) === undefined, 30_000);
     assert.equal(targetsOf(c.cp.deps, greenGroup).length, 1, "green is untouched");
+  });
+
+  it("a set's tasks register in its Cloud Map service with its externalId as ECS_TASK_SET_EXTERNAL_ID", async () => {
+    const call = cloudMap(c.cp.url);
+    const registry = await privateService(call, "shop.local", "_api._tcp", [{ Type: "SRV", TTL: 5 }]);
+    await c.ecs.send(new CreateServiceCommand({ cluster: "default", serviceName: "named", desiredCount: 1, deploymentController: { type: "EXTERNAL" } }));
+    const { taskSet } = await c.ecs.send(
+      new CreateTaskSetCommand({
+        cluster: "default",
+        service: "named",
+        taskDefinition: "web:1",
+        externalId: "deploy-42",
+        scale: { value: 100, unit: "PERCENT" },
+        serviceRegistries: [{ registryArn: registry.serviceArn, containerName: "app", containerPort: port }],
+      }),
+    );
+    assert.equal(taskSet!.serviceRegistries![0]!.registryArn, registry.serviceArn);
+    const instance = await until(
+      "the set's task registered in Cloud Map",
+      async () => ((await call("ListInstances", { ServiceId: registry.serviceId })).Instances as { Id: string; Attributes: Record<string, string> }[])[0],
+      60_000,
+    );
+    assert.equal(instance.Attributes.ECS_TASK_SET_EXTERNAL_ID, "deploy-42");
+    assert.equal(instance.Attributes.ECS_SERVICE_NAME, "named");
+    assert.equal((await c.describe(`arn:aws:ecs:us-east-1:000000000000:task/default/${instance.Id}`)).startedBy, taskSet!.id);
+    await c.ecs.send(new DeleteTaskSetCommand({ cluster: "default", service: "named", taskSet: taskSet!.id!, force: true }));
+    await until("deregistered once its set is deleted", async () => ((await call("ListInstances", { ServiceId: registry.serviceId })).Instances as unknown[]).length === 0, 30_000);
   });
 });
