@@ -11,7 +11,7 @@ import { AcsChannel } from "./acs-channel.js";
 import { DEFAULT_STOP_TIMEOUT_SECONDS } from "./container-spec.js";
 import { createDriver, type RuntimeChoice } from "./driver-factory.js";
 import { discoverEndpoint, ecsCaller, submitReport } from "./ecs-calls.js";
-import { JsonCallError, signRequest, type Credentials } from "../client/index.js";
+import { Endpoints, JsonCallError, signRequest, type Credentials } from "../client/index.js";
 import { dockerBridgeInterface, metadataHosts } from "./metadata-address.js";
 import { resolveSecrets } from "./secrets-resolver.js";
 import { type MetadataServer, startMetadataServer } from "./metadata-server.js";
@@ -24,8 +24,11 @@ import { AwslogsDriver } from "./awslogs/awslogs-driver.js";
 import { nodeNetworks } from "./node-networks.js";
 
 export interface AgentOptions {
-  /** The control plane's API, e.g. http://127.0.0.1:4666. */
-  endpoint: string;
+  /**
+   * The control plane's API, e.g. http://127.0.0.1:4666; with several servers, their URLs
+   * (comma-separated or a list): calls and the channel fail over from one to the next.
+   */
+  endpoint: string | readonly string[];
   cluster?: string;
   /**
    * A runtime name ("auto": docker when an engine answers, else process), or a driver to use
@@ -108,7 +111,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const network = await nodeNetworks(driver, capabilities.attributes, log, { bridgeNamespaces: options.bridgeNamespaces !== false });
 
     const credentials = options.credentials ?? credentialsFromEnv();
-    const call = ecsCaller({ endpoint: options.endpoint, region, credentials });
+    const endpoints = new Endpoints(options.endpoint);
+    const call = ecsCaller({ endpoint: endpoints, region, credentials });
 
     const hosts = await metadataHosts(driver.name, log, options.metadataHost);
     let engine: TaskEngine | undefined;
@@ -117,7 +121,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       driver,
       timers,
       log: log.child({ component: "awslogs" }),
-      endpoint: options.endpoint,
+      endpoint: endpoints,
       agentCredentials: credentials,
       executionCredentials: (taskArn) => engine?.credentials.get(taskArn, "TaskExecution"),
       stateDir: `${options.stateDir}/awslogs`,
@@ -190,7 +194,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       ...(network.bridgeNamespaces ? { bridgeNamespaces: true } : {}),
       // Secrets are read from the control plane's own Secrets Manager and SSM, as the execution role.
       resolveSecrets: (refs, creds) =>
-        resolveSecrets(refs, { endpoint: options.endpoint, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken } }),
+        resolveSecrets(refs, { endpoint: endpoints, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken } }),
       loopbackUrl: hosts.some((h) => h === "127.0.0.1" || h === "0.0.0.0") ? `http://127.0.0.1:${metadataServer.port}` : metadataServer.baseUrl,
       ...(network.networks ? { credentialsPort: metadataServer.port } : {}),
       ...(bridgeCredentials ? { bridgeCredentials: true } : {}),

@@ -3,12 +3,12 @@
 // a denial, a missing secret or a json-key the secret lacks comes back as the reason the task
 // stops with (secret-refs.ts). Values are returned to the caller only; nothing here logs or
 // keeps them.
-import { jsonCall, JsonCallError, type Credentials } from "../client/index.js";
+import { jsonCall, JsonCallError, type Credentials, type EndpointTarget } from "../client/index.js";
 import { readsOf, secretFailures, asmKey, jsonKeyValue, type SecretRef } from "./secret-refs.js";
 
 export interface SecretsTarget {
   /** The control plane's API (the agent's endpoint). */
-  endpoint: string;
+  endpoint: EndpointTarget;
   /** The execution role's session. */
   credentials: Credentials;
 }

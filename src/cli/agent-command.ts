@@ -46,7 +46,7 @@ export function parseAttribute(value: string, previous: { name: string; value?: 
 export function agentCommand(): Command {
   return new Command("agent")
     .description("Run the node agent: register this host as a container instance and run the tasks placed on it.")
-    .requiredOption("--endpoint <url>", "the control plane's API, e.g. http://127.0.0.1:4666")
+    .requiredOption("--endpoint <urls>", "the control plane's API, e.g. http://127.0.0.1:4666 (several servers: comma-separated, tried in turn)")
     .addOption(new Option("--cluster <name>", "the cluster to join").default("default"))
     .addOption(
       new Option("--runtime <name>", "how containers run: docker, process (host processes), simulated, or auto (docker when an engine answers, else process)")

@@ -5,3 +5,4 @@ export { jsonCall, JsonCallError, type Credentials, type JsonCallTarget } from "
 /** The X-Amz-Target prefix of the ECS API. */
 export const ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113";
 export { restJsonCall } from "./rest-json-call.js";
+export { Endpoints, endpointUrl, withFailover, type EndpointTarget } from "./endpoints.js";

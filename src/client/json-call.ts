@@ -6,6 +6,7 @@
 // agent's resident memory.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { withFailover, type EndpointTarget } from "./endpoints.js";
 import { signRequest } from "./sigv4.js";
 
 export interface Credentials {
@@ -15,8 +16,8 @@ export interface Credentials {
 }
 
 export interface JsonCallTarget {
-  /** The API's URL, e.g. http://127.0.0.1:4666. */
-  endpoint: string;
+  /** The API's URL, e.g. http://127.0.0.1:4666, or several servers' URLs that fail over (endpoints.ts). */
+  endpoint: EndpointTarget;
   region: string;
   credentials: Credentials;
   /** The SigV4 service name (default ecs). */
@@ -43,10 +44,14 @@ export class JsonCallError extends Error {
 
 /** POSTs `body` to `<targetPrefix>.<operation>` and returns the parsed answer. */
 export async function jsonCall<T>(target: JsonCallTarget, targetPrefix: string, operation: string, body: object): Promise<T> {
+  return withFailover(target.endpoint, (url) => jsonCallTo<T>(url, target, targetPrefix, operation, body), (err) => err instanceof JsonCallError);
+}
+
+async function jsonCallTo<T>(endpoint: string, target: JsonCallTarget, targetPrefix: string, operation: string, body: object): Promise<T> {
   const text = JSON.stringify(body);
   const headers = await signRequest({
     method: "POST",
-    url: target.endpoint,
+    url: endpoint,
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `${targetPrefix}.${operation}` },
     body: text,
     region: target.region,
@@ -54,7 +59,7 @@ export async function jsonCall<T>(target: JsonCallTarget, targetPrefix: string, 
     credentials: target.credentials,
     now: new Date(),
   });
-  const res = await post(target.endpoint, headers, text, target.timeoutMs ?? 30_000);
+  const res = await post(endpoint, headers, text, target.timeoutMs ?? 30_000);
   const answer = res.body;
   let parsed: Record<string, unknown> | undefined;
   try {
@@ -63,7 +68,7 @@ export async function jsonCall<T>(target: JsonCallTarget, targetPrefix: string, 
     parsed = undefined;
   }
   if (!parsed || typeof parsed !== "object") {
-    throw new JsonCallError("NotJsonAnswer", `${target.endpoint} answered ${operation} with HTTP ${res.status} and a body that is not JSON`, res.status);
+    throw new JsonCallError("NotJsonAnswer", `${endpoint} answered ${operation} with HTTP ${res.status} and a body that is not JSON`, res.status);
   }
   if (res.status < 200 || res.status >= 300) {
     const type = String(parsed.__type ?? "UnknownError").split("#").pop() || "UnknownError";

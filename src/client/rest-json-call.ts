@@ -3,6 +3,7 @@
 // JsonCallError with the code of the x-amzn-ErrorType header (or the body's ErrorCode) and the
 // HTTP status, as the SDK raises them.
 import { JsonCallError, type JsonCallTarget } from "./json-call.js";
+import { endpointUrl } from "./endpoints.js";
 import { signRequest } from "./sigv4.js";
 
 export async function restJsonCall<T>(
@@ -12,7 +13,7 @@ export async function restJsonCall<T>(
   query: Record<string, string> = {},
   body?: object,
 ): Promise<T> {
-  const url = new URL(path, target.endpoint);
+  const url = new URL(path, endpointUrl(target.endpoint));
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const text = body === undefined ? "" : JSON.stringify(body);
   const headers = await signRequest({
@@ -31,7 +32,7 @@ export async function restJsonCall<T>(
   try {
     parsed = answer ? (JSON.parse(answer) as Record<string, unknown>) : {};
   } catch {
-    throw new JsonCallError("NotJsonAnswer", `${target.endpoint} answered ${method} ${path} with HTTP ${res.status} and a body that is not JSON`, res.status);
+    throw new JsonCallError("NotJsonAnswer", `${url.origin} answered ${method} ${path} with HTTP ${res.status} and a body that is not JSON`, res.status);
   }
   if (!res.ok) {
     const code = (res.headers.get("x-amzn-errortype") ?? String(parsed.ErrorCode ?? "UnknownError")).split(":")[0]!;

@@ -11,7 +11,7 @@
 // was given, because the agent forgets a task's credentials the moment the task stops and the
 // last lines are sent after that.
 import type { Logger } from "pino";
-import type { Credentials } from "../../client/index.js";
+import type { Credentials, EndpointTarget } from "../../client/index.js";
 import type { RoleCredentials } from "../../model/index.js";
 import type { RuntimeDriver, Timers } from "../../runtime/index.js";
 import { createStream, driverFailureReason, isTransient, type LogsCall } from "./cloudwatch-calls.js";
@@ -25,7 +25,7 @@ export interface AwslogsDriverDeps {
   timers: Timers;
   log: Logger;
   /** berth's API, where the agent sends everything. */
-  endpoint: string;
+  endpoint: EndpointTarget;
   /** The agent's own credentials: for tasks without an execution role. */
   agentCredentials: Credentials;
   /** The execution role's current credentials for a task, if the control plane sent them. */

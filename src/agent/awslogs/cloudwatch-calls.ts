@@ -4,13 +4,13 @@
 // shipper.ts). The reasons a task stops with are ECS's words for a log driver that could not
 // start: Docker's driver creates its stream when the container starts, and a failure there is
 // the container's CannotStartContainerError.
-import { jsonCall, JsonCallError, type Credentials } from "../../client/index.js";
+import { jsonCall, JsonCallError, type Credentials, type EndpointTarget } from "../../client/index.js";
 import type { LogEvent } from "./batching.js";
 
 const TARGET_PREFIX = "Logs_20140328";
 
 export interface LogsTarget {
-  endpoint: string;
+  endpoint: EndpointTarget;
   region: string;
   credentials: Credentials;
 }

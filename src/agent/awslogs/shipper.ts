@@ -13,7 +13,7 @@
 // the stream was made, say) is dropped and logged, as Docker's driver drops it; the check that
 // stops a task is the stream creation before its container starts (awslogs-driver.ts).
 import type { Logger } from "pino";
-import type { Credentials } from "../../client/index.js";
+import type { Credentials, EndpointTarget } from "../../client/index.js";
 import type { RuntimeDriver, Timers } from "../../runtime/index.js";
 import { waitForLine } from "../log-reader.js";
 import { isAfter } from "../log-select.js";
@@ -32,7 +32,7 @@ export interface ShipperDeps {
   driver: RuntimeDriver;
   timers: Timers;
   log: Logger;
-  endpoint: string;
+  endpoint: EndpointTarget;
   /** The credentials to sign with now; undefined while there are none (a put then waits). */
   credentials(): Credentials | undefined;
   /** Called after each stored batch with the new position (cursor-file.ts keeps it). */
