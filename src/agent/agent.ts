@@ -22,6 +22,8 @@ import { TaskEngine } from "./task-engine.js";
 import { TaskMetricsSampler } from "./task-metrics.js";
 import { AwslogsDriver } from "./awslogs/awslogs-driver.js";
 import { nodeNetworks } from "./node-networks.js";
+import { sweepVolumes } from "./volumes/task-storage.js";
+import { resolve as resolvePath } from "node:path";
 
 export interface AgentOptions {
   /**
@@ -180,6 +182,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           .catch((err: unknown) => log.warn({ err: (err as Error).message, link }, "cannot redirect Docker's bridge to the credentials endpoint"));
       }
     }
+    // Absolute: the runtimes mount from it and hide it from containers (docs/volumes.md).
+    const volumesRoot = resolvePath(options.stateDir, "volumes");
     engine = new TaskEngine({
       driver,
       store,
@@ -199,12 +203,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       ...(network.networks ? { credentialsPort: metadataServer.port } : {}),
       ...(bridgeCredentials ? { bridgeCredentials: true } : {}),
       awslogs,
+      volumesRoot,
       submit: (report, rec) => submitReport(reports, rec.task.clusterArn, rec.task.taskArn, report),
       onHealth: (reports) => void channel?.send({ type: "ContainerHealth", reports }),
     });
     const taskEngine = engine;
     cleanups.push(() => taskEngine.close());
     await engine.restore();
+    // Storage of tasks that ended (or were forgotten) while the agent was down goes now.
+    const running = new Set([...engine.tasks.values()].filter((t) => t.record.known !== "STOPPED").map((t) => t.taskId));
+    await sweepVolumes(volumesRoot, running, driver, log);
 
     const host: HostFacts = { cpu: capabilities.resources.cpu, memoryMiB: capabilities.resources.memoryMiB, platform: process.platform, arch: process.arch };
     const registered = await registerWithRetry(() =>

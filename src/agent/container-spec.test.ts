@@ -70,6 +70,7 @@ describe("buildContainerSpec", () => {
       MODE: "prod",
       ECS_CONTAINER_METADATA_URI_V4: "http://127.0.0.1:51679/v4/tok",
       ECS_CONTAINER_METADATA_URI: "http://127.0.0.1:51679/v3/tok",
+      ECS_AGENT_URI: "http://127.0.0.1:51679/api/tok",
       AWS_EXECUTION_ENV: "AWS_ECS_EC2",
     });
     assert.equal(s.labels!["com.amazonaws.ecs.task-arn"], task.taskArn);
@@ -99,7 +100,7 @@ describe("buildContainerSpec", () => {
   it("refuses what it cannot honour, with ECS-shaped reasons", () => {
     const cases: [Record<string, unknown>, string | undefined, RegExp][] = [
       [{ secrets: [{ name: "A", valueFrom: "arn" }] }, undefined, /^ResourceInitializationError: unable to pull secrets/],
-      [{ mountPoints: [{ sourceVolume: "v", containerPath: "/d" }] }, undefined, /^CannotCreateContainerError: container app has mountPoints/],
+      [{ mountPoints: [{ sourceVolume: "v", containerPath: "/d" }] }, undefined, /^CannotCreateContainerError: container app has mountPoints, volumesFrom or a read-only root filesystem, and the task's storage was not made/],
       [{}, "awsvpc", /^ResourceInitializationError: resource cannot be initialized for task arn:.*awsvpc/],
       [{ image: "" }, undefined, /^CannotCreateContainerError: container app has no image/],
     ];
@@ -109,6 +110,16 @@ describe("buildContainerSpec", () => {
       assert.ok(!r.ok);
       assert.match(r.reason, want);
     }
+  });
+
+  it("carries the container's mounts, read-only root and the paths it must not see", () => {
+    const task = anAssignedTask([aContainerDef("app", { mountPoints: [{ sourceVolume: "v", containerPath: "/d" }], readonlyRootFilesystem: true })]);
+    const mounts = [{ kind: "bind" as const, source: "/var/lib/berth/volumes/tasks/x/empty/v", containerPath: "/d", readOnly: false }];
+    const r = buildContainerSpec(task, task.containers[0]!, { ...ctx, volumes: { mounts, readonlyRootFilesystem: true, hiddenPaths: ["/var/lib/berth/volumes"] } });
+    assert.ok(r.ok);
+    assert.deepEqual(r.spec.mounts, mounts);
+    assert.equal(r.spec.readonlyRootFilesystem, true);
+    assert.deepEqual(r.spec.hiddenPaths, ["/var/lib/berth/volumes"]);
   });
 
   it("treats a NONE health check as none", () => {

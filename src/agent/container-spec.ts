@@ -6,6 +6,7 @@
 import type { AssignedContainer, AssignedTask } from "../model/index.js";
 import type { ContainerSpec, HealthCheckDefinition, NetworkMode, PortMapping, TaskNetworkNamespace, Ulimit } from "../runtime/index.js";
 import type { DependencyCondition } from "./task-transitions.js";
+import type { ContainerVolumes } from "./volumes/task-storage.js";
 
 /** The label that ties a container to the agent (container instance) that created it. */
 export const AGENT_INSTANCE_LABEL = "berth.agent.instance-id";
@@ -30,6 +31,8 @@ export interface SpecContext {
   credentials?: { relativeUri: string } | { fullUri: string; token: string };
   /** The values of this container's `secrets`, read by the agent (never written down). */
   secretEnvironment?: Record<string, string>;
+  /** The container's volumes, tmpfs and read-only root, once the task's storage is made (volumes/). */
+  volumes?: ContainerVolumes;
   /** awsvpc, and bridge on the process runtime: the task's network namespace, once the agent has made it. */
   networkNamespace?: TaskNetworkNamespace;
   /** bridge in a namespace of berth's: the host port the agent forwards to each mapping. */
@@ -123,6 +126,8 @@ export function metadataEnvironment(baseUrl: string, token: string): Record<stri
   return {
     ECS_CONTAINER_METADATA_URI_V4: `${baseUrl}/v4/${token}`,
     ECS_CONTAINER_METADATA_URI: `${baseUrl}/v3/${token}`,
+    // The agent's own API for the task: task scale-in protection at /task-protection/v1/state.
+    ECS_AGENT_URI: `${baseUrl}/api/${token}`,
     // What the ECS agent sets on EC2; SDKs put it in their user agent.
     AWS_EXECUTION_ENV: "AWS_ECS_EC2",
   };
@@ -172,11 +177,11 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
   if (Array.isArray(d.environmentFiles) && d.environmentFiles.length > 0) {
     return fail(`ResourceInitializationError: resource cannot be initialized for task ${task.taskArn}: environmentFiles are not supported by this agent yet`);
   }
-  if (Array.isArray(d.mountPoints) && d.mountPoints.length > 0) {
-    return fail(`CannotCreateContainerError: container ${c.name} has mountPoints; berth's runtimes do not mount volumes yet`);
-  }
-  if (Array.isArray(d.volumesFrom) && d.volumesFrom.length > 0) {
-    return fail(`CannotCreateContainerError: container ${c.name} has volumesFrom; berth's runtimes do not mount volumes yet`);
+  // The agent makes the task's storage before its containers (volumes/task-storage.ts): a
+  // container that has some and was given none is refused rather than run without it.
+  const storage = (Array.isArray(d.mountPoints) && d.mountPoints.length > 0) || (Array.isArray(d.volumesFrom) && d.volumesFrom.length > 0) || d.readonlyRootFilesystem === true;
+  if (storage && !ctx.volumes) {
+    return fail(`CannotCreateContainerError: container ${c.name} has mountPoints, volumesFrom or a read-only root filesystem, and the task's storage was not made`);
   }
   const image = str(d.image);
   if (!image) return fail(`CannotCreateContainerError: container ${c.name} has no image`);
@@ -235,6 +240,9 @@ export function buildContainerSpec(task: AssignedTask, c: AssignedContainer, ctx
   if (Array.isArray(d.ulimits) && d.ulimits.length) spec.ulimits = d.ulimits as Ulimit[];
   const healthCheck = healthCheckOf(d);
   if (healthCheck) spec.healthCheck = healthCheck;
+  if (ctx.volumes?.mounts.length) spec.mounts = ctx.volumes.mounts.map((m) => ({ ...m }));
+  if (ctx.volumes?.readonlyRootFilesystem) spec.readonlyRootFilesystem = true;
+  if (ctx.volumes && (spec.mounts || spec.readonlyRootFilesystem) && ctx.volumes.hiddenPaths.length) spec.hiddenPaths = [...ctx.volumes.hiddenPaths];
   return { ok: true, spec };
 }
 

@@ -19,6 +19,7 @@ import type { StateStore } from "./state-store.js";
 import { type ContainerRecord, newTaskRecord, type TaskRecord, taskSnapshot } from "./task-record.js";
 import { namespaceOf, releaseNetwork, setUpNetwork, type TaskNetworkPort } from "./task-network.js";
 import { TaskReporter } from "./task-reporter.js";
+import { TaskStorage } from "./volumes/task-storage.js";
 import { type ContainerStatus, decideTask, type TaskAction, type TaskResources } from "./task-transitions.js";
 
 export interface ManagedTaskContext {
@@ -51,6 +52,8 @@ export interface ManagedTaskContext {
   bridgeCredentials?: boolean;
   /** Ships awslogs containers' output to CloudWatch Logs; absent: their logs stay on the node only. */
   awslogs?: AwslogsDriver;
+  /** Absolute directory of the tasks' volumes (volumes/); absent: tasks with volumes fail. */
+  volumesRoot?: string;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   onHealthChanged(task: ManagedTask): void;
   onRemoved(task: ManagedTask): void;
@@ -70,6 +73,8 @@ export class ManagedTask {
   /** Exits seen while a start or stop call was in flight; applied when it returns. */
   readonly #pendingExits = new Map<string, ExitInfo>();
   readonly #log: Logger;
+  /** The task's volumes (made before its first container, released once it stopped). */
+  readonly #storage: TaskStorage;
   #scheduled = false;
   /** A network set-up or release is in flight. */
   #networkBusy = false;
@@ -89,6 +94,7 @@ export class ManagedTask {
     this.taskArn = rec.task.taskArn;
     this.taskId = taskIdOf(this.taskArn);
     this.#log = ctx.log.child({ task: this.taskId });
+    this.#storage = new TaskStorage(() => this.#rec.task, ctx.volumesRoot, ctx.driver, this.#log);
     this.#reporter = new TaskReporter({
       record: () => this.#rec,
       // A reconcile pass is queued: the record may be between a change and its consequences.
@@ -429,9 +435,10 @@ export class ManagedTask {
     if (known === "STOPPED") {
       const finished = this.#rec.containers.map((c) => c.finishedAt ?? now);
       this.#rec.executionStoppedAt ??= Math.max(...finished);
-      // Nothing of the task runs any more: its keys and secret values go.
+      // Nothing of the task runs any more: its keys and secret values go, and its storage.
       this.#ctx.credentials.forget(this.taskArn);
       this.#secrets = undefined;
+      void this.#storage.release();
     }
     this.#log.info({ known }, "task status");
     this.#changed();
@@ -441,6 +448,14 @@ export class ManagedTask {
     this.#inFlight.set(c.name, "CREATED");
     this.#rec.pullStartedAt ??= this.#ctx.timers.now();
     const assigned = this.#rec.task.containers.find((a) => a.name === c.name);
+    const storage = this.#storage.needed ? await this.#storage.ready() : undefined;
+    if (storage && !storage.ok) {
+      this.#failed(c, Object.assign(new Error(storage.reason), { reason: storage.reason }), "CannotCreateContainerError");
+      this.#inFlight.delete(c.name);
+      this.#changed();
+      this.#kick();
+      return;
+    }
     const built = assigned
       ? buildContainerSpec(this.#rec.task, assigned, {
           instanceId: this.#ctx.instanceId,
@@ -451,6 +466,7 @@ export class ManagedTask {
           ...optional("secretEnvironment", this.#secrets?.get(c.name)),
           ...(this.#rec.network?.namespacePath ? { networkNamespace: namespaceOf(this.#rec.network) } : {}),
           ...(this.#rec.network?.hostPorts ? { hostPorts: this.#rec.network.hostPorts } : {}),
+          ...(storage?.ok ? { volumes: this.#storage.containerVolumes(storage, c.name) } : {}),
           defaultStopTimeoutSeconds: this.#ctx.defaultStopTimeoutSeconds,
         })
       : ({ ok: false, reason: `CannotCreateContainerError: container ${c.name} is not in the assignment` } as const);
@@ -651,6 +667,7 @@ export class ManagedTask {
       if (!c.runtimeId) continue;
       await this.#ctx.driver.remove(c.runtimeId).catch((err: unknown) => this.#log.warn({ err, container: c.name }, "could not remove the container"));
     }
+    await this.#storage.removeTaskVolumes();
     await this.#ctx.store.deleteTask(this.taskId);
     this.#ctx.credentials.forget(this.taskArn);
     this.#log.info("task cleaned up");

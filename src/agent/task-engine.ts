@@ -45,6 +45,8 @@ export interface TaskEngineOptions {
   bridgeCredentials?: boolean;
   /** The awslogs log driver (awslogs/awslogs-driver.ts); absent: awslogs containers log on the node only. */
   awslogs?: AwslogsDriver;
+  /** Absolute directory of the tasks' volumes (volumes/). */
+  volumesRoot?: string;
   submit(report: Report, rec: TaskRecord): Promise<void>;
   /** Called (batched per microtask) when containers' health changed. */
   onHealth(reports: ContainerHealthReport[]): void;

@@ -74,3 +74,28 @@ describe("dockerCreateOptions", () => {
     assert.throws(() => dockerCreateOptions(spec({ healthCheck: { command: ["curl"] } }), "n"), /CannotCreateContainerError: healthCheck.command\[0\] is "curl"/);
   });
 });
+
+describe("dockerMounts", () => {
+  it("binds and engine volumes as Mounts, tmpfs with its size, a read-only root", () => {
+    const o = dockerCreateOptions(
+      spec({
+        mounts: [
+          { kind: "bind", source: "/var/lib/berth/volumes/tasks/t1/empty/v", containerPath: "/v", readOnly: false },
+          { kind: "volume", name: "db", containerPath: "/db", readOnly: true },
+          { kind: "tmpfs", containerPath: "/run/x", sizeMiB: 64, options: ["noexec", "mode=1777"] },
+        ],
+        readonlyRootFilesystem: true,
+      }),
+      "n",
+    );
+    assert.deepEqual(o.HostConfig?.Mounts, [
+      { Type: "bind", Source: "/var/lib/berth/volumes/tasks/t1/empty/v", Target: "/v", ReadOnly: false },
+      { Type: "volume", Source: "db", Target: "/db", ReadOnly: true },
+    ]);
+    assert.deepEqual(o.HostConfig?.Tmpfs, { "/run/x": "size=64m,noexec,mode=1777" });
+    assert.equal(o.HostConfig?.ReadonlyRootfs, true);
+    const plain = dockerCreateOptions(spec(), "n");
+    assert.equal(plain.HostConfig?.Mounts, undefined);
+    assert.equal(plain.HostConfig?.ReadonlyRootfs, undefined);
+  });
+});

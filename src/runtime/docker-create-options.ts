@@ -46,6 +46,22 @@ function networkMode(spec: ContainerSpec): string {
   }
 }
 
+/** Volumes and binds as Docker's Mounts, tmpfs as its Tmpfs map (size in bytes, then the options). */
+export function dockerMounts(spec: ContainerSpec): Pick<Docker.HostConfig, "Mounts" | "Tmpfs" | "ReadonlyRootfs"> {
+  const mounts: Docker.MountSettings[] = [];
+  const tmpfs: Record<string, string> = {};
+  for (const m of spec.mounts ?? []) {
+    if (m.kind === "tmpfs") tmpfs[m.containerPath] = [...(m.sizeMiB ? [`size=${m.sizeMiB}m`] : []), ...m.options].join(",");
+    // Mounts, not Binds: a missing source is an error rather than a directory Docker makes.
+    else mounts.push({ Type: m.kind, Source: m.kind === "bind" ? m.source : m.name, Target: m.containerPath, ReadOnly: m.readOnly });
+  }
+  return {
+    ...(mounts.length ? { Mounts: mounts } : {}),
+    ...(Object.keys(tmpfs).length ? { Tmpfs: tmpfs } : {}),
+    ...(spec.readonlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
+  };
+}
+
 export function dockerCreateOptions(spec: ContainerSpec, name: string): Docker.ContainerCreateOptions {
   const mode = networkMode(spec);
   const mappings = spec.portMappings ?? [];
@@ -95,6 +111,7 @@ export function dockerCreateOptions(spec: ContainerSpec, name: string): Docker.C
       ...(spec.memory ? { Memory: spec.memory * MIB } : {}),
       ...(spec.memoryReservation ? { MemoryReservation: spec.memoryReservation * MIB } : {}),
       ...(spec.ulimits?.length ? { Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })) } : {}),
+      ...dockerMounts(spec),
     },
   };
 }

@@ -30,6 +30,7 @@ import type {
   RuntimeDriver,
   RuntimeEvent,
   StopOptions,
+  VolumeSpec,
   Unsubscribe,
 } from "./types.js";
 
@@ -265,6 +266,31 @@ export class DockerDriver implements RuntimeDriver {
 
   removeNamespaceHolder(taskId: string): Promise<void> {
     return removePause(this.docker, taskId);
+  }
+
+  /** A named volume (dockerVolumeConfiguration): made unless it exists; create false only checks. */
+  async ensureVolume(spec: VolumeSpec, create: boolean): Promise<void> {
+    try {
+      await this.docker.getVolume(spec.name).inspect();
+      return;
+    } catch (e) {
+      if (statusOf(e) !== 404) throw new Error(`volume ${spec.name}: ${engineMessage(e)}`, { cause: e });
+    }
+    if (!create) throw new Error(`volume ${spec.name} does not exist in the engine and its dockerVolumeConfiguration does not autoprovision it`);
+    try {
+      await this.docker.createVolume({ Name: spec.name, Driver: spec.driver, DriverOpts: spec.driverOpts, Labels: { ...spec.labels, [LABELS.managed]: "true" } });
+    } catch (e) {
+      throw new Error(`volume ${spec.name}: ${engineMessage(e)}`, { cause: e });
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (e) {
+      if (statusOf(e) === 404) return;
+      throw new Error(`cannot remove volume ${name}: ${engineMessage(e)}`, { cause: e });
+    }
   }
 
   async list(): Promise<ContainerState[]> {

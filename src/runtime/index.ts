@@ -4,6 +4,7 @@
 export type {
   Attribute,
   ContainerHealth,
+  ContainerMount,
   ContainerSpec,
   ContainerState,
   ContainerStatus,
@@ -28,6 +29,7 @@ export type {
   TransportProtocol,
   Ulimit,
   UlimitName,
+  VolumeSpec,
   Unsubscribe,
 } from "./types.js";
 export type { ContainerStats, CpuStats, MemoryStats, NetworkStats } from "./stats-types.js";

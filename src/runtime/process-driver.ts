@@ -26,6 +26,7 @@ import { commandLine, containerEnvironment, type Isolation, joinsTaskNamespace, 
 import { checkRunnable, detectProcessHost, type ProcessHost, resolveContainerUser } from "./process-host.js";
 import { containerDir, exitFile, type ProcessRecord, readRecords, removeContainerDir, writeRecord } from "./process-record.js";
 import { findInit, spawnDetached, waitForCommandExec } from "./process-spawn.js";
+import { needsOwnRoot } from "./process-root.js";
 import { processInfo } from "./process-table.js";
 import type { ContainerStats } from "./stats-types.js";
 import { systemTimers, type TimerHandle, type Timers } from "./timers.js";
@@ -160,7 +161,11 @@ export class ProcessDriver implements RuntimeDriver {
     const { spec } = record;
     const env = containerEnvironment(spec, id, record.isolation);
     const argv0 = commandLine(spec)[0] as string;
-    await checkRunnable(argv0, env, spec.workingDirectory || "/");
+    // What lies in a volume or tmpfs exists only in the container's own root (process-root.ts).
+    const inMount = (path: string) => (spec.mounts ?? []).some((m) => path === m.containerPath || path.startsWith(`${m.containerPath}/`));
+    if (!inMount(spec.workingDirectory || "/") && !inMount(argv0)) await checkRunnable(argv0, env, spec.workingDirectory || "/");
+    const rootDir = `${c.dir}/root`;
+    if (needsOwnRoot(spec)) await mkdir(rootDir, { recursive: true });
     // Ports are the host's (bound by the container, or forwarded to its namespace in bridge
     // mode): one another program holds fails the start here.
     const portProblem = spec.networkMode === "none" || spec.networkMode === "awsvpc" ? undefined : await checkHostPorts(record.networkBindings, joinsTaskNamespace(spec) ? "forwards" : "binds");
@@ -173,6 +178,7 @@ export class ProcessDriver implements RuntimeDriver {
       cgroupProcsFiles: record.cgroup ? procsFiles(record.cgroup) : [],
       tools: this.host.tools,
       ...(record.user ? { user: record.user } : {}),
+      rootDir,
     });
     const files = logFiles(c.dir);
     const out = openSync(files.stdout, "a");

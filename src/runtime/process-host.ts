@@ -39,8 +39,8 @@ const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export async function detectHostTools(): Promise<HostTools> {
   const path = [process.env.PATH ?? "", HOST_PATH].join(delimiter);
   const find = (n: string) => findExecutable(n, path, "/");
-  const [sh, unshare, nsenter, mount, prlimit, setpriv, ip] = await Promise.all(
-    ["sh", "unshare", "nsenter", "mount", "prlimit", "setpriv", "ip"].map(find),
+  const [sh, unshare, nsenter, mount, prlimit, setpriv, ip, umount, chroot] = await Promise.all(
+    ["sh", "unshare", "nsenter", "mount", "prlimit", "setpriv", "ip", "umount", "chroot"].map(find),
   );
   return {
     sh: (await isExecutableFile("/bin/sh")) ? "/bin/sh" : sh ?? "/bin/sh",
@@ -50,6 +50,8 @@ export async function detectHostTools(): Promise<HostTools> {
     ...(prlimit ? { prlimit } : {}),
     ...(setpriv ? { setpriv } : {}),
     ...(ip ? { ip } : {}),
+    ...(umount ? { umount } : {}),
+    ...(chroot ? { chroot } : {}),
   };
 }
 

@@ -22,6 +22,7 @@
 // when its child dies by a signal, losing 137/143; here the waiting shell is the parent.
 import { ContainerError } from "./errors.js";
 import type { HealthProbe } from "./health-check.js";
+import { needsOwnRoot, rootStage } from "./process-root.js";
 import type { ContainerSpec, NetworkBinding, Ulimit, UlimitName } from "./types.js";
 import type { ResolvedUser } from "./user-spec.js";
 
@@ -33,6 +34,8 @@ export interface HostTools {
   unshare?: string;
   nsenter?: string;
   mount?: string;
+  umount?: string;
+  chroot?: string;
   prlimit?: string;
   setpriv?: string;
   ip?: string;
@@ -187,6 +190,8 @@ export interface LaunchInput {
   cgroupProcsFiles: string[];
   tools: HostTools;
   user?: ResolvedUser;
+  /** An empty host directory the container's own root is built on (process-root.ts), when it has mounts. */
+  rootDir?: string;
 }
 
 export interface LaunchPlan {
@@ -218,9 +223,22 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
   const resolv = isolated && spec.networkMode === "awsvpc" ? spec.networkNamespace?.resolvConf : undefined;
   const dnsStage = resolv ? [tools.sh, "-c", DNS_SCRIPT, "berth-dns", tools.mount ?? "mount", resolv, "--"] : [];
   const loUp = isolated && spec.networkMode === "none" && tools.ip ? tools.ip : "";
+  // Volumes, tmpfs and a read-only root: the container's own root, built in its mount namespace
+  // by its init before anything else (process-root.ts).
+  let root: string[] = [];
+  if (needsOwnRoot(spec)) {
+    if (!isolated) throw createError(`container ${spec.containerName} has volumes, tmpfs mounts or a read-only root, which the process runtime makes in a mount namespace: it needs root on Linux with util-linux`);
+    if (!input.rootDir) throw createError(`container ${spec.containerName} has volumes and no directory to build its root on`);
+    try {
+      root = rootStage(spec, input.rootDir, tools);
+    } catch (e) {
+      throw createError((e as Error).message);
+    }
+  }
   const argv = [
     ...namespaces,
     tools.sh, "-c", WAIT_SCRIPT, "berth-wait", input.exitFile, isolated ? "none" : "group",
+    ...root,
     ...dnsStage,
     tools.sh, "-c", INIT_SCRIPT, "berth-init",
     isolated ? tools.mount ?? "" : "", isolated ? containerHostname(spec, id) : "", loUp, dir,
@@ -254,7 +272,9 @@ export function planProbe(input: ProbeInput): LaunchPlan {
   if (isolated) {
     if (!tools.nsenter) throw createError(`health checks in namespaces need nsenter (util-linux), which is not installed`);
     const net = ownsNetwork(spec) ? ["--net"] : [];
-    join = [tools.nsenter, `--target=${input.initPid}`, "--pid", "--mount", "--uts", ...net, `--wd=${dir}`, "--"];
+    // A container with its own root (process-root.ts): the probe sees it too.
+    const root = needsOwnRoot(spec) ? ["--root"] : [];
+    join = [tools.nsenter, `--target=${input.initPid}`, "--pid", "--mount", "--uts", ...net, ...root, `--wd=${dir}`, "--"];
   }
   const argv = [
     ...enterStage(input.cgroupProcsFiles, tools),

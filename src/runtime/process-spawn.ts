@@ -37,7 +37,7 @@ export async function waitForCommandExec(pid: number, tools: HostTools, gone: ()
     const argv = await processArgv(pid);
     if (!argv) return;
     // Right after the fork the child still is a copy of the waiting shell ("berth-wait").
-    const inStage = argv[3] === "berth-wait" || argv[3] === "berth-init" || argv[3] === "berth-dns" || argv[0] === tools.prlimit || argv[0] === tools.setpriv;
+    const inStage = argv[3] === "berth-wait" || argv[3] === "berth-init" || argv[3] === "berth-dns" || argv[3] === "berth-root" || argv[0] === tools.chroot || argv[0] === tools.prlimit || argv[0] === tools.setpriv;
     if (!inStage) return;
     await new Promise((r) => setTimeout(r, 2));
   }

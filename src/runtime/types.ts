@@ -64,6 +64,23 @@ export interface TaskNetworkNamespace {
   resolvConf?: string;
 }
 
+/**
+ * A mount the runtime makes for one container (issue 16; src/agent/volumes/ decides them): a host
+ * path, a Docker engine volume (docker runtime only), or a tmpfs. Sources exist before create.
+ */
+export type ContainerMount =
+  | { kind: "bind"; source: string; containerPath: string; readOnly: boolean }
+  | { kind: "volume"; name: string; containerPath: string; readOnly: boolean }
+  | { kind: "tmpfs"; containerPath: string; sizeMiB?: number; options: string[] };
+
+/** A Docker engine volume the agent asks for (dockerVolumeConfiguration). */
+export interface VolumeSpec {
+  name: string;
+  driver: string;
+  driverOpts: Record<string, string>;
+  labels: Record<string, string>;
+}
+
 /** Credentials for a private registry (docker driver only). */
 export interface RegistryAuth {
   username: string;
@@ -112,6 +129,15 @@ export interface ContainerSpec {
   stopSignal?: NodeJS.Signals;
   healthCheck?: HealthCheckDefinition;
   registryAuth?: RegistryAuth;
+  /** Volumes and tmpfs mounts, parents before children. */
+  mounts?: ContainerMount[];
+  /** Everything but the mounts (and /dev, /proc, /sys) is read-only. */
+  readonlyRootFilesystem?: boolean;
+  /**
+   * Host directories the container must not see (the process runtime covers them in the
+   * container's mount namespace: the agent's volumes of other tasks).
+   */
+  hiddenPaths?: string[];
 }
 
 /** Runtime-level lifecycle; the agent maps CREATED to ECS PENDING and EXITED to STOPPED. */
@@ -271,4 +297,12 @@ export interface RuntimeDriver {
   startNamespaceHolder?(spec: NamespaceHolderSpec): Promise<NamespaceHolder>;
   /** Removes the task's holder; nothing when there is none. */
   removeNamespaceHolder?(taskId: string): Promise<void>;
+  /**
+   * Runtimes with named volumes of their own (docker): makes the volume unless it exists;
+   * create false only checks that it does (ECS's autoprovision false). Absent: the agent keeps
+   * named volumes as directories (process).
+   */
+  ensureVolume?(spec: VolumeSpec, create: boolean): Promise<void>;
+  /** Removes a named volume; nothing when it is gone. */
+  removeVolume?(name: string): Promise<void>;
 }

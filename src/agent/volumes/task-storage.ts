@@ -1,0 +1,103 @@
+// One task's storage as its ManagedTask sees it: made once before the first container is
+// created, released when the task has stopped (host-side mounts, directories, images), and its
+// Docker volumes of scope task removed once its containers are (the engine refuses to remove a
+// volume a container still references).
+import { dirname } from "node:path";
+import type { Logger } from "pino";
+import type { AssignedTask } from "../../model/index.js";
+import type { RuntimeDriver } from "../../runtime/index.js";
+import { releaseVolumes, setUpVolumes, taskVolumeDirs } from "./volume-host.js";
+import { type ContainerStorage, hasStorage, planVolumes, type VolumePlan } from "./volume-plan.js";
+
+export type StorageOutcome = { ok: true; plan: VolumePlan } | { ok: false; reason: string };
+
+/** What a container's spec takes from the task's storage (container-spec.ts). */
+export interface ContainerVolumes extends ContainerStorage {
+  /** Host directories the container must not see: the agent's state directory (other tasks' volumes and logs). */
+  hiddenPaths: string[];
+}
+
+export class TaskStorage {
+  #made: Promise<StorageOutcome> | undefined;
+  #released: Promise<void> | undefined;
+
+  constructor(
+    private readonly task: () => AssignedTask,
+    private readonly volumesRoot: string | undefined,
+    private readonly driver: RuntimeDriver,
+    private readonly log: Logger,
+  ) {}
+
+  get needed(): boolean {
+    return hasStorage(this.task());
+  }
+
+  #plan(): StorageOutcome {
+    if (!this.volumesRoot) return { ok: false, reason: "CannotCreateContainerError: this agent has no directory for task volumes" };
+    return planVolumes(this.task(), this.volumesRoot, this.driver.name === "docker" ? "docker" : "process");
+  }
+
+  /** The storage, made on the first call (later calls share it); a failure carries ECS's reason. */
+  ready(): Promise<StorageOutcome> {
+    this.#made ??= (async (): Promise<StorageOutcome> => {
+      const planned = this.#plan();
+      if (!planned.ok) return planned;
+      try {
+        await setUpVolumes(planned.plan, this.task().taskArn, this.driver);
+        this.log.info({ volumes: planned.plan.prepare.length }, "task volumes ready");
+        return planned;
+      } catch (err) {
+        this.log.warn({ err }, "could not make the task's volumes");
+        // What was half made goes now; the task stops with the reason.
+        await releaseVolumes(planned.plan.taskDir, this.driver).catch(() => undefined);
+        return { ok: false, reason: `CannotCreateContainerError: task volumes: ${(err as Error).message}` };
+      }
+    })();
+    return this.#made;
+  }
+
+  /** One container's mounts, read-only root and hidden paths. */
+  containerVolumes(outcome: StorageOutcome & { ok: true }, container: string): ContainerVolumes {
+    const c = outcome.plan.containers[container] ?? { mounts: [], readonlyRootFilesystem: false };
+    return { ...c, hiddenPaths: this.volumesRoot ? [dirname(this.volumesRoot)] : [] };
+  }
+
+  /** The task has stopped: its host-side storage goes (idempotent). */
+  release(): Promise<void> {
+    if (!this.volumesRoot || !this.needed) return Promise.resolve();
+    this.#released ??= (async () => {
+      const planned = this.#plan();
+      if (!planned.ok) return;
+      await releaseVolumes(planned.plan.taskDir, this.driver);
+      this.log.info("task volumes released");
+    })().catch((err: unknown) => {
+      this.#released = undefined;
+      this.log.error({ err }, "could not release the task's volumes");
+    });
+    return this.#released;
+  }
+
+  /** After the containers are removed: the task's Docker volumes of scope task. */
+  async removeTaskVolumes(): Promise<void> {
+    await this.release();
+    const planned = this.volumesRoot && this.needed ? this.#plan() : undefined;
+    if (!planned?.ok) return;
+    for (const name of planned.plan.taskDockerVolumes) {
+      await this.driver.removeVolume?.(name).catch((err: unknown) => this.log.warn({ err, volume: name }, "could not remove the task's volume"));
+    }
+  }
+}
+
+/**
+ * After a restart: storage of tasks this agent no longer runs (gone from the state dir, or
+ * stopped) is released, as it would have been had the agent not died.
+ */
+export async function sweepVolumes(volumesRoot: string, running: ReadonlySet<string>, driver: RuntimeDriver, log: Logger): Promise<void> {
+  for (const [taskId, dir] of await taskVolumeDirs(volumesRoot)) {
+    if (running.has(taskId)) continue;
+    await releaseVolumes(dir, driver).then(
+      () => log.info({ task: taskId }, "released the volumes of a task that ended while the agent was down"),
+      (err: unknown) => log.error({ err, task: taskId }, "could not release an ended task's volumes"),
+    );
+  }
+}
