@@ -41,13 +41,13 @@ export function checkControllerRequest(input: CreateServiceRequest): void {
   }
 }
 
-/** UpdateService's checks for a service of task sets. */
+/** UpdateService's checks of the controller: no move between controllers; a service of task sets changes only what they share. */
 export function checkTaskSetServiceUpdate(service: ServiceRecord, input: UpdateServiceRequest): void {
   const type = service.deploymentController.type;
-  if (!usesTaskSets(service)) return;
   if (input.deploymentController?.type !== undefined && input.deploymentController.type !== type) {
     throw invalidParameter(`Invalid parameter 'deploymentController': berth does not move a service from the ${type} deployment controller to ${input.deploymentController.type}.`);
   }
+  if (!usesTaskSets(service)) return;
   for (const member of FROZEN_UPDATE_MEMBERS) {
     const value = input[member];
     if (value === undefined || value === false) continue;

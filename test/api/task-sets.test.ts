@@ -230,6 +230,11 @@ describe("task sets and the EXTERNAL deployment controller (API)", () => {
       assert.equal(err.name, "InvalidParameterException", what);
       assert.match(err.message, /EXTERNAL deployment controller changes it through a new task set/, what);
     }
+    for (const [service, type] of [["ext", "ECS"], ["rolling", "EXTERNAL"]] as const) {
+      const err = await errorOf(() => s.ecs.send(new UpdateServiceCommand({ cluster: "ts", service, deploymentController: { type } })));
+      assert.equal(err.name, "InvalidParameterException", service);
+      assert.match(err.message, /'deploymentController': berth does not move a service/, service);
+    }
     const ok = await s.ecs.send(new UpdateServiceCommand({ cluster: "ts", service: "ext", healthCheckGracePeriodSeconds: 30, desiredCount: 10 }));
     assert.equal(ok.service!.healthCheckGracePeriodSeconds, 30);
   });
