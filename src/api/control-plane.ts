@@ -169,8 +169,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
   }, 60_000);
   sweeper.unref();
-  // berth's own health (GET /metrics): told of API requests and reconcile passes.
-  const health = createHealthMetrics(deps, STORE_ROOT);
   // With several servers, each reconciles the services of the shards it owns, its writes fenced
   // by the shard's ownership record; the leader alone runs the one-of-a-kind controllers.
   const coordinator = options.coordination
@@ -183,6 +181,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         ...(options.coordination.tickMs !== undefined ? { tickMs: options.coordination.tickMs } : {}),
       })
     : undefined;
+  // berth's own health (GET /metrics): told of API requests and reconcile passes.
+  const health = createHealthMetrics(deps, STORE_ROOT, coordinator ? () => coordinator.view() : undefined);
   const shardOfService = (key: string) => coordination.shardOf(key, coordinator!.shardCount);
   const reconciler =
     options.scheduler === false

@@ -30,7 +30,14 @@ const labelText = (labels: Record<string, string>) =>
     .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')}"`)
     .join(",");
 
-export function createHealthMetrics(deps: Deps, storeRoot: string): HealthMetrics {
+/** With several servers: who this server sees alive, what it owns, whether it leads. */
+export interface CoordinationGauges {
+  serverId: string;
+  leader?: string;
+  members: { id: string; alive: boolean; shards: number[] }[];
+}
+
+export function createHealthMetrics(deps: Deps, storeRoot: string, coordination?: () => CoordinationGauges): HealthMetrics {
   const requests = new Map<string, number>();
   const latency = new Map<string, Histogram>();
   const passes = new Map<string, Histogram>();
@@ -73,6 +80,18 @@ export function createHealthMetrics(deps: Deps, storeRoot: string): HealthMetric
       out.push("# HELP berth_store_revision The store's current revision.");
       out.push("# TYPE berth_store_revision gauge");
       out.push(`berth_store_revision ${storeRevision}`);
+      const view = coordination?.();
+      if (view) {
+        out.push("# HELP berth_coordination_leader 1 when this server leads (runs the controllers that must not run twice).");
+        out.push("# TYPE berth_coordination_leader gauge");
+        out.push(`berth_coordination_leader{${labelText({ server: view.serverId })}} ${view.leader === view.serverId ? 1 : 0}`);
+        out.push("# HELP berth_coordination_shards Scheduler shards each server owns, as this server sees it.");
+        out.push("# TYPE berth_coordination_shards gauge");
+        for (const m of view.members) out.push(`berth_coordination_shards{${labelText({ server: m.id })}} ${m.shards.length}`);
+        out.push("# HELP berth_coordination_members_alive Servers this server sees renewing their membership.");
+        out.push("# TYPE berth_coordination_members_alive gauge");
+        out.push(`berth_coordination_members_alive ${view.members.filter((m) => m.alive).length}`);
+      }
       out.push("# HELP berth_uptime_seconds Seconds since the control plane started.");
       out.push("# TYPE berth_uptime_seconds gauge");
       out.push(`berth_uptime_seconds ${(Date.now() - started) / 1000}`);

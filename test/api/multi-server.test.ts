@@ -68,9 +68,14 @@ describe("two servers on one store", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("each server owns half the shards and exactly one leads", () => {
+  it("each server owns half the shards and exactly one leads, as /metrics shows", async () => {
     assert.deepEqual([...owned(a), ...owned(b)].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
     assert.equal([a, b].filter((cp) => cp.coordinator!.isLeader()).length, 1);
+    const text = await (await fetch(`${b.url}/metrics`)).text();
+    assert.match(text, /^berth_coordination_shards\{server="server-a"\} 4$/m);
+    assert.match(text, /^berth_coordination_shards\{server="server-b"\} 4$/m);
+    assert.match(text, new RegExp(`^berth_coordination_leader\\{server="server-b"\\} ${b.coordinator!.isLeader() ? 1 : 0}$`, "m"));
+    assert.match(text, /^berth_coordination_members_alive 2$/m);
   });
 
   it("services spread over both servers' shards converge with no task started twice; the agent fails over when its server closes", async () => {
