@@ -9,6 +9,7 @@ import {
   CreateTaskSetCommand,
   DeleteServiceCommand,
   DeleteTaskSetCommand,
+  PutClusterCapacityProvidersCommand,
   DescribeServicesCommand,
   DescribeTaskSetsCommand,
   RegisterTaskDefinitionCommand,
@@ -159,6 +160,30 @@ describe("task sets and the EXTERNAL deployment controller (API)", () => {
     assert.deepEqual(taskSet!.networkConfiguration?.awsvpcConfiguration?.subnets, subnets);
     assert.equal(taskSet!.loadBalancers![0]!.targetGroupArn, ipGroup);
     assert.equal((await sets()).length, 3);
+  });
+
+  it("a set on Fargate through a capacity provider strategy: the strategy and platform echoed", async () => {
+    await s.ecs.send(new RegisterTaskDefinitionCommand({
+      family: "fg",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [{ name: "app", image: "busybox", essential: true }],
+    }));
+    const network = { awsvpcConfiguration: { subnets } };
+    const unassociated = await errorOf(() => create({ taskDefinition: "fg", networkConfiguration: network, capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }] }));
+    assert.equal(unassociated.name, "InvalidParameterException");
+    assert.match(unassociated.message, /^The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster/);
+    await s.ecs.send(new PutClusterCapacityProvidersCommand({ cluster: "ts", capacityProviders: ["FARGATE"], defaultCapacityProviderStrategy: [] }));
+    const { taskSet } = await create({ taskDefinition: "fg", networkConfiguration: network, capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }] });
+    assert.deepEqual(taskSet!.capacityProviderStrategy, [{ capacityProvider: "FARGATE", base: 0, weight: 1 }]);
+    assert.equal(taskSet!.launchType, undefined);
+    assert.equal(taskSet!.platformVersion, "LATEST");
+    assert.equal(taskSet!.platformFamily, "Linux");
+    const bridgeOnFargate = await errorOf(() => create({ taskDefinition: "br:1", launchType: "FARGATE" }));
+    assert.notEqual(bridgeOnFargate.$metadata?.httpStatusCode, 500);
+    await s.ecs.send(new DeleteTaskSetCommand({ cluster: "ts", service: "ext", taskSet: taskSet!.id!, force: true }));
   });
 
   it("refuses bad input with ECS's errors, and changes nothing", async () => {
