@@ -12,7 +12,16 @@ const put = (key: string, value: string): Op => ({ kind: "put", key, value });
 const del = (key: string): Op => ({ kind: "delete", key });
 
 
-export function runStoreConformance(name: string, makeStore: () => Promise<Store>): void {
+/** Where a backend's semantics differ from SQLite's by design (each one is in docs/etcd.md). */
+export interface BackendDifferences {
+  /**
+   * A key written twice in one txn gains 1 version, not 2: etcd changes a key at most once per
+   * revision, so berth's etcd backend sends only the last write of each key.
+   */
+  versionCountsTransactions?: boolean;
+}
+
+export function runStoreConformance(name: string, makeStore: () => Promise<Store>, differences: BackendDifferences = {}): void {
   const withStore = (title: string, body: (store: Store) => Promise<void>) =>
     it(title, async () => {
       const store = await makeStore();
@@ -54,7 +63,8 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       withStore("ops in one txn apply in order at one revision", async (store) => {
         const res = await store.txn({ success: [put("x", "1"), put("x", "2"), put("y", "1"), del("y")] });
         assert.equal(res.revision, 1);
-        assert.deepEqual(await store.get("x"), { key: "x", value: "2", createRevision: 1, modRevision: 1, version: 2 });
+        const version = differences.versionCountsTransactions ? 1 : 2;
+        assert.deepEqual(await store.get("x"), { key: "x", value: "2", createRevision: 1, modRevision: 1, version });
         assert.equal(await store.get("y"), undefined);
       });
 
