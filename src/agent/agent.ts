@@ -141,6 +141,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           acceptUnknownSources: driver.name === "docker",
         },
         context: { availabilityZone: options.availabilityZone ?? `${region}a` },
+        // Task scale-in protection: as ECS's agent, it calls the control plane as the task role.
+        protection: {
+          credentialsOf: (taskArn) => engine?.credentials.get(taskArn, "TaskApplication"),
+          call: (operation, input, creds) =>
+            ecsCaller({
+              endpoint: endpoints,
+              region,
+              credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+              timeoutMs: 10_000,
+            })(operation, input),
+        },
       });
     // Containers keep the URIs they started with, so a restarted agent serves on the port it
     // had before unless a port was named; the default moves only when another process holds it.

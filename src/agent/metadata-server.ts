@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import type { ContainerStats, RuntimeDriver } from "../runtime/index.js";
 import { type CredentialsLookup, isCredentialsPath, serveCredentials } from "./credentials-endpoint.js";
 import { containerMetadata, type MetadataContext, taskMetadata } from "./metadata-shapes.js";
+import { PROTECTION_PATH, type ProtectionBackend, serveTaskProtection } from "./task-protection-endpoint.js";
 import type { ContainerRecord, TaskRecord } from "./task-record.js";
 
 export interface MetadataLookup {
@@ -29,6 +30,8 @@ export interface MetadataServerOptions {
   lookup: MetadataLookup;
   /** The credentials endpoint's view of the tasks; absent: no credentials are served. */
   credentials?: { lookup: CredentialsLookup; acceptUnknownSources: boolean };
+  /** The task scale-in protection endpoint ($ECS_AGENT_URI/task-protection/v1/state); absent: not served. */
+  protection?: ProtectionBackend;
   driver: RuntimeDriver;
   context: MetadataContext;
   now?: () => number;
@@ -122,6 +125,13 @@ export async function startMetadataServer(options: MetadataServerOptions): Promi
 const PATH = /^\/v[34]\/([A-Za-z0-9_-]+)(\/[a-zA-Z/]*)?\/?$/;
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: MetadataServerOptions, allow: (task: string) => boolean): Promise<void> {
+  // ECS_AGENT_URI's task protection answers PUT too, so it is routed before the GET-only paths.
+  const protection = options.protection ? PROTECTION_PATH.exec(new URL(req.url ?? "/", "http://metadata").pathname) : null;
+  if (protection && options.protection) {
+    const found = options.lookup.find(protection[1]!);
+    if (found && !allow(found.rec.task.taskArn)) return send(res, 429, { error: "Too Many Requests: at most 40 requests per second per task" });
+    return serveTaskProtection(req, res, found ? { taskArn: found.rec.task.taskArn, clusterArn: found.rec.task.clusterArn } : undefined, options.protection);
+  }
   if (req.method !== "GET") return send(res, 405, { error: `method ${req.method} is not allowed; the metadata endpoint answers GET` });
   const url = new URL(req.url ?? "/", "http://metadata");
   if (options.credentials && isCredentialsPath(url.pathname)) return serveCredentials(req, res, url, { ...options.credentials, allow });

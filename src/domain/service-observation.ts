@@ -13,6 +13,7 @@ import type { ServiceRecord } from "./service-records.js";
 import type { TaskRecord } from "./task-records.js";
 import { findTaskDefinition } from "./task-definitions.js";
 import { loadBalancerHealthOf } from "./task-target-health.js";
+import { protectedUntil } from "./task-protection.js";
 
 export function hasContainerHealthChecks(td: TaskDefinitionRecord | undefined): boolean {
   return (td?.containerDefinitions ?? []).some((c) => c.essential !== false && !!c.healthCheck);
@@ -39,6 +40,7 @@ export function observeServiceTasks(deps: Deps, scope: Scope, service: ServiceRe
     const instance = findInstance(deps, scope, service.clusterName, arn);
     if (instance?.containerInstanceArn === arn) instanceStatus.set(arn, instance.status);
   }
+  const now = deps.clock.now();
   return records.map((t) => ({
     taskArn: t.taskArn,
     deploymentId: t.startedBy ?? "",
@@ -57,6 +59,7 @@ export function observeServiceTasks(deps: Deps, scope: Scope, service: ServiceRe
     ...(t.containerInstanceArn && instanceStatus.has(t.containerInstanceArn) ? { instanceStatus: instanceStatus.get(t.containerInstanceArn)! } : {}),
     ...(t.availabilityZone ? { availabilityZone: t.availabilityZone } : {}),
     ...(loadBalanced(t) ? { loadBalancerHealth: loadBalancerHealthOf(deps, scope, t) } : {}),
+    ...(protectedUntil(t, now) !== undefined ? { protectedUntil: protectedUntil(t, now)! } : {}),
   }));
 }
 

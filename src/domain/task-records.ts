@@ -93,6 +93,8 @@ export interface TaskRecord {
   loadBalancerTargets?: TaskTarget[];
   /** Whether every target was healthy when the task was deregistered (a healthy run, for failure accounting). */
   loadBalancerHealthy?: boolean;
+  /** Task scale-in protection (task-protection.ts): GetTaskProtection shows it, DescribeTasks does not. */
+  protection?: { protectionEnabled: boolean; expirationDate?: number };
 }
 
 /**
@@ -296,7 +298,7 @@ export function assignedTask(t: TaskRecord): AssignedTask {
  * and a Fargate task shows no container instance — the pool agent it runs on is berth's own.
  */
 export function taskView(t: TaskRecord, include: string[] = []): Record<string, unknown> {
-  const { reserved: _r, released: _l, assignment: _a, id: _i, clusterName: _c, serviceName: _s, tags, containerInstanceArn, ...rest } = t;
+  const { reserved: _r, released: _l, assignment: _a, id: _i, clusterName: _c, serviceName: _s, protection: _p, tags, containerInstanceArn, ...rest } = t;
   const shown = containerInstanceArn && t.launchType !== "FARGATE" ? { ...rest, containerInstanceArn } : rest;
   return include.includes("TAGS") ? { ...shown, tags } : shown;
 }

@@ -25,6 +25,7 @@ import { breakerDecision, finishPass, isPassContext, isServiceActive, openPass, 
 import { launchHeadroom, stopBudget } from "./rollout-math.js";
 import type { Decision, LaunchAction, SchedulerObservation, StopCause } from "./types.js";
 import { orderVictims } from "./victims.js";
+import { isProtected, protectionWait, setAsideProtected } from "./protection.js";
 import { decideDaemon } from "./decide-daemon.js";
 
 /** One reconcile pass for a service of either scheduling strategy. */
@@ -57,9 +58,13 @@ function planReplica(ctx: PassContext): Plan {
   const scaling = stopReasons.scalingActivity(primary.id);
   const waits: string[] = [];
 
-  // keep: the PRIMARY tasks that will make up the desired count.
+  // keep: the PRIMARY tasks that will make up the desired count. Protected tasks are never
+  // scale-in victims: the surplus comes from the others, and what they cannot cover waits.
   const candidates = buckets.live.filter((l) => l.isPrimary && !l.onDrainingInstance && l.phase !== "unhealthy");
-  const surplus = new Set(chooseSurplus(candidates, candidates.length - desired));
+  const excess = Math.max(0, candidates.length - desired);
+  const { free: unprotected, held: protectedCandidates } = setAsideProtected(candidates, now);
+  const surplus = new Set(chooseSurplus(unprotected, Math.min(excess, unprotected.length)));
+  const heldScaleIn = excess > unprotected.length ? chooseSurplus(protectedCandidates, excess - unprotected.length) : [];
   const kept = candidates.filter((l) => !surplus.has(l));
   const keptSet = new Set(kept);
   const leaving = buckets.live.filter((l) => !keptSet.has(l));
@@ -77,12 +82,17 @@ function planReplica(ctx: PassContext): Plan {
             ? "scale-in"
             : "deployment";
   const unhealthyPrimary = leaving.filter((l) => l.isPrimary && l.phase === "unhealthy");
-  for (const l of leaving) {
+  // A deployment does not replace a protected task either: it stays until its protection ends.
+  const heldByProtection = (l: LiveTask) => isProtected(l, now) && (causeOf(l) === "deployment" || causeOf(l) === "scale-in");
+  const heldDeployment = leaving.filter(heldByProtection);
+  const movable = leaving.filter((l) => !heldByProtection(l));
+  for (const w of [protectionWait(heldScaleIn, "scale-in"), protectionWait(heldDeployment, "the deployment")]) if (w) waits.push(w);
+  for (const l of movable) {
     if (l.phase === "healthy" || (l.isPrimary && l.phase === "unhealthy")) continue;
     stops.push({ live: l, reason: l.phase === "unhealthy" ? l.unhealthyReason! : scaling, cause: causeOf(l) });
   }
 
-  const healthyLeaving = leaving.filter((l) => l.phase === "healthy");
+  const healthyLeaving = movable.filter((l) => l.phase === "healthy");
   const remaining = buckets.live.filter((l) => l.phase === "healthy");
   const deploymentAge = new Map(ctx.deployments.map((d, i) => [d.id, i]));
   const group = (l: LiveTask) => (l.onDrainingInstance ? 0 : l.isPrimary ? 2 : 1);
@@ -149,7 +159,8 @@ function planReplica(ctx: PassContext): Plan {
   // Nothing can move and nothing in flight will change that: the configuration holds the rollout.
   const inFlight =
     buckets.stopping.length > 0 || buckets.live.some((l) => l.phase === "pending" || l.phase === "starting");
-  const workLeft = leaving.length > 0 || want > 0;
+  // Tasks held by their protection are not stuck work: their expiry requeues the pass.
+  const workLeft = movable.length > 0 || want > 0;
   const blocked = workLeft && stops.length === 0 && launches.length === 0 && !inFlight && !(backoffUntil !== undefined && backoffUntil > now);
   const oldTasks = buckets.live.some((l) => !l.isPrimary);
   if (blocked) {

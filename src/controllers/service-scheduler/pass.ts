@@ -7,6 +7,7 @@ import { classifyTasks, type LiveTask, type TaskBuckets } from "./classify.js";
 import { isRepeatSuppressed, EVENT_REPEAT_INTERVAL_MS, rolloutReasons, serviceEvents, stopReasons, taskIdOf } from "./events.js";
 import { accountFailures, type FailureAccounting } from "./failures.js";
 import { loadBalancerView } from "./load-balancer-view.js";
+import { nextProtectionExpiry } from "./protection.js";
 import { launchHeadroom, maximumTotalTasks, minimumHealthyTasks, stopBudget } from "./rollout-math.js";
 import { tallyByDeployment, tallyOf, type DeploymentTally } from "./tally.js";
 import {
@@ -295,6 +296,9 @@ function earliestRecheck(ctx: PassContext): number | undefined {
   }
   const until = ctx.accounting.launchBackoffUntil;
   if (until !== undefined && until > ctx.now && (best === undefined || until < best)) best = until;
+  // A protected task becomes a possible victim when its protection ends: look again then.
+  const expiry = nextProtectionExpiry(ctx.buckets.live, ctx.now);
+  if (expiry !== undefined && (best === undefined || expiry < best)) best = expiry;
   return best;
 }
 

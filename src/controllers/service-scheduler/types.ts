@@ -211,6 +211,11 @@ export interface ObservedTask {
   readonly instanceStatus?: string;
   /** For spreading scale-in victims across zones as ECS does. */
   readonly availabilityZone?: string;
+  /**
+   * Task scale-in protection (UpdateTaskProtection): the epoch ms it expires at, present only
+   * while it holds. Scale-in and deployments never choose the task before then (protection.ts).
+   */
+  readonly protectedUntil?: number;
 }
 
 /** A container instance, for DAEMON services. */
