@@ -9,20 +9,10 @@ import type { ContainerDefinition, Task } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import type { Agent } from "../../src/agent/index.js";
 import { mountsBelow } from "../../src/agent/volumes/volume-host.js";
-import type { AssignedTask, AssignedVolumeSource } from "../../src/model/index.js";
+import type { AssignedVolumeSource } from "../../src/model/index.js";
 import { dockerConnection } from "../../src/runtime/index.js";
 import { type Cluster, startCluster } from "./harness.js";
-
-/**
- * The control plane resolves EFS and EBS-style volumes into AssignedTask.volumeSources; these
- * tests give them directly (by family), as the agent receives them, so that the agent's side is
- * tested on its own. The task definitions declare those volumes as plain ones.
- */
-export function injectVolumeSources(agent: Agent, byFamily: Map<string, AssignedVolumeSource[]>): void {
-  const engine = agent.engine as unknown as { handleManifest(tasks: AssignedTask[], full: boolean): Promise<void> };
-  const original = engine.handleManifest.bind(engine);
-  engine.handleManifest = (tasks, full) => original(tasks.map((t) => (byFamily.has(t.family) ? { ...t, volumeSources: byFamily.get(t.family)! } : t)), full);
-}
+import { injectVolumeSources } from "./volumes-inject.js";
 
 /** Every mount in any process's mount table whose path contains `fragment`. */
 export function mountsAnywhere(fragment: string): string[] {
