@@ -13,6 +13,7 @@ import { ec2Keys, type NetworkInterfaceRecord } from "./ec2/records.js";
 import { applyAttachmentReports, releaseEni } from "./task-enis.js";
 import { statusRank, type ContainerRecord, type TaskRecord } from "./task-records.js";
 import { findTask } from "./tasks.js";
+import { settleVolumeAttachments } from "./task-volumes.js";
 
 const REASON_LIMIT = 1024;
 const ESSENTIAL_EXITED = "Essential container in task exited";
@@ -104,7 +105,7 @@ async function writeTask(deps: Deps, scope: Scope, clusterName: string, id: stri
     // The ENI goes in the transaction that records STOPPED: its address is free from then on.
     if (next.lastStatus === "STOPPED" && entry.value.lastStatus !== "STOPPED") {
       const released = releaseEni(scope, next);
-      next = released.task;
+      next = settleVolumeAttachments(released.task);
       freed.push(...released.ops);
     }
     const ops = [put(key, next)];

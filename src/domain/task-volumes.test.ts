@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { Volume } from "@aws-sdk/client-ecs";
 import { EcsError, type AssignedVolumeSource } from "../model/index.js";
 import type { TaskDefinitionRecord } from "./records.js";
-import { checkVolumeConfigurations, resolveVolumes, withVolumes, type EfsLookup, type VolumeConfigurationInput } from "./task-volumes.js";
+import { checkVolumeConfigurations, resolveVolumes, settleVolumeAttachments, withVolumes, type EfsLookup, type VolumeConfigurationInput } from "./task-volumes.js";
 
 const aTaskDefinition = (volumes: Volume[]): TaskDefinitionRecord => ({ family: "app", revision: 3, volumes }) as unknown as TaskDefinitionRecord;
 const role = "arn:aws:iam::000000000000:role/ecsInfrastructureRole";
@@ -128,4 +128,23 @@ test("resolveVolumes: an EBS-style volume gets its vol- id, its source and its a
   const task = withVolumes({ attachments: [] as unknown[], assignment: {} as { volumeSources?: AssignedVolumeSource[] }, desiredStatus: "RUNNING", version: 1 }, got, 5);
   assert.equal(task.assignment.volumeSources?.length, 1);
   assert.equal(task.attachments.length, 1);
+});
+
+test("settleVolumeAttachments: at STOPPED an attachment the agent left ends as its termination policy says", () => {
+  const td = aTaskDefinition([{ name: "data", configuredAtLaunch: true }]);
+  const table: [string, boolean, string, string][] = [
+    ["deleted with the task", true, "ATTACHED", "DELETED"],
+    ["kept", false, "ATTACHED", "DETACHED"],
+    ["never attached, deleted", true, "ATTACHING", "DELETED"],
+    ["as the agent reported it", true, "DETACHED", "DETACHED"],
+  ];
+  for (const [name, deleteOnTermination, status, want] of table) {
+    const settings = checkVolumeConfigurations(td, [ebs("data", { terminationPolicy: { deleteOnTermination } })]);
+    const resolved = resolveVolumes(td, settings, lookup, fixedIds);
+    const task = withVolumes({ attachments: [{ id: "eni-att", type: "ElasticNetworkInterface", status: "ATTACHED", details: [] }] as unknown[], assignment: {} as { volumeSources?: AssignedVolumeSource[] }, desiredStatus: "RUNNING", version: 1 }, resolved, 1);
+    const reported = { ...task, attachments: (task.attachments as { id: string; status: string }[]).map((a) => (a.id === "att-1" ? { ...a, status } : a)) };
+    const settled = settleVolumeAttachments(reported).attachments as { id: string; status: string }[];
+    assert.equal(settled.find((a) => a.id === "att-1")!.status, want, name);
+    assert.equal(settled.find((a) => a.id === "eni-att")!.status, "ATTACHED", `${name}: other attachments untouched`);
+  }
 });

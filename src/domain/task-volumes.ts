@@ -248,3 +248,18 @@ export function withVolumes<T extends { attachments: unknown[]; assignment: { vo
     assignment: { ...task.assignment, volumeSources: resolved.sources },
   };
 }
+
+/**
+ * At STOPPED, the EBS-style attachments end as the agent reported them, or, where it did not
+ * (an agent lost with its host), as their termination policy says: DELETED or DETACHED.
+ */
+export function settleVolumeAttachments<T extends { attachments: unknown[]; assignment: { volumeSources?: AssignedVolumeSource[] } }>(task: T): T {
+  const ebs = (task.assignment.volumeSources ?? []).filter((v): v is AssignedEbsVolume => v.kind === "ebs");
+  if (ebs.length === 0) return task;
+  const attachments = (task.attachments as TaskAttachment[]).map((a) => {
+    const source = ebs.find((v) => v.attachmentId === a.id);
+    if (!source || a.status === "DELETED" || a.status === "DETACHED") return a;
+    return { ...a, status: source.deleteOnTermination ? "DELETED" : "DETACHED" };
+  });
+  return { ...task, attachments };
+}

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { efs } from "../../src/domain/index.js";
 import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
 import { awsCli, awsRefusal } from "../helpers/aws-json-cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -139,5 +140,15 @@ describe("EFS through the AWS CLI", async () => {
       assert.match(err, /elasticfilesystem:/, args[0]);
     }
     assert.equal((await aws("efs", "describe-file-systems", "--creation-token", "auth-new")).FileSystems.length, 0, "the refused create made nothing");
+  });
+
+  it("makes one file system of concurrent calls with one creation token", { skip: missing }, async () => {
+    const deps = { ...s.cp.deps, efsRoot: join(s.dataDir, "efs") };
+    const scope = { accountId: "000000000000", region: "us-east-1" };
+    const calls = Array.from({ length: 6 }, () => efs.createFileSystem(deps, scope, { CreationToken: "race" }).then(() => "made", (e: Error) => e.name));
+    const outcomes = await Promise.all(calls);
+    assert.deepEqual(outcomes.filter((o) => o === "made").length, 1, outcomes.join(", "));
+    assert.ok(outcomes.every((o) => o === "made" || o === "FileSystemAlreadyExists"), outcomes.join(", "));
+    assert.equal((await aws("efs", "describe-file-systems", "--creation-token", "race")).FileSystems.length, 1);
   });
 });

@@ -3,6 +3,7 @@
 // agent the resolved directory; EBS-style volumes configured at launch with their attachment;
 // and bad input refused with ECS's error, or failing the task at start as ECS does, with
 // nothing half-made.
+import { SubmitTaskStateChangeCommand } from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -139,6 +140,13 @@ describe("task volumes through the AWS CLI", async () => {
       ]);
     }
     assert.equal(ids.size, 2, "one volume per task");
+
+    // The task stops; its agent never reports the attachment: it ends as its policy says.
+    const first = ran.tasks[0].taskArn as string;
+    await s.ecs.send(new SubmitTaskStateChangeCommand({ cluster: "vols", task: first, status: "STOPPED", reason: "test" }));
+    const stopped = await describeTask(first);
+    assert.equal(stopped.lastStatus, "STOPPED");
+    assert.equal(stopped.attachments.find((a: any) => a.type === "AmazonElasticBlockStorage").status, "DELETED");
   });
 
   it("refuses volumeConfigurations that do not fit the definition, and starts nothing", { skip: missing }, async () => {
@@ -153,7 +161,7 @@ describe("task volumes through the AWS CLI", async () => {
     assert.match(none, /volume 'data' of ebs-app:1 is configuredAtLaunch; give it a configuration/);
     const tooBig = await refused("ecs", "run-task", "--cluster", "vols", "--task-definition", "ebs-app", "--volume-configurations", JSON.stringify([{ name: "data", managedEBSVolume: { sizeInGiB: 20000, roleArn: "arn:aws:iam::000000000000:role/r" } }]));
     assert.match(tooBig, /sizeInGiB': 20000 is outside 1-16384 GiB for volume type gp3/);
-    assert.equal((await tasksOf("ebs-app")).length, 2, "only the two tasks of the earlier launch");
+    assert.equal((await tasksOf("ebs-app")).length, 1, "only the earlier launch's task still running");
   });
 
   it("keeps a service's volumeConfigurations in its deployments; each of its tasks gets its own volume", { skip: missing }, async () => {

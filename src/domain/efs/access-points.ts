@@ -48,8 +48,13 @@ export async function createAccessPoint(deps: Deps, scope: Scope, input: CreateA
       Tags: input.Tags ?? [],
     };
     const key = efsKeys.accessPoint(scope, id);
+    const tokenKey = efsKeys.token(scope, "fsap", input.ClientToken);
     // Guarded by the file system, so a concurrent DeleteFileSystem cannot leave an orphan.
-    return { guards: [{ key, modRevision: 0 }, guardOf(deps, efsKeys.fileSystem(scope, fs.FileSystemId))], ops: [put(key, record)], result: view(record) };
+    return {
+      guards: [{ key, modRevision: 0 }, { key: tokenKey, modRevision: 0 }, guardOf(deps, efsKeys.fileSystem(scope, fs.FileSystemId))],
+      ops: [put(key, record), put(tokenKey, id)],
+      result: view(record),
+    };
   });
 }
 
@@ -75,7 +80,7 @@ export function describeAccessPoints(deps: Deps, scope: Scope, input: { AccessPo
 export async function deleteAccessPoint(deps: Deps, scope: Scope, input: { AccessPointId: string }): Promise<void> {
   await commit(deps, () => {
     const ap = getAccessPoint(deps, scope, input.AccessPointId);
-    const key = efsKeys.accessPoint(scope, ap.AccessPointId);
-    return { guards: [guardOf(deps, key)], ops: [{ kind: "delete" as const, key }], result: undefined };
+    const keys = [efsKeys.accessPoint(scope, ap.AccessPointId), efsKeys.token(scope, "fsap", ap.ClientToken)];
+    return { guards: keys.map((k) => guardOf(deps, k)), ops: keys.map((key) => ({ kind: "delete" as const, key })), result: undefined };
   });
 }

@@ -64,7 +64,8 @@ export async function createFileSystem(deps: EfsDeps, scope: Scope, input: Creat
     const same = listFileSystems(deps, scope).find((f) => f.CreationToken === input.CreationToken);
     if (same) throw efsErrors.fileSystemAlreadyExists(same.FileSystemId, input.CreationToken);
     const key = efsKeys.fileSystem(scope, id);
-    return { guards: [{ key, modRevision: 0 }], ops: [put(key, record)], result: record };
+    const tokenKey = efsKeys.token(scope, "fs", input.CreationToken);
+    return { guards: [{ key, modRevision: 0 }, { key: tokenKey, modRevision: 0 }], ops: [put(key, record), put(tokenKey, id)], result: record };
   });
   ensureRoot(created);
   return view(deps, scope, created);
@@ -109,7 +110,11 @@ export async function deleteFileSystem(deps: EfsDeps, scope: Scope, input: { Fil
     if (mounts.length > 0) throw efsErrors.fileSystemInUse(fs.FileSystemId, mounts.length);
     // The file system's access points go with it, in the same commit.
     const points = listAccessPoints(deps, scope).filter((a) => a.FileSystemId === fs.FileSystemId);
-    const keys = [efsKeys.fileSystem(scope, fs.FileSystemId), ...points.map((a) => efsKeys.accessPoint(scope, a.AccessPointId))];
+    const keys = [
+      efsKeys.fileSystem(scope, fs.FileSystemId),
+      efsKeys.token(scope, "fs", fs.CreationToken),
+      ...points.flatMap((a) => [efsKeys.accessPoint(scope, a.AccessPointId), efsKeys.token(scope, "fsap", a.ClientToken)]),
+    ];
     return { guards: keys.map((k) => guardOf(deps, k)), ops: keys.map((key) => ({ kind: "delete" as const, key })), result: fs };
   });
   rmSync(removed.rootPath, { recursive: true, force: true });

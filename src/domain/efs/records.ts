@@ -65,6 +65,12 @@ export const efsKeys = {
   accessPoint: (s: Scope, id: string) => `${efs(s)}access-points/${id}`,
   mountTargets: (s: Scope) => `${efs(s)}mount-targets/`,
   mountTarget: (s: Scope, id: string) => `${efs(s)}mount-targets/${id}`,
+  /**
+   * A creation or client token, held by the file system or access point made with it: created
+   * with modRevision 0 in the same commit, so two concurrent calls with one token cannot both
+   * make a resource.
+   */
+  token: (s: Scope, kind: "fs" | "fsap", token: string) => `${efs(s)}tokens/${kind}/${encodeURIComponent(token)}`,
 };
 
 /** EFS's ids: a prefix and 17 hex digits (fs-0123456789abcdef0). */
