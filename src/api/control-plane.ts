@@ -30,7 +30,7 @@ import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
 import { EcsError, systemClock, uuid, type Clock } from "../model/index.js";
-import { createCache, openLogEventStore, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
+import { createCache, openLocalLogDatabase, openLogEventStore, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
 import { createConsole, isConsoleRequest } from "../console/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
@@ -148,10 +148,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
   // Secret values are sealed with a key kept beside the database (secrets.key, mode 0600).
   const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(secrets.vaultKeyFor(options.dataDir)) };
-  // CloudWatch Logs events live in a table of the SQLite file beside the store's log; another
-  // backend has no such table, and the Logs API then refuses (api/logs/handlers.ts).
-  const logsDeps: logs.LogsDeps | undefined =
-    "database" in store && typeof store.database === "function" ? { ...deps, logEvents: openLogEventStore((store as SqliteStore).database()) } : undefined;
+  // CloudWatch Logs events live in a table of the SQLite file beside the store's log. On another
+  // backend (etcd) they go to a SQLite file of this server's own, <data dir>/log-events.db:
+  // events are per server, their groups and streams shared (docs/etcd.md).
+  const localLogDb = "database" in store && typeof store.database === "function" ? undefined : openLocalLogDatabase(options.dataDir);
+  const logsDeps: logs.LogsDeps | undefined = {
+    ...deps,
+    logEvents: openLogEventStore(localLogDb ?? (store as SqliteStore).database()),
+  };
   const sweeper = setInterval(() => {
     // With several servers the leader sweeps the shared records; each sweeps its own log events.
     const sweep = coordinator ? (coordinator.isLeader() ? leaderDeps : undefined) : deps;
@@ -306,6 +310,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     policies.close();
     cache.stop();
     await store.close();
+    localLogDb?.close();
   };
   try {
     dns = options.dns ? await startDnsServer({ host: options.dns.host, port: options.dns.port, cache, logger }) : undefined;

@@ -9,6 +9,7 @@ import { ECS_TARGET_PREFIX, jsonCall } from "../client/index.js";
 import { FARGATE_POOL_CLUSTER } from "../domain/index.js";
 import { detectRuntime } from "../runtime/index.js";
 import { usageError } from "./errors.js";
+import { describeStore, etcdConnectionOf, openStoreOf, withStoreFlags, type StoreFlags } from "./store-option.js";
 import { removeUpRecord, writeUpRecord } from "./up-record.js";
 
 const DEFAULT_DATA_DIR = "./.berth";
@@ -19,7 +20,7 @@ interface UpFlags extends ServerFlags {
   fargate: boolean;
 }
 
-interface ServerFlags {
+interface ServerFlags extends StoreFlags {
   host: string;
   port: number;
   dataDir: string;
@@ -38,7 +39,7 @@ function parsePort(value: string): number {
 }
 
 function withServerFlags(cmd: Command): Command {
-  return cmd
+  return withStoreFlags(cmd)
     .addOption(new Option("--host <address>", "address to listen on").default("127.0.0.1"))
     .addOption(new Option("--port <port>", "port for the API").default(DEFAULT_PORT).argParser(parsePort))
     .addOption(new Option("--data-dir <dir>", "where state is kept").default(DEFAULT_DATA_DIR))
@@ -79,7 +80,10 @@ export function authSummary(mode: AuthMode, host: string, rootKeyId: string | un
 async function start(flags: ServerFlags, beforeClose: () => Promise<void> = async () => {}): Promise<ControlPlane> {
   const logger = pino({ level: process.env.BERTH_LOG_LEVEL ?? "info" });
   const rootKeys = rootKeyFromEnv();
+  // etcd when --store names one; without it the control plane opens SQLite in --data-dir itself.
+  const store = etcdConnectionOf(flags) ? await openStoreOf(flags, flags.dataDir) : undefined;
   const cp = await startControlPlane({
+    ...(store ? { store } : {}),
     host: flags.host,
     port: flags.port,
     dataDir: resolve(flags.dataDir),
@@ -112,7 +116,7 @@ export function serverCommand(): Command {
     .addHelpText("after", "\nExample:\n  berth server --port 4666 --data-dir /var/lib/berth\n")
     .action(async (flags: ServerFlags) => {
       const cp = await start(flags);
-      process.stdout.write(`berth server listening on ${cp.url} (data in ${resolve(flags.dataDir)})\n`);
+      process.stdout.write(`berth server listening on ${cp.url} (${describeStore(flags, flags.dataDir)})\n`);
       process.stdout.write(`auth: ${authSummary(cp.auth, flags.host, rootKeyFromEnv()[0]?.accessKeyId)}\n`);
     });
 }
@@ -175,7 +179,7 @@ export function upCommand(): Command {
           "berth is up.",
           `  endpoint:  ${cp.url}`,
           `  auth:      ${authSummary(cp.auth, flags.host, rootKeyFromEnv()[0]?.accessKeyId)}`,
-          `  data:      ${resolve(flags.dataDir)}`,
+          `  data:      ${describeStore(flags, flags.dataDir).replace(/^data in /, "")}`,
           `  cluster:   default, with this machine as container instance ${agent.containerInstanceArn.split("/").pop()}`,
           `  runtime:   ${runtime} (${why})`,
           `  fargate:   ${poolAgent ? "FARGATE and FARGATE_SPOT tasks run on a second, hidden agent on this machine" : "off (--no-fargate)"}`,

@@ -19,3 +19,6 @@ export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sq
 export { createCache, type Cache, type CacheChange, type CacheEntry, type CacheOptions, type IndexFunction } from "./cache.js";
 export { compareKeys, prefixEnd } from "./key-order.js";
 export { openLogEventStore, EVENT_OVERHEAD, type LogEventStore, type LogEventInput, type LogPosition, type StoredLogEvent, type StreamStats } from "./log-events.js";
+export { openEtcdStore, type EtcdStore, type EtcdStoreOptions } from "./etcd-store.js";
+export { DEFAULT_ETCD_PREFIX, isEtcdUrl, parseEtcdUrl, type EtcdConnection } from "./etcd-url.js";
+export { openLocalLogDatabase } from "./etcd-log-events.js";
