@@ -65,7 +65,7 @@ export function normalizeDefinition(input: Definition): Definition & { compatibi
     if (names.has(c.name)) throw clientError(`Duplicate container name '${c.name}': container names must be unique within a task definition.`);
     names.add(c.name);
   }
-  const normalized = containers.map((c) => normalizeContainer(c, { networkMode, taskMemory: memory, volumeNames, containerNames: names }));
+  const normalized = containers.map((c) => normalizeContainer(c, { networkMode, taskMemory: memory, volumeNames, containerNames: names, fargate }));
   if (!normalized.some((c) => c.essential)) throw clientError("A task definition must have at least one essential container.");
   // Secrets are read with the execution role (ECS's own text).
   if (!input.executionRoleArn && normalized.some((c) => (c.secrets?.length ?? 0) > 0)) {
@@ -127,6 +127,7 @@ interface ContainerContext {
   taskMemory: string | undefined;
   volumeNames: Set<string>;
   containerNames: Set<string>;
+  fargate: boolean;
 }
 
 function normalizeContainer(c: ContainerDefinition, ctx: ContainerContext): ContainerDefinition {

@@ -55,6 +55,11 @@ test("normalizeDefinition: volume rules refuse with ClientException naming the f
     ],
     ["volumesFrom an unknown container", definition([], { volumesFrom: [{ sourceContainer: "ghost" }] }), /sourceContainer' 'ghost' is not a container/],
     ["volumesFrom itself", definition([], { volumesFrom: [{ sourceContainer: "app" }] }), /refers to the container itself/],
+    ["tmpfs on Fargate", definition([], { linuxParameters: { tmpfs: [{ containerPath: "/run", size: 64 }] } }, fargate), /'linuxParameters\.tmpfs' is not supported on Fargate/],
+    ["a relative tmpfs path", definition([], { linuxParameters: { tmpfs: [{ containerPath: "run", size: 64 }] } }), /tmpfs\[0\]\.containerPath' must be an absolute path/],
+    ["a tmpfs of no size", definition([], { linuxParameters: { tmpfs: [{ containerPath: "/run", size: 0 }] } }), /tmpfs\[0\]\.size' must be a whole number of MiB/],
+    ["a tmpfs over a mount point", definition([{ name: "v" }], { mountPoints: [{ sourceVolume: "v", containerPath: "/run" }], linuxParameters: { tmpfs: [{ containerPath: "/run", size: 8 }] } }), /'\/run' is already a mount point/],
+    ["a tmpfs option Docker lacks", definition([], { linuxParameters: { tmpfs: [{ containerPath: "/run", size: 8, mountOptions: ["fast"] }] } }), /'fast' is not a tmpfs mount option/],
   ];
   for (const [name, input, message] of table) {
     assert.throws(
@@ -72,6 +77,7 @@ test("normalizeDefinition: valid volumes pass, an EFS volume shows ECS's default
     ["volumesFrom a sibling", definition([], { volumesFrom: [{ sourceContainer: "side", readOnly: true }] })],
     ["a shared autoprovisioned Docker volume", definition([{ name: "v", dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" } }])],
     ["a task-scoped host volume on Fargate", definition([{ name: "v", host: {} }], {}, fargate)],
+    ["a tmpfs with options", definition([], { readonlyRootFilesystem: true, linuxParameters: { tmpfs: [{ containerPath: "/run", size: 16, mountOptions: ["noexec", "mode=1777"] }] } })],
     ["a configuredAtLaunch volume", definition([{ name: "v", configuredAtLaunch: true }], { mountPoints: [{ sourceVolume: "v", containerPath: "/data" }] })],
     [
       "an EFS volume without options",

@@ -105,10 +105,17 @@ function normalizeEfs(v: Volume): NonNullable<Volume["efsVolumeConfiguration"]> 
   return { ...e, rootDirectory: root ?? "/", transitEncryption: e.transitEncryption ?? "DISABLED" };
 }
 
-/** A container's mountPoints and volumesFrom against the definition's volumes and containers. */
+/** Docker's tmpfs mount options as ECS lists them; the last six take a value (`mode=1777`). */
+const TMPFS_OPTIONS = new Set(
+  ("defaults ro rw suid nosuid dev nodev exec noexec sync async dirsync remount mand nomand atime noatime diratime nodiratime bind rbind " +
+    "unbindable runbindable private rprivate shared rshared slave rslave relatime norelatime strictatime nostrictatime").split(" "),
+);
+const TMPFS_VALUED = new Set(["mode", "uid", "gid", "nr_inodes", "nr_blocks", "mpol"]);
+
+/** A container's mountPoints, volumesFrom and tmpfs mounts against the definition's volumes and containers. */
 export function checkContainerStorage(
   c: ContainerDefinition,
-  ctx: { volumeNames: Set<string>; containerNames: Set<string> },
+  ctx: { volumeNames: Set<string>; containerNames: Set<string>; fargate?: boolean },
   bad: (what: string) => Error,
 ): void {
   const paths = new Set<string>();
@@ -130,5 +137,23 @@ export function checkContainerStorage(
       throw bad(`'volumesFrom[${i}].sourceContainer' '${vf.sourceContainer ?? ""}' is not a container of this task definition.`);
     }
     if (vf.sourceContainer === c.name) throw bad(`'volumesFrom[${i}].sourceContainer' refers to the container itself.`);
+  }
+  const tmpfs = c.linuxParameters?.tmpfs ?? [];
+  // ECS: "If you're using tasks that use the Fargate launch type, the tmpfs parameter isn't supported."
+  if (tmpfs.length && ctx.fargate) throw bad("'linuxParameters.tmpfs' is not supported on Fargate.");
+  for (const [i, t] of tmpfs.entries()) {
+    const at = `linuxParameters.tmpfs[${i}]`;
+    const path = t.containerPath ?? "";
+    if (!path.startsWith("/") || path.split("/").some((s) => s === "..")) throw bad(`'${at}.containerPath' must be an absolute path without '..', found '${path.slice(0, 200)}'.`);
+    const clean = path.replace(/\/+$/, "") || "/";
+    if (clean === "/") throw bad(`'${at}.containerPath' cannot be '/'.`);
+    if (paths.has(clean)) throw bad(`'${at}.containerPath' '${clean}' is already a mount point of this container.`);
+    paths.add(clean);
+    if (t.size === undefined || !Number.isInteger(t.size) || t.size < 1) throw bad(`'${at}.size' must be a whole number of MiB, at least 1, found ${t.size}.`);
+    for (const o of t.mountOptions ?? []) {
+      const [name, value] = o.split("=", 2) as [string, string | undefined];
+      const ok = value === undefined ? TMPFS_OPTIONS.has(name) || TMPFS_VALUED.has(name) : TMPFS_VALUED.has(name) && value !== "";
+      if (!ok) throw bad(`'${at}.mountOptions' '${o.slice(0, 64)}' is not a tmpfs mount option.`);
+    }
   }
 }
