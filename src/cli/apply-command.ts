@@ -87,6 +87,7 @@ export async function toEcsDocuments(
     if (d.kind === "cluster") out.clusters.push(d.input);
     else if (d.kind === "taskdef") out.taskDefinitions.push(d.input);
     else if (d.kind === "service") out.services.push(d.input);
+    else if (d.kind === "fileSystem" && !out.fileSystems?.some((f) => f.creationToken === d.input.creationToken)) (out.fileSystems ??= []).push(d.input);
   }
   return out;
 }

@@ -39,7 +39,9 @@ export type ApplyDocument =
   | { kind: "cluster"; source: string; input: CreateClusterCommandInput }
   | { kind: "taskdef"; source: string; input: RegisterTaskDefinitionCommandInput }
   | { kind: "service"; source: string; input: CreateServiceCommandInput }
-  | { kind: "k8s"; source: string; manifest: Record<string, unknown> };
+  | { kind: "k8s"; source: string; manifest: Record<string, unknown> }
+  /** A claim's EFS file system from berth translate's output (its `fileSystems`). */
+  | { kind: "fileSystem"; source: string; input: { claimName: string; creationToken: string } };
 
 const EXTENSIONS = new Set([".json", ".yaml", ".yml"]);
 
@@ -57,6 +59,12 @@ export function classify(value: unknown, source: string): ApplyDocument[] {
       ...((value.clusters as unknown[]) ?? []).flatMap((v, i) => classify(v, `${source} clusters[${i}]`)),
       ...((value.taskDefinitions as unknown[]) ?? []).flatMap((v, i) => classify(v, `${source} taskDefinitions[${i}]`)),
       ...((value.services as unknown[]) ?? []).flatMap((v, i) => classify(v, `${source} services[${i}]`)),
+      ...(Array.isArray(value.fileSystems) ? value.fileSystems : []).map((v, i): ApplyDocument => {
+        if (!isObject(v) || typeof v.creationToken !== "string" || typeof v.claimName !== "string") {
+          throw usageError(`${source} fileSystems[${i}]: expected {claimName, creationToken}`);
+        }
+        return { kind: "fileSystem", source: `${source} fileSystems[${i}]`, input: { claimName: v.claimName, creationToken: v.creationToken } };
+      }),
     ];
   }
   // describe-task-definition's output: { taskDefinition: {...}, tags: [...] }.

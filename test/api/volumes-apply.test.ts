@@ -80,4 +80,20 @@ describe("berth apply with PersistentVolumeClaims", { timeout: 120_000 }, () => 
     const td2 = (await s.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "store" }))).taskDefinition!;
     assert.equal(td2.revision, td.revision, "nothing changed, nothing registered");
   });
+
+  it("applies berth translate's output: its fileSystems are made as for the manifests", async () => {
+    const yaml = join(s.dataDir, "gallery.yaml");
+    writeFileSync(yaml, MANIFESTS.replace(/name: media}/, "name: gallery}").replace(/claimName: media}/, "claimName: gallery}").replace(/name: store}/, "name: gallery-app}").replace(/app: store/g, "app: gallery"));
+    const translated = await berth(s.url, ["translate", "-f", yaml], { timeoutMs: 60_000 });
+    assert.equal(translated.code, 0, translated.stderr);
+    assert.deepEqual(JSON.parse(translated.stdout).fileSystems, [{ claimName: "gallery", creationToken: "k8s-pvc-gallery" }]);
+    const bundle = join(s.dataDir, "gallery.json");
+    writeFileSync(bundle, translated.stdout);
+    const applied = await berth(s.url, ["apply", "-f", bundle], { timeoutMs: 90_000 });
+    assert.equal(applied.code, 0, applied.stderr);
+    const fsId = /PersistentVolumeClaim\/gallery: created EFS file system (fs-[0-9a-f]{17})/.exec(applied.stdout)?.[1];
+    assert.ok(fsId, applied.stdout);
+    const td = (await s.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "gallery-app" }))).taskDefinition!;
+    assert.equal(td.volumes?.find((v) => v.name === "media")?.efsVolumeConfiguration?.fileSystemId, fsId);
+  });
 });
