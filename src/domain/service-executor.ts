@@ -38,19 +38,23 @@ export async function executeDecision(deps: Deps, scope: Scope, service: Service
 
 /**
  * The launches and stops of a decision, through the same paths as RunTask/StartTask and
- * StopTask; returns what landed and the events that say so. `settingsFor` gives a deployment
- * unit's own launch settings in place of the service's (a task set's: task-sets-reconcile.ts).
+ * StopTask; returns what landed and the events that say so. `unit` gives a deployment unit's
+ * own launch settings in place of the service's, and the name its events carry (a task set's:
+ * task-sets-reconcile.ts).
  */
 export async function applyTaskActions(
   deps: Deps,
   scope: Scope,
   service: ServiceRecord,
   actions: readonly ServiceAction[],
-  settingsFor?: (deploymentId: string) => Partial<LaunchInput> | undefined,
+  unit?: { settingsFor(deploymentId: string): Partial<LaunchInput> | undefined; subjectFor(deploymentId: string): string },
 ): Promise<{ summary: ExecutionSummary; messages: string[] }> {
   const summary: ExecutionSummary = { launched: [], stopped: [], placementFailures: 0, events: [] };
   const messages: string[] = [];
   const byDeployment = new Map(service.deployments.map((d) => [d.id, d]));
+  const subjectOf = (deploymentId: string) => unit?.subjectFor(deploymentId) ?? service.serviceName;
+  /** Stopped task ids by the name their event carries, in order. */
+  const stoppedBy = new Map<string, string[]>();
 
   for (const action of actions) {
     if (action.kind === "launch") {
@@ -75,7 +79,7 @@ export async function applyTaskActions(
         ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
         // Each task gets its own EBS-style volume, as its deployment configures it.
         ...(deployment?.volumeConfigurations ? { volumeConfigurations: deployment.volumeConfigurations as never } : {}),
-        ...settingsFor?.(action.deploymentId),
+        ...unit?.settingsFor(action.deploymentId),
       };
       try {
         const result = action.instanceArn
@@ -83,18 +87,18 @@ export async function applyTaskActions(
           : await launchTasks(deps, scope, input, { serviceName: service.serviceName });
         const ids = result.tasks.map((t) => taskIdOf(String(t.taskArn)));
         summary.launched.push(...ids);
-        if (ids.length) messages.push(serviceEvents.startedTasks(service.serviceName, ids, Math.min(action.replacesUnhealthy ?? 0, ids.length)));
+        if (ids.length) messages.push(serviceEvents.startedTasks(subjectOf(action.deploymentId), ids, Math.min(action.replacesUnhealthy ?? 0, ids.length)));
         if (ids.length < action.count) {
           summary.placementFailures += action.count - ids.length;
-          messages.push(unableToPlace(service.serviceName, result.failures));
+          messages.push(unableToPlace(subjectOf(action.deploymentId), result.failures));
         }
       } catch (err) {
         // "No Container Instances were found" and the like: the placement never started.
         summary.placementFailures += action.count;
         messages.push(
           (err as Error).message === "No Container Instances were found in your cluster."
-            ? serviceEvents.unableToPlace(service.serviceName)
-            : serviceEvents.failedToLaunch(service.serviceName, (err as Error).message),
+            ? serviceEvents.unableToPlace(subjectOf(action.deploymentId))
+            : serviceEvents.failedToLaunch(subjectOf(action.deploymentId), (err as Error).message),
         );
       }
     } else if (action.kind === "stop") {
@@ -102,9 +106,11 @@ export async function applyTaskActions(
       if (!task || task.desiredStatus === "STOPPED") continue;
       await requestStop(deps, scope, task, action.stopCode, action.reason);
       summary.stopped.push(task.id);
+      const subject = subjectOf(action.deploymentId);
+      stoppedBy.set(subject, [...(stoppedBy.get(subject) ?? []), task.id]);
     }
   }
-  if (summary.stopped.length) messages.push(serviceEvents.stoppedTasks(service.serviceName, summary.stopped));
+  for (const [subject, ids] of stoppedBy) messages.push(serviceEvents.stoppedTasks(subject, ids));
   return { summary, messages };
 }
 
@@ -148,6 +154,8 @@ async function updateServiceRecord(
             rolloutStateReason: a.rolloutStateReason,
             rollbackTargetId: a.targetDeploymentId,
             ...(target?.volumeConfigurations ? { volumeConfigurations: target.volumeConfigurations } : {}),
+            // ... and deploys its revision again (ECS rolls back to the previous service revision).
+            ...(target?.revision ? { revision: target.revision } : {}),
           });
         },
       },

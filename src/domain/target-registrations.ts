@@ -29,7 +29,7 @@ import { appendEvents } from "./service-logs.js";
 import { parseServiceKey } from "./service-reconciler.js";
 import type { ServiceRecord } from "./service-records.js";
 import { statusRank, type TaskRecord } from "./task-records.js";
-import { taskSetsOf, usesTaskSets } from "./task-sets-records.js";
+import { taskSetsOf, taskSetSubject, usesTaskSets } from "./task-sets-records.js";
 
 export interface TargetRegistrationController {
   stop(): void;
@@ -178,6 +178,17 @@ function serviceArnOf(t: TaskRecord): string {
   return t.clusterArn.replace(":cluster/", ":service/") + `/${t.serviceName ?? ""}`;
 }
 
+/** The events of what landed: a service of task sets says them per set, "(service NAME, taskSet ID) …". */
+function eventsOfUnits(service: ServiceRecord | undefined, serviceName: string, landed: TargetAction[], records: Map<string, TaskRecord>): string[] {
+  if (!service || !usesTaskSets(service)) return eventsOf(serviceName, landed);
+  const bySet = new Map<string, TargetAction[]>();
+  for (const a of landed) {
+    const id = records.get(a.taskArn)?.startedBy ?? "";
+    bySet.set(id, [...(bySet.get(id) ?? []), a]);
+  }
+  return [...bySet].flatMap(([id, actions]) => eventsOf(taskSetSubject(serviceName, id), actions));
+}
+
 /** One pass for a service: returns when to look again (a drain's deadline), if ever. */
 async function reconcile(deps: Deps, serviceKey: string, logger: Logger): Promise<number | undefined> {
   const { scope, obs, records } = observeTargets(deps, serviceKey);
@@ -188,7 +199,7 @@ async function reconcile(deps: Deps, serviceKey: string, logger: Logger): Promis
     if (await apply(deps, scope, task, action)) landed.push(action);
   }
   for (const w of decision.waits) logger.debug({ service: serviceKey, wait: w }, "target registration waits");
-  const events = eventsOf(obs.serviceName, landed);
+  const events = eventsOfUnits(deps.cache.get<ServiceRecord>(serviceKey), obs.serviceName, landed, records);
   if (events.length > 0) {
     const { cluster, name } = parseServiceKey(serviceKey);
     await commit(deps, () => ({ ...appendEvents(deps, scope, { clusterName: cluster, serviceName: name }, events, deps.clock.now()), result: undefined }));

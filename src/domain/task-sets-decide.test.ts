@@ -184,6 +184,20 @@ describe("decideTaskSets: each set kept at its computedDesiredCount", () => {
     assert.match(d.waits.join("\n"), /has no task set/);
   });
 
+  it("says a set's events with its name: (service NAME, taskSet ID)", () => {
+    const sick = aTask(BLUE, { healthStatus: "UNHEALTHY" });
+    const d = decideTaskSets(
+      { service: aService({ desiredCount: 1 }), taskSets: [aSet(BLUE, { status: "PRIMARY", computedDesiredCount: 1, runningCount: 1, containerHealthChecks: true })], tasks: [sick] },
+      NOW,
+    );
+    const id = sick.taskArn.slice(sick.taskArn.lastIndexOf("/") + 1);
+    assert.deepEqual(
+      d.actions.filter((a) => a.kind === "event").map((a) => (a as { message: string }).message),
+      [`(service web, taskSet ${BLUE}) (task ${id}) failed container health checks.`],
+    );
+    assert.deepEqual(launches(d.actions), [`${BLUE}:1`], "its replacement starts");
+  });
+
   it("replaces a set's task that stopped by itself", () => {
     const d = decideTaskSets(
       {

@@ -34,7 +34,7 @@ import {
   type ServiceAction,
   type StopAction,
 } from "../controllers/index.js";
-import { computedDesiredCount, type StabilityStatus, type TaskSetStatus } from "./task-sets-records.js";
+import { computedDesiredCount, taskSetSubject, type StabilityStatus, type TaskSetStatus } from "./task-sets-records.js";
 
 export interface ObservedTaskSet {
   readonly id: string;
@@ -112,6 +112,8 @@ function decideOne(obs: TaskSetObservation, set: ObservedTaskSet, now: number): 
     {
       service: {
         ...obs.service,
+        // Its events are the set's: "(service NAME, taskSet ID) …", as ECS words them.
+        serviceName: taskSetSubject(obs.service.serviceName, set.id),
         status: "ACTIVE",
         desiredCount: desired,
         schedulingStrategy: "REPLICA",
@@ -175,7 +177,7 @@ export function decideTaskSets(obs: TaskSetObservation, now: number): TaskSetDec
       else if (a.kind === "setDeploymentCounts") {
         counts = { running: a.runningCount, pending: a.pendingCount };
         actions.push(a);
-      } else if (a.kind === "event" && a.message !== steadyMessage && !said.has(a.message)) {
+      } else if (a.kind === "event" && a.message !== serviceEvents.steadyState(taskSetSubject(name, set.id)) && !said.has(a.message)) {
         // Health and start-failure events are the service's, said once per pass.
         said.add(a.message);
         actions.push(a);

@@ -14,7 +14,7 @@ import type { ServiceRecord } from "./service-records.js";
 import { findTaskDefinition } from "./task-definitions.js";
 import type { LaunchInput } from "./task-launch.js";
 import { decideTaskSets, type TaskSetDecision, type TaskSetObservation } from "./task-sets-decide.js";
-import { taskSetsOf, type TaskSetRecord, type TaskSetServiceRecord } from "./task-sets-records.js";
+import { taskSetsOf, taskSetSubject, type TaskSetRecord, type TaskSetServiceRecord } from "./task-sets-records.js";
 
 const targetGroupsOf = (ts: TaskSetRecord) =>
   (ts.loadBalancers as { targetGroupArn?: string }[]).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
@@ -55,18 +55,24 @@ export function observeTaskSets(deps: Deps, scope: Scope, service: ServiceRecord
   };
 }
 
-/** A task set's own launch settings, in place of the service's (which has none of them). */
-function launchSettings(service: ServiceRecord): (id: string) => Partial<LaunchInput> | undefined {
+/**
+ * A task set's own launch settings, in place of the service's (which has none of them), and
+ * the name its events carry.
+ */
+function taskSetUnits(service: ServiceRecord) {
   const byId = new Map(taskSetsOf(service).map((s) => [s.id, s]));
-  return (id) => {
-    const s = byId.get(id);
-    if (!s) return undefined;
-    return {
-      launchType: s.capacityProviderStrategy?.length ? undefined : (s.launchType ?? "EC2"),
-      capacityProviderStrategy: s.capacityProviderStrategy?.length ? s.capacityProviderStrategy : undefined,
-      platformVersion: s.platformVersion,
-      networkConfiguration: s.networkConfiguration,
-    };
+  return {
+    settingsFor(id: string): Partial<LaunchInput> | undefined {
+      const s = byId.get(id);
+      if (!s) return undefined;
+      return {
+        launchType: s.capacityProviderStrategy?.length ? undefined : (s.launchType ?? "EC2"),
+        capacityProviderStrategy: s.capacityProviderStrategy?.length ? s.capacityProviderStrategy : undefined,
+        platformVersion: s.platformVersion,
+        networkConfiguration: s.networkConfiguration,
+      };
+    },
+    subjectFor: (id: string) => taskSetSubject(service.serviceName, id),
   };
 }
 
@@ -125,7 +131,7 @@ export async function reconcileTaskSets(
   const decision = decideTaskSets(observeTaskSets(deps, scope, service), now);
   let summary: ExecutionSummary = { launched: [], stopped: [], placementFailures: 0, events: [] };
   if (decision.actions.length > 0 || decision.updates.length > 0 || decision.removals.length > 0) {
-    const applied = await applyTaskActions(deps, scope, service, decision.actions, launchSettings(service));
+    const applied = await applyTaskActions(deps, scope, service, decision.actions, taskSetUnits(service));
     summary = applied.summary;
     const events = decision.actions.flatMap((a) => (a.kind === "event" ? [a.message] : []));
     await updateTaskSets(deps, scope, service, decision, [...applied.messages, ...events], summary);

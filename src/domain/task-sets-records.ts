@@ -57,6 +57,14 @@ export function taskSetsOf(service: ServiceRecord): TaskSetRecord[] {
   return (service as TaskSetServiceRecord).taskSets ?? [];
 }
 
+/**
+ * The name a task set's events carry in place of the service's: ECS words them
+ * `(service NAME, taskSet ID) …` (serviceEvents wraps it in "(service …)").
+ */
+export function taskSetSubject(serviceName: string, id: string): string {
+  return `${serviceName}, taskSet ${id}`;
+}
+
 export function taskSetArn(scope: Scope, clusterName: string, serviceName: string, id: string): string {
   return `arn:aws:ecs:${scope.region}:${scope.accountId}:task-set/${clusterName}/${serviceName}/${id}`;
 }

@@ -151,6 +151,10 @@ describe("an EXTERNAL deployment with a real agent", { timeout: 300_000 }, () =>
     assert.ok(decisions.some((d) => d.inputs.taskSets?.some((t) => t.id === green.id && t.computedDesiredCount === 3)));
     assert.ok(decisions.some((d) => d.actions.some((a) => a.kind === "stop" && a.detail.includes(`of ${blue.id}`))));
     assert.ok(decisions.some((d) => d.actions.some((a) => a.kind === "launch" && a.detail.startsWith(`start 2 task(s) of ${green.id}`))));
+    const messages = ((await s.ecs.send(new DescribeServicesCommand({ cluster: "default", services: ["shop"] }))).services![0]!.events ?? []).map((e) => e.message!);
+    const started = new RegExp(`^\\(service shop, taskSet ${blue.id}\\) has started 2 tasks: (\\(task [0-9a-f]{32}\\) ?)+\\.$`);
+    assert.ok(messages.some((m) => started.test(m)), messages.join("\n"));
+    assert.ok(messages.some((m) => m.startsWith(`(service shop, taskSet ${blue.id}) has stopped 1 running tasks: (task `)), messages.join("\n"));
     await until("the steady-state event", async () =>
       ((await s.ecs.send(new DescribeServicesCommand({ cluster: "default", services: ["shop"] }))).services![0]!.events ?? []).some((e) => e.message === "(service shop) has reached a steady state."),
     );

@@ -3,7 +3,15 @@
 // deleted set's targets are drained before its tasks stop. A real control plane and a process
 // agent; the test plays the data plane (target health records), as target-registration.test.ts
 // does for services.
-import { CreateServiceCommand, CreateTaskSetCommand, DeleteServiceCommand, DeleteTaskSetCommand, DescribeContainerInstancesCommand, DescribeTaskSetsCommand } from "@aws-sdk/client-ecs";
+import {
+  CreateServiceCommand,
+  CreateTaskSetCommand,
+  DeleteServiceCommand,
+  DeleteTaskSetCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTaskSetsCommand,
+} from "@aws-sdk/client-ecs";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { cloudMap, privateService } from "../helpers/cloud-map.js";
@@ -79,6 +87,11 @@ describe("task sets register in their own target groups and Cloud Map services",
     await c.waitTask(blueTask.taskArn!, "blue's task stopped", (t) => t.lastStatus === "STOPPED", 30_000);
     await until("blue is forgotten", async () => (await taskSet(blue.id!)) === undefined, 30_000);
     assert.equal(targetsOf(c.cp.deps, greenGroup).length, 1, "green is untouched");
+    const { services } = await c.ecs.send(new DescribeServicesCommand({ cluster: "default", services: ["shop"] }));
+    const messages = (services![0]!.events ?? []).map((e) => e.message!);
+    assert.ok(messages.includes(`(service shop, taskSet ${blue.id}) registered 1 targets in (target-group ${blueGroup})`), messages.join("\n"));
+    assert.ok(messages.includes(`(service shop, taskSet ${green.id}) registered 1 targets in (target-group ${greenGroup})`), messages.join("\n"));
+    assert.ok(messages.includes(`(service shop, taskSet ${blue.id}) has begun draining connections on 1 tasks.`), messages.join("\n"));
   });
 
   it("a set's tasks register in its Cloud Map service with its externalId as ECS_TASK_SET_EXTERNAL_ID", async () => {
