@@ -3,7 +3,8 @@
 // namespace by one shell stage, before the waiting shell's child becomes the container's init:
 //
 //   1. a tmpfs at <container dir>/root holds the new root; every entry of the host's / appears
-//      in it (directories rbind-mounted, files bind-mounted, symlinks copied);
+//      in it (directories rbind-mounted, files bind-mounted, symlinks copied), then the tree is
+//      made private: a snapshot the host's later mounts and unmounts do not change;
 //   2. each mount is made at <root><containerPath>, parents first. A mount point that does not
 //      exist is made in memory: when its nearest existing ancestor is a host directory, that
 //      directory is first shadowed by a tmpfs holding binds of its entries, so nothing is ever
@@ -60,6 +61,9 @@ mkpoint() {
 points() { while read -r _ _ _ _ p _; do case $p in "$1"|"$1"/*) echo "$p";; esac; done < /proc/self/mountinfo; }
 "$m" -t tmpfs -o mode=0755 berth-root "$r" || die "tmpfs at $r"
 fill "" "$r"
+# A snapshot: should the host's mounts propagate here (a shared /), its later mounts and unmounts
+# no longer reach the new root, so what is listed below stays as listed.
+"$m" --make-rprivate "$r" || die "private $r"
 while [ "$1" != -- ]; do
   case $1 in
   b) s=$2; d=$r$3; o=$4; shift 4

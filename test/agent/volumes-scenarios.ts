@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { ContainerDefinition, Task } from "@aws-sdk/client-ecs";
+import { type ContainerDefinition, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import type { Agent } from "../../src/agent/index.js";
 import { mountsBelow } from "../../src/agent/volumes/volume-host.js";
@@ -140,17 +140,26 @@ export function volumeScenarios(runtime: "process" | "docker", image: string): v
       assert.equal(existsSync("/fast"), false, "the tmpfs's mount point was made on the host");
     });
 
-    it("an EBS-style volume of 1 GiB refuses the 1.1th GiB and is deleted with the task (deleteOnTermination)", async () => {
+    it("an EBS-style volume of 1 GiB refuses the 1.1th GiB and is deleted with the task (deleteOnTermination), leaving no copy in a container started meanwhile", async () => {
       const fam = family("ebs");
       const volumeId = `vol-${runtime}${Date.now().toString(16)}`;
-      sources.set(fam, [{ kind: "ebs", name: "data", volumeId, attachmentId: "att-1", sizeInGiB: 1, filesystemType: "ext4", deleteOnTermination: true }]);
+      sources.set(fam, [{ kind: "ebs", name: "data", volumeId, attachmentId: "att-1", sizeInGiB: 1, filesystemType: runtime === "docker" ? "xfs" : "ext4", deleteOnTermination: true }]);
+      // It waits for a go file, so that another task starts while the volume is mounted; then
       // 1,127 MiB is more than 1.1 GiB: dd must fail, having written most of the gibibyte.
-      const t = await runToStop(fam, [def("db", "if dd if=/dev/zero of=/data/big bs=1048576 count=1127 2>/dev/null; then exit 2; fi; s=$(du -m /data/big | cut -f1); [ \"$s\" -ge 900 ] && [ \"$s\" -lt 1024 ] || exit 3", { mountPoints: [{ sourceVolume: "data", containerPath: "/data" }] })], {
-        volumes: [{ name: "data" }],
-      });
+      const script = "while [ ! -e /data/go ]; do sleep 0.1; done; if dd if=/dev/zero of=/data/big bs=1048576 count=1127 2>/dev/null; then exit 2; fi; s=$(du -m /data/big | cut -f1); [ \"$s\" -ge 900 ] && [ \"$s\" -lt 1024 ] || exit 3";
+      const arn = await c.runTask(await c.registerTaskDefinition(fam, [def("db", script, { mountPoints: [{ sourceVolume: "data", containerPath: "/data" }] })], { volumes: [{ name: "data" }] }));
+      await c.waitTask(arn, "RUNNING", (t) => t.lastStatus === "RUNNING", 60_000);
+      const bystander = await c.runTask(await c.registerTaskDefinition(family("bystander"), [def("idle", "trap 'exit 0' TERM; while :; do sleep 0.1; done", { stopTimeout: 2 })]));
+      await c.waitTask(bystander, "RUNNING", (t) => t.lastStatus === "RUNNING", 60_000);
+      const mounted = join(volumesRoot, "tasks", arn.slice(arn.lastIndexOf("/") + 1), "ebs", "data");
+      writeFileSync(join(mounted, "go"), "");
+      const t = await c.waitTask(arn, "STOPPED", (x) => x.lastStatus === "STOPPED", 60_000);
       assert.deepEqual(exits(t), { db: 0 });
+      // No copy of the volume's mount stays, in the bystander's namespace either.
       await released(t);
       assert.equal(existsSync(join(volumesRoot, "ebs", `${volumeId}.img`)), false);
+      await c.ecs.send(new StopTaskCommand({ cluster: "default", task: bystander }));
+      await c.waitTask(bystander, "STOPPED", (x) => x.lastStatus === "STOPPED", 30_000);
     });
 
     it("EFS-style: two tasks on one file system see each other's files; the access point's user owns what is written", async () => {

@@ -151,6 +151,8 @@ export async function releaseVolumes(taskDir: string, driver: VolumeDriver): Pro
   // A volume a stopped container still references stays; the task's removal takes it (task-storage.ts).
   for (const name of journal?.taskDockerVolumes ?? []) await driver.removeVolume?.(name).catch(() => undefined);
   // Nothing is mounted below it any more (unmountAll checked): only the task's own files go.
+  // Removing a mount point also detaches the copies other mount namespaces took of its mount
+  // (Linux ≥ 3.18), so a process container started while the volume was mounted keeps no copy.
   await rm(taskDir, { recursive: true, force: true });
 }
 
