@@ -31,12 +31,13 @@ async function daemonCommands(argv: readonly string[]): Promise<Command[]> {
   if (word === undefined && argv.some((a) => a === "-V" || a === "--version")) return [];
   // An agent on a host has no use for the control plane and SQLite: it loads its own code only.
   if (word === "agent") return [(await import("./agent-command.js")).agentCommand()];
-  const [{ serverCommand, upCommand }, { downCommand }, { agentCommand }] = await Promise.all([
+  const [{ serverCommand, upCommand }, { downCommand }, { agentCommand }, { storeCommand }] = await Promise.all([
     import("./server-commands.js"),
     import("./down-command.js"),
     import("./agent-command.js"),
+    import("./store-commands.js"),
   ]);
-  return [serverCommand(), upCommand(), downCommand(), agentCommand()];
+  return [serverCommand(), upCommand(), downCommand(), agentCommand(), storeCommand()];
 }
 
 export async function runCli(argv: readonly string[]): Promise<void> {

@@ -13,7 +13,7 @@ export interface StoreFlags {
 
 export function withStoreFlags(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--store <url>", "etcd://host:port[,host:port…][/prefix][?cacert=…&cert=…&key=…&user=…]: keep state in etcd (default: SQLite in --data-dir)"))
+    .addOption(new Option("--store <url>", "keep state in etcd: etcd://host:port[,host:port…][/prefix] (TLS, auth: docs/etcd.md); default: SQLite in --data-dir"))
     .addOption(new Option("--store-prefix <prefix>", "the key prefix in etcd, so that several berths can share one (default: the URL's path, else berth)"));
 }
 
