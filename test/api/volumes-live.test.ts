@@ -2,13 +2,14 @@
 // task definition that uses them and runs it on a real agent (process runtime); the task's file
 // lands in the file system's directory under the control plane's data directory, owned by the
 // access point's user. Then an EBS-style volume configured at launch is mounted and deleted
-// with its task. Needs root, FUSE and loop devices (the agent's half; test/agent/volumes-scenarios.ts).
+// with its task, and a Kubernetes Deployment applied with `berth apply -f` writes to its claim.
+// Needs root, FUSE and loop devices (the agent's half; test/agent/volumes-scenarios.ts).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { hostSkipReason } from "../agent/volumes-scenarios.js";
-import { startLiveCluster, type LiveCluster } from "../cli/harness.js";
+import { berth, startLiveCluster, type LiveCluster } from "../cli/harness.js";
 import { missingTool } from "../helpers/aws-cli.js";
 import { awsCli } from "../helpers/aws-json-cli.js";
 
@@ -99,5 +100,44 @@ describe("task volumes on a real agent, through the AWS CLI", { timeout: 300_000
     assert.equal(task.attachments.find((a: any) => a.type === "AmazonElasticBlockStorage").status, "DELETED");
     // …and deleted with it (deleteOnTermination defaults to true).
     await until("the volume's image is deleted", () => !existsSync(image));
+  });
+
+  it("runs a Kubernetes Deployment applied with berth apply -f with its data on its claim's file system", { skip }, async () => {
+    const manifests = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: media}
+spec:
+  accessModes: [ReadWriteMany]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: writer}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: writer}}
+  template:
+    metadata: {labels: {app: writer}}
+    spec:
+      hostNetwork: true
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: app
+          image: busybox
+          command: ["sh", "-c", "echo from-k8s > /media/hello; exec sleep 600"]
+          resources: {limits: {memory: 32Mi}}
+          volumeMounts: [{name: media, mountPath: /media}]
+      volumes:
+        - name: media
+          persistentVolumeClaim: {claimName: media}
+`;
+    const file = join(live.dir, "writer.yaml");
+    writeFileSync(file, manifests);
+    const applied = await berth(live.server.url, ["apply", "-f", file], { timeoutMs: 120_000 });
+    assert.equal(applied.code, 0, applied.stderr);
+    const fs = (await efs("describe-file-systems", "--creation-token", "k8s-pvc-media")).FileSystems[0];
+    assert.ok(fs, "apply made the claim's file system");
+    const hello = join(live.server.dataDir, "efs", fs.FileSystemId, "hello");
+    await until("the Deployment's task wrote to the claim's file system", () => existsSync(hello) && readFileSync(hello, "utf8") === "from-k8s\n");
   });
 });
