@@ -198,6 +198,21 @@ describe("decideTaskSets: each set kept at its computedDesiredCount", () => {
     assert.deepEqual(launches(d.actions), [`${BLUE}:1`], "its replacement starts");
   });
 
+  it("scale-in of a set spares its protected tasks until their protection expires", () => {
+    const guarded = aTask(BLUE, { protectedUntil: NOW + 10 * MINUTE });
+    const obs: TaskSetObservation = {
+      service: aService(),
+      taskSets: [aSet(BLUE, { scalePercent: 0, computedDesiredCount: 4, runningCount: 2 })],
+      tasks: [guarded, aTask(BLUE)],
+    };
+    const d = decideTaskSets(obs, NOW);
+    const stopped = d.actions.filter((a) => a.kind === "stop").map((a) => (a as { taskArn: string }).taskArn);
+    assert.equal(stopped.length, 1);
+    assert.ok(!stopped.includes(guarded.taskArn));
+    const later = decideTaskSets({ ...obs, tasks: [guarded] }, NOW + 11 * MINUTE);
+    assert.deepEqual(later.actions.filter((a) => a.kind === "stop").map((a) => (a as { taskArn: string }).taskArn), [guarded.taskArn]);
+  });
+
   it("replaces a set's task that stopped by itself", () => {
     const d = decideTaskSets(
       {
