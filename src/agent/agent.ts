@@ -222,8 +222,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     cleanups.push(() => taskEngine.close());
     await engine.restore();
     // Storage of tasks that ended (or were forgotten) while the agent was down goes now.
-    const running = new Set([...engine.tasks.values()].filter((t) => t.record.known !== "STOPPED").map((t) => t.taskId));
-    await sweepVolumes(volumesRoot, running, driver, log);
+    const restored = [...engine.tasks.values()];
+    const running = new Set(restored.filter((t) => t.record.known !== "STOPPED").map((t) => t.taskId));
+    await sweepVolumes(volumesRoot, { running, recorded: new Set(restored.map((t) => t.taskArn)) }, driver, identity.instanceId, log);
 
     const host: HostFacts = { cpu: capabilities.resources.cpu, memoryMiB: capabilities.resources.memoryMiB, platform: process.platform, arch: process.arch };
     const registered = await registerWithRetry(() =>

@@ -94,7 +94,7 @@ export class ManagedTask {
     this.taskArn = rec.task.taskArn;
     this.taskId = taskIdOf(this.taskArn);
     this.#log = ctx.log.child({ task: this.taskId });
-    this.#storage = new TaskStorage(() => this.#rec.task, ctx.volumesRoot, ctx.driver, this.#log);
+    this.#storage = new TaskStorage(() => this.#rec.task, ctx.volumesRoot, ctx.driver, ctx.instanceId, this.#log);
     this.#reporter = new TaskReporter({
       record: () => this.#rec,
       // A reconcile pass is queued: the record may be between a change and its consequences.

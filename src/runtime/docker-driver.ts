@@ -284,6 +284,11 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
+  async listVolumes(labels: Record<string, string>): Promise<{ name: string; labels: Record<string, string> }[]> {
+    const res = await this.docker.listVolumes({ filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) } });
+    return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+  }
+
   async removeVolume(name: string): Promise<void> {
     try {
       await this.docker.getVolume(name).remove();

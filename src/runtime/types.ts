@@ -305,4 +305,6 @@ export interface RuntimeDriver {
   ensureVolume?(spec: VolumeSpec, create: boolean): Promise<void>;
   /** Removes a named volume; nothing when it is gone. */
   removeVolume?(name: string): Promise<void>;
+  /** The named volumes carrying all these labels (a restarted agent finds its task volumes). */
+  listVolumes?(labels: Record<string, string>): Promise<{ name: string; labels: Record<string, string> }[]>;
 }

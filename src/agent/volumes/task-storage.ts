@@ -6,7 +6,8 @@ import { dirname } from "node:path";
 import type { Logger } from "pino";
 import type { AssignedTask } from "../../model/index.js";
 import type { RuntimeDriver } from "../../runtime/index.js";
-import { releaseVolumes, setUpVolumes, taskVolumeDirs } from "./volume-host.js";
+import { AGENT_INSTANCE_LABEL } from "../container-spec.js";
+import { releaseVolumes, setUpVolumes, taskVolumeDirs, VOLUME_TASK_LABEL } from "./volume-host.js";
 import { type ContainerStorage, hasStorage, planVolumes, type VolumePlan } from "./volume-plan.js";
 
 export type StorageOutcome = { ok: true; plan: VolumePlan } | { ok: false; reason: string };
@@ -25,6 +26,7 @@ export class TaskStorage {
     private readonly task: () => AssignedTask,
     private readonly volumesRoot: string | undefined,
     private readonly driver: RuntimeDriver,
+    private readonly instanceId: string,
     private readonly log: Logger,
   ) {}
 
@@ -43,7 +45,7 @@ export class TaskStorage {
       const planned = this.#plan();
       if (!planned.ok) return planned;
       try {
-        await setUpVolumes(planned.plan, this.task().taskArn, this.driver);
+        await setUpVolumes(planned.plan, this.task().taskArn, this.driver, this.instanceId);
         this.log.info({ volumes: planned.plan.prepare.length }, "task volumes ready");
         return planned;
       } catch (err) {
@@ -90,14 +92,32 @@ export class TaskStorage {
 
 /**
  * After a restart: storage of tasks this agent no longer runs (gone from the state dir, or
- * stopped) is released, as it would have been had the agent not died.
+ * stopped) is released, as it would have been had the agent not died. `running`: task ids whose
+ * storage stays; `recorded`: ARNs of every task in the state dir (their engine volumes go when
+ * their containers are removed; the others' now).
  */
-export async function sweepVolumes(volumesRoot: string, running: ReadonlySet<string>, driver: RuntimeDriver, log: Logger): Promise<void> {
+export async function sweepVolumes(
+  volumesRoot: string,
+  tasks: { running: ReadonlySet<string>; recorded: ReadonlySet<string> },
+  driver: RuntimeDriver,
+  instanceId: string,
+  log: Logger,
+): Promise<void> {
+  const running = tasks.running;
   for (const [taskId, dir] of await taskVolumeDirs(volumesRoot)) {
     if (running.has(taskId)) continue;
     await releaseVolumes(dir, driver).then(
       () => log.info({ task: taskId }, "released the volumes of a task that ended while the agent was down"),
       (err: unknown) => log.error({ err, task: taskId }, "could not release an ended task's volumes"),
+    );
+  }
+  const engineVolumes = (await driver.listVolumes?.({ [AGENT_INSTANCE_LABEL]: instanceId }).catch(() => [])) ?? [];
+  for (const v of engineVolumes) {
+    const taskArn = v.labels[VOLUME_TASK_LABEL];
+    if (!taskArn || tasks.recorded.has(taskArn)) continue;
+    await driver.removeVolume?.(v.name).then(
+      () => log.info({ volume: v.name, task: taskArn }, "removed the volume of a task this agent no longer has"),
+      (err: unknown) => log.warn({ err, volume: v.name }, "could not remove an ended task's volume"),
     );
   }
 }

@@ -13,6 +13,7 @@ import { chmod, chown, mkdir, open, readFile, readdir, rm, stat, writeFile } fro
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import type { RuntimeDriver } from "../../runtime/index.js";
+import { AGENT_INSTANCE_LABEL } from "../container-spec.js";
 import type { PrepareStep, VolumePlan } from "./volume-plan.js";
 
 const run = promisify(execFile);
@@ -27,7 +28,7 @@ interface Journal {
   deleteImages: string[];
 }
 
-export type VolumeDriver = Pick<RuntimeDriver, "ensureVolume" | "removeVolume">;
+export type VolumeDriver = Pick<RuntimeDriver, "ensureVolume" | "removeVolume" | "listVolumes">;
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -103,7 +104,7 @@ async function makeEfs(step: Extract<PrepareStep, { kind: "efs" }>): Promise<voi
   await sh("bindfs", ["-o", "allow_other", `--force-user=${uid}`, `--force-group=${gid}`, `--create-for-user=${uid}`, `--create-for-group=${gid}`, step.hostPath, step.mountAt]);
 }
 
-async function prepareOne(step: PrepareStep, driver: VolumeDriver, taskArn: string): Promise<void> {
+async function prepareOne(step: PrepareStep, driver: VolumeDriver, taskArn: string, instanceId: string): Promise<void> {
   switch (step.kind) {
     case "dir":
       await mkdir(step.path, { recursive: true });
@@ -116,7 +117,8 @@ async function prepareOne(step: PrepareStep, driver: VolumeDriver, taskArn: stri
       return;
     case "dockerVolume": {
       if (!driver.ensureVolume) throw new Error(`volume ${step.name}: this runtime has no named volumes`);
-      const labels = step.scope === "task" ? { ...step.labels, [VOLUME_TASK_LABEL]: taskArn } : step.labels;
+      // A task's volume names its task and agent, for the sweep after a restart (task-storage.ts).
+      const labels = step.scope === "task" ? { ...step.labels, [VOLUME_TASK_LABEL]: taskArn, [AGENT_INSTANCE_LABEL]: instanceId } : step.labels;
       await driver.ensureVolume({ name: step.name, driver: step.driver, driverOpts: step.driverOpts, labels }, step.autoprovision);
       return;
     }
@@ -128,11 +130,11 @@ async function prepareOne(step: PrepareStep, driver: VolumeDriver, taskArn: stri
 }
 
 /** Makes what the plan needs; idempotent (a restarted agent calls it again). Throws with the reason. */
-export async function setUpVolumes(plan: VolumePlan, taskArn: string, driver: VolumeDriver): Promise<void> {
+export async function setUpVolumes(plan: VolumePlan, taskArn: string, driver: VolumeDriver, instanceId: string): Promise<void> {
   await mkdir(plan.taskDir, { recursive: true });
   const journal: Journal = { taskArn, taskDockerVolumes: plan.taskDockerVolumes, deleteImages: plan.deleteImages };
   await writeFile(`${plan.taskDir}/journal.json`, JSON.stringify(journal));
-  for (const step of plan.prepare) await prepareOne(step, driver, taskArn);
+  for (const step of plan.prepare) await prepareOne(step, driver, taskArn, instanceId);
 }
 
 /**
