@@ -22,6 +22,7 @@ export * as serviceReconciler from "./service-reconciler.js";
 export * as serviceDeployments from "./service-deployments.js";
 export * as taskSets from "./task-sets.js";
 export * as taskProtection from "./task-protection.js";
+export * as serviceRevisions from "./service-revisions.js";
 export { FARGATE_POOL_CLUSTER } from "./fargate-pool.js";
 export * as serviceDiscovery from "./servicediscovery/index.js";
 export * as ec2 from "./ec2/index.js";

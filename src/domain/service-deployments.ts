@@ -9,14 +9,27 @@ import type { DeploymentRecord, ServiceRecord } from "./service-records.js";
 import { findService } from "./services.js";
 import type { TaskRecord } from "./task-records.js";
 
-const digits = (id: string) => id.replace(/^ecs-svc\//, "");
+export const digits = (id: string) => id.replace(/^ecs-svc\//, "");
 
-function arnOf(scope: Scope, kind: "service-deployment" | "service-revision", s: ServiceRecord, d: DeploymentRecord): string {
+export function arnOf(scope: Scope, kind: "service-deployment" | "service-revision", s: ServiceRecord, d: DeploymentRecord): string {
   return `arn:aws:ecs:${scope.region}:${scope.accountId}:${kind}/${s.clusterName}/${s.serviceName}/${digits(d.id)}`;
 }
 
+/**
+ * The revision a deployment deploys: a rollback deploys its target's again (ECS rolls back to the
+ * previous service revision, it makes no new one).
+ */
+export function revisionArnOf(scope: Scope, s: ServiceRecord, d: DeploymentRecord): string {
+  return arnOf(scope, "service-revision", s, d.rollbackTargetId ? { ...d, id: d.rollbackTargetId } : d);
+}
+
 /** The deployment's status in the service-deployment vocabulary. */
-function statusOf(d: DeploymentRecord): string {
+export function statusOf(d: DeploymentRecord, s?: ServiceRecord): string {
+  // Stopped with StopServiceDeployment: its rollback deployment's progress is its own.
+  if (d.stopRollbackId !== undefined) {
+    const r = s ? all(s).find((x) => x.id === d.stopRollbackId) : undefined;
+    return r?.rolloutState === "FAILED" ? "ROLLBACK_FAILED" : r === undefined || r.rolloutState === "COMPLETED" ? "ROLLBACK_SUCCESSFUL" : "ROLLBACK_IN_PROGRESS";
+  }
   const rollback = d.rollbackTargetId !== undefined;
   if (d.rolloutState === "COMPLETED") return rollback ? "ROLLBACK_SUCCESSFUL" : "SUCCESSFUL";
   if (d.rolloutState === "FAILED") return rollback ? "ROLLBACK_FAILED" : "STOPPED";
@@ -24,7 +37,7 @@ function statusOf(d: DeploymentRecord): string {
   return rollback ? "ROLLBACK_IN_PROGRESS" : "IN_PROGRESS";
 }
 
-function all(s: ServiceRecord): DeploymentRecord[] {
+export function all(s: ServiceRecord): DeploymentRecord[] {
   return [...s.deployments, ...(s.pastDeployments ?? [])].sort((a, b) => b.createdAt - a.createdAt);
 }
 
@@ -39,8 +52,15 @@ function counts(deps: Deps, s: ServiceRecord, d: DeploymentRecord) {
   };
 }
 
-function finished(d: DeploymentRecord): boolean {
+function finished(d: DeploymentRecord, s: ServiceRecord): boolean {
+  if (d.stopRollbackId !== undefined) return statusOf(d, s) !== "ROLLBACK_IN_PROGRESS";
   return d.rolloutState !== "IN_PROGRESS" || d.status === "INACTIVE";
+}
+
+/** When a deployment finished: a stopped one when its rollback did. */
+function finishedAt(d: DeploymentRecord, s: ServiceRecord): number {
+  const r = d.stopRollbackId !== undefined ? all(s).find((x) => x.id === d.stopRollbackId) : undefined;
+  return r?.updatedAt ?? d.updatedAt;
 }
 
 export function listServiceDeployments(
@@ -52,7 +72,9 @@ export function listServiceDeployments(
   const s = findService(deps, scope, cluster.clusterName, input.service);
   if (!s) throw invalidParameter("Service not found.");
   const rows = all(s)
-    .filter((d) => !input.status?.length || input.status.includes(statusOf(d)))
+    // A StopServiceDeployment rollback belongs to the service deployment it stopped.
+    .filter((d) => d.rollbackOf === undefined)
+    .filter((d) => !input.status?.length || input.status.includes(statusOf(d, s)))
     .filter((d) => input.createdAt?.before === undefined || d.createdAt < input.createdAt.before)
     .filter((d) => input.createdAt?.after === undefined || d.createdAt > input.createdAt.after)
     .map((d) => ({
@@ -61,9 +83,9 @@ export function listServiceDeployments(
       clusterArn: s.clusterArn,
       createdAt: d.createdAt,
       startedAt: d.createdAt,
-      ...(finished(d) ? { finishedAt: d.updatedAt } : {}),
-      targetServiceRevisionArn: arnOf(scope, "service-revision", s, d),
-      status: statusOf(d),
+      ...(finished(d, s) ? { finishedAt: finishedAt(d, s) } : {}),
+      targetServiceRevisionArn: revisionArnOf(scope, s, d),
+      status: statusOf(d, s),
       statusReason: d.rolloutStateReason,
       sortKey: String(Number.MAX_SAFE_INTEGER - d.createdAt).padStart(16, "0") + d.id,
     }));
@@ -95,21 +117,31 @@ export function describeServiceDeployments(deps: Deps, scope: Scope, input: { se
       createdAt: d.createdAt,
       startedAt: d.createdAt,
       updatedAt: d.updatedAt,
-      ...(finished(d) ? { finishedAt: d.updatedAt } : {}),
+      ...(finished(d, s) ? { finishedAt: finishedAt(d, s) } : {}),
+      ...(d.stoppedAt !== undefined ? { stoppedAt: d.stoppedAt } : {}),
       sourceServiceRevisions: all(s)
         .filter((x) => x.createdAt < d.createdAt && x.status !== "INACTIVE")
-        .map((x) => ({ arn: arnOf(scope, "service-revision", s, x), ...counts(deps, s, x) })),
-      targetServiceRevision: { arn: arnOf(scope, "service-revision", s, d), ...counts(deps, s, d) },
-      status: statusOf(d),
+        .map((x) => ({ arn: revisionArnOf(scope, s, x), ...counts(deps, s, x) })),
+      targetServiceRevision: { arn: revisionArnOf(scope, s, d), ...counts(deps, s, d) },
+      status: statusOf(d, s),
       statusReason: d.rolloutStateReason,
       deploymentConfiguration: s.deploymentConfiguration,
       deploymentCircuitBreaker: {
-        status: !breaker?.enable ? "DISABLED" : d.rolloutState === "FAILED" ? "TRIGGERED" : finished(d) ? "MONITORING_COMPLETE" : "MONITORING",
+        status: !breaker?.enable ? "DISABLED" : d.rolloutState === "FAILED" && d.stopRollbackId === undefined ? "TRIGGERED" : finished(d, s) ? "MONITORING_COMPLETE" : "MONITORING",
         failureCount: d.failedTasks,
         threshold,
       },
-      ...(d.rollbackTargetId ? { rollback: { reason: d.rolloutStateReason, startedAt: d.createdAt, serviceRevisionArn: arnOf(scope, "service-revision", s, d) } } : {}),
+      ...rollbackOf(scope, s, d),
     });
   }
   return { serviceDeployments, failures };
+}
+
+/** The `rollback` of a deployment that is one (circuit breaker) or was stopped into one (StopServiceDeployment). */
+function rollbackOf(scope: Scope, s: ServiceRecord, d: DeploymentRecord) {
+  const r = d.stopRollbackId !== undefined ? all(s).find((x) => x.id === d.stopRollbackId) : d.rollbackTargetId ? d : undefined;
+  if (!r) return {};
+  // A stopped deployment's own reason says why it rolled back; the rollback's changes as it progresses.
+  const reason = d.stopRollbackId !== undefined ? d.rolloutStateReason : r.rolloutStateReason;
+  return { rollback: { reason, startedAt: r.createdAt, serviceRevisionArn: revisionArnOf(scope, s, r) } };
 }

@@ -4,6 +4,7 @@
 import type { DeploymentConfiguration, Tag } from "@aws-sdk/client-ecs";
 import type { FailureTracking } from "../controllers/index.js";
 import { deploymentId, invalidParameter } from "../model/index.js";
+import type { RevisionSnapshot } from "./service-revision-snapshot.js";
 
 export interface DeploymentRecord {
   id: string;
@@ -25,6 +26,13 @@ export interface DeploymentRecord {
   hadHealthyTask?: boolean;
   /** berth: for a rollback, the deployment it returns to. */
   rollbackTargetId?: string;
+  /** The service revision it deploys: the launch settings and resources it started with (service-revisions.ts). */
+  revision?: RevisionSnapshot;
+  /** StopServiceDeployment: when it was stopped, and the rollback deployment that returns the service to the previous revision. */
+  stoppedAt?: number;
+  stopRollbackId?: string;
+  /** For that rollback deployment: the stopped deployment whose service deployment it belongs to. */
+  rollbackOf?: string;
 }
 
 export interface ServiceEvent {

@@ -11,6 +11,7 @@ import { indexKey } from "./indexes.js";
 import { keys } from "./keys.js";
 import { paginate, type PageRequest } from "./pagination.js";
 import { readServiceEvents, removeServiceLogs } from "./service-logs.js";
+import { revisionOf } from "./service-revision-snapshot.js";
 import {
   checkStrategy,
   isFargateTarget,
@@ -149,6 +150,8 @@ export async function createService(deps: Deps, scope: Scope, input: CreateServi
       deployments: [newDeployment(td.taskDefinitionArn, desired, now, input.volumeConfigurations?.length ? { volumeConfigurations: input.volumeConfigurations } : {})],
       ...(firstSet ? { deploymentController: { type: "CODE_DEPLOY" }, deployments: [], loadBalancers: [], serviceRegistries: [], taskSets: [firstSet] } : {}),
     };
+    // Its first deployment deploys the service's first revision.
+    if (service.deployments[0]) service.deployments[0] = { ...service.deployments[0], revision: revisionOf(service) };
     // A name reused after an INACTIVE service starts with no events and no decisions of its own.
     const clearLogs = existing ? removeServiceLogs(scope, service) : [];
     return { guards: [guardOf(deps, key)], ops: [...clearLogs, put(key, service)], result: service };
@@ -241,6 +244,8 @@ export async function updateService(deps: Deps, scope: Scope, input: UpdateServi
       // A new deployment starts with fresh launch throttling (ecs-behavior.md §4.7).
       ...(redeploy ? { failureTracking: undefined } : {}),
     };
+    // A new deployment deploys a new revision: the settings as this update leaves them.
+    if (redeploy && next.deployments[0]) next.deployments[0] = { ...next.deployments[0], revision: revisionOf(next) };
     // Task sets follow the desired count (their computedDesiredCount).
     const stored = rescaleTaskSets(next, now);
     return { guards: [guardOf(deps, key)], ops: [put(key, stored)], result: stored };

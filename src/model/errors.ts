@@ -21,6 +21,7 @@ export type EcsErrorType =
   | "ServerException"
   | "ServiceNotActiveException"
   | "ServiceNotFoundException"
+  | "ServiceDeploymentNotFoundException"
   | "TargetNotConnectedException"
   | "TargetNotFoundException"
   | "TaskSetNotFoundException"

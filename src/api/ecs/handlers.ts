@@ -5,6 +5,7 @@ import {
   agentSessions,
   attributes,
   serviceDeployments,
+  serviceRevisions,
   services,
   capacityProviders,
   clusters,
@@ -61,6 +62,8 @@ export function ecsHandlers(deps: Deps): Record<string, Handler> {
     ListServices: (ctx, input) => services.listServices(deps, ctx.scope, input),
     ListServiceDeployments: (ctx, input) => serviceDeployments.listServiceDeployments(deps, ctx.scope, input),
     DescribeServiceDeployments: (ctx, input) => serviceDeployments.describeServiceDeployments(deps, ctx.scope, input),
+    DescribeServiceRevisions: (ctx, input) => serviceRevisions.describeServiceRevisions(deps, ctx.scope, input),
+    StopServiceDeployment: (ctx, input) => serviceRevisions.stopServiceDeployment(deps, ctx.scope, input),
 
     // Task sets (services of the EXTERNAL deployment controller)
     CreateTaskSet: (ctx, input) => taskSets.createTaskSet(deps, ctx.scope, input),
