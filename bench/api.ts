@@ -1,12 +1,15 @@
 // API throughput: a real `berth server` process, a load generator in this process with N
-// concurrent keep-alive clients. Prints a markdown table of requests/s, p50 and p99.
+// concurrent keep-alive clients. Prints a markdown table of requests/s, p50 and p99: first on
+// SQLite (the default), then, when an etcd binary is installed, the same on a one-member etcd
+// (`berth server --store etcd://…`, etcd's data on the same disk as SQLite's).
 // Run: npm run bench -- api   (or: node --import tsx bench/api.ts [--seconds 5] [--clients 8])
 import { Agent, request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { etcdMissing, startEtcd, type EtcdCluster } from "../test/helpers/etcd.js";
 import { spawnServer } from "../test/helpers/process.js";
 import { flag } from "./flags.js";
 
@@ -98,57 +101,77 @@ function wrkLoad(name: string, url: URL, clients: number, op: string, template: 
   return { name, requests, errors: Number(m[2]), perSecond: requests / (Number(m[3]) / 1e6), p50: Number(m[4]), p99: Number(m[5]) };
 }
 
-async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-  const server = await spawnServer(dataDir);
-  const url = new URL(server.url);
-  try {
-    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-    // Preload: FAMILIES families × REVISIONS revisions.
-    for (let f = 0; f < FAMILIES; f++) {
-      await Promise.all(Array.from({ length: REVISIONS }, () => call(agent, url, "RegisterTaskDefinition", taskDef(`fam-${f}`))));
-    }
-    agent.destroy();
-    const results: Result[] = [];
-    const rand = (n: number) => Math.floor(Math.random() * n);
-    const useWrk = haveWrk();
-    const run = async (name: string, clients: number, op: string, template: string, body: (i: number) => string) =>
-      useWrk ? wrkLoad(name, url, clients, op, template) : load(name, url, clients, (i) => [op, body(i)]);
-    results.push(
-      await run("DescribeTaskDefinition (family:revision)", CLIENTS, "DescribeTaskDefinition", '{"taskDefinition":"fam-%d:%d"}', () =>
-        JSON.stringify({ taskDefinition: `fam-${rand(FAMILIES)}:${1 + rand(REVISIONS)}` }),
-      ),
-    );
-    results.push(
-      await run("DescribeTaskDefinition (family, latest)", CLIENTS, "DescribeTaskDefinition", '{"taskDefinition":"fam-%d"}', () =>
-        JSON.stringify({ taskDefinition: `fam-${rand(FAMILIES)}` }),
-      ),
-    );
-    results.push(
-      await run("ListTaskDefinitions (one family)", CLIENTS, "ListTaskDefinitions", '{"familyPrefix":"fam-%d"}', () =>
-        JSON.stringify({ familyPrefix: `fam-${rand(FAMILIES)}` }),
-      ),
-    );
-    results.push(await run("ListTaskDefinitions (all, first page of 100)", CLIENTS, "ListTaskDefinitions", "{}", () => "{}"));
-    const tdTemplate = taskDef("w-%d").replace(/%/g, "%");
-    results.push(await run("RegisterTaskDefinition", CLIENTS, "RegisterTaskDefinition", tdTemplate, (i) => taskDef(`w-${i % 200}`)));
-    results.push(
-      await run("RegisterTaskDefinition (32 clients)", 32, "RegisterTaskDefinition", tdTemplate, (i) => taskDef(`x-${i % 200}`)),
-    );
-    process.stdout.write(`load generator: ${useWrk ? "wrk (1 thread)" : "node http (wrk not installed)"}\n\n`);
+interface Row extends Result {
+  store: string;
+  clients: number;
+}
 
+/** Every row of the table on one server: preload, then each operation for SECONDS. */
+async function measure(store: string, url: URL): Promise<Row[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  // Preload: FAMILIES families × REVISIONS revisions.
+  for (let f = 0; f < FAMILIES; f++) {
+    await Promise.all(Array.from({ length: REVISIONS }, () => call(agent, url, "RegisterTaskDefinition", taskDef(`fam-${f}`))));
+  }
+  agent.destroy();
+  const rows: Row[] = [];
+  const rand = (n: number) => Math.floor(Math.random() * n);
+  const run = async (name: string, clients: number, op: string, template: string, body: (i: number) => string) => {
+    const result = haveWrk() ? wrkLoad(name, url, clients, op, template) : await load(name, url, clients, (i) => [op, body(i)]);
+    rows.push({ ...result, store, clients });
+  };
+  await run("DescribeTaskDefinition (family:revision)", CLIENTS, "DescribeTaskDefinition", '{"taskDefinition":"fam-%d:%d"}', () =>
+    JSON.stringify({ taskDefinition: `fam-${rand(FAMILIES)}:${1 + rand(REVISIONS)}` }),
+  );
+  await run("DescribeTaskDefinition (family, latest)", CLIENTS, "DescribeTaskDefinition", '{"taskDefinition":"fam-%d"}', () =>
+    JSON.stringify({ taskDefinition: `fam-${rand(FAMILIES)}` }),
+  );
+  await run("ListTaskDefinitions (one family)", CLIENTS, "ListTaskDefinitions", '{"familyPrefix":"fam-%d"}', () =>
+    JSON.stringify({ familyPrefix: `fam-${rand(FAMILIES)}` }),
+  );
+  await run("ListTaskDefinitions (all, first page of 100)", CLIENTS, "ListTaskDefinitions", "{}", () => "{}");
+  const tdTemplate = taskDef("w-%d").replace(/%/g, "%");
+  await run("RegisterTaskDefinition", CLIENTS, "RegisterTaskDefinition", tdTemplate, (i) => taskDef(`w-${i % 200}`));
+  await run("RegisterTaskDefinition (32 clients)", 32, "RegisterTaskDefinition", tdTemplate, (i) => taskDef(`x-${i % 200}`));
+  return rows;
+}
+
+async function main() {
+  const load1 = loadavg()[0]!.toFixed(2);
+  const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-"));
+  const rows: Row[] = [];
+  let etcd: EtcdCluster | undefined;
+  try {
+    const sqlite = await spawnServer(join(dataDir, "sqlite"));
+    try {
+      rows.push(...(await measure("SQLite", new URL(sqlite.url))));
+    } finally {
+      await sqlite.stop();
+    }
+    const noEtcd = etcdMissing();
+    if (!noEtcd) {
+      // etcd on the disk SQLite used (not tmpfs as in tests): it fsyncs each commit, as deployed.
+      etcd = await startEtcd({ dataRoot: dataDir });
+      const server = await spawnServer(join(dataDir, "etcd-server"), ["--store", etcd.storeUrl("bench")]);
+      try {
+        rows.push(...(await measure("etcd (1 member)", new URL(server.url))));
+      } finally {
+        await server.stop();
+      }
+    }
+    process.stdout.write(`load generator: ${haveWrk() ? "wrk (1 thread)" : "node http (wrk not installed)"}\n\n`);
     const lines = [
-      `| operation | clients | requests | errors | req/s | p50 ms | p99 ms |`,
-      `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-      ...results.map(
-        (r) =>
-          `| ${r.name} | ${r.name.includes("32 clients") ? 32 : CLIENTS} | ${r.requests} | ${r.errors} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
-      ),
+      `| store | operation | clients | requests | errors | req/s | p50 ms | p99 ms |`,
+      `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
+      ...rows.map((r) => `| ${r.store} | ${r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
-    process.stdout.write(`\n(${SECONDS} s per row; ${FAMILIES * REVISIONS} revisions preloaded; server and load generator share the machine)\n`);
+    process.stdout.write(
+      `\n(${SECONDS} s per row; ${FAMILIES * REVISIONS} revisions preloaded; server, etcd and load generator share the machine, whose 1-minute load average was ${load1} at the start)\n`,
+    );
+    if (noEtcd) process.stdout.write(`\n(etcd rows skipped: ${noEtcd})\n`);
   } finally {
-    await server.stop();
+    await etcd?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -43,6 +43,8 @@ export interface EtcdOptions {
   members?: 1 | 3;
   /** How often etcd tells idle watchers its revision (etcd's default is 10 minutes). */
   progressNotifyMs?: number;
+  /** Where the members' data dirs go (default /dev/shm when there is one, else the temp dir). */
+  dataRoot?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface EtcdOptions {
  */
 export async function startEtcd(options: EtcdOptions = {}): Promise<EtcdCluster> {
   const count = options.members ?? 1;
-  const base = mkdtempSync(join(shmOrTmp(), "berth-etcd-"));
+  const base = mkdtempSync(join(options.dataRoot ?? shmOrTmp(), "berth-etcd-"));
   const ports = await Promise.all(Array.from({ length: count }, async () => ({ client: await freePort(), peer: await freePort() })));
   const names = ports.map((_, i) => `m${i}`);
   // Members agree on a cluster ID only if they share the token.
