@@ -202,6 +202,29 @@ export function volumeScenarios(runtime: "process" | "docker", image: string): v
       await c.waitTask(bystander, "STOPPED", (x) => x.lastStatus === "STOPPED", 30_000);
     });
 
+    it("an EBS-style volume kept on termination carries its data to the next task with its volumeId; health checks see the container's mounts", async () => {
+      const volumeId = `vol-keep${runtime}${Date.now().toString(16)}`;
+      const src = { kind: "ebs" as const, name: "data", volumeId, attachmentId: "att-2", sizeInGiB: 1, filesystemType: "ext4", deleteOnTermination: false };
+      sources.set(family("ebs-keep-1"), [src]);
+      sources.set(family("ebs-keep-2"), [{ ...src, deleteOnTermination: true }]);
+      const mounts = { mountPoints: [{ sourceVolume: "data", containerPath: "/data" }] };
+      const first = await runToStop(family("ebs-keep-1"), [def("app", "echo kept > /data/v", mounts)], { volumes: [{ name: "data" }] });
+      assert.deepEqual(exits(first), { app: 0 });
+      await released(first);
+      assert.equal(existsSync(join(volumesRoot, "ebs", `${volumeId}.img`)), true, "the image was deleted");
+      const arn = await c.runTask(
+        await c.registerTaskDefinition(
+          family("ebs-keep-2"),
+          [def("app", "trap 'exit 0' TERM; while :; do sleep 0.1; done", { ...mounts, stopTimeout: 2, healthCheck: { command: ["CMD-SHELL", 'test "$(cat /data/v)" = kept'], interval: 5, timeout: 2, retries: 1 } })],
+          { volumes: [{ name: "data" }] },
+        ),
+      );
+      await c.waitTask(arn, "HEALTHY", (t) => t.healthStatus === "HEALTHY", 30_000);
+      await c.ecs.send(new StopTaskCommand({ cluster: "default", task: arn }));
+      await released(await c.waitTask(arn, "STOPPED", (t) => t.lastStatus === "STOPPED", 30_000));
+      assert.equal(existsSync(join(volumesRoot, "ebs", `${volumeId}.img`)), false);
+    });
+
     it("EFS-style: two tasks on one file system see each other's files; the access point's user owns what is written", async () => {
       const fsRoot = join(c.dir, "efs", "fs-0123");
       mkdirSync(fsRoot, { recursive: true });
