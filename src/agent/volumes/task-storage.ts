@@ -68,6 +68,8 @@ export class TaskStorage {
   release(): Promise<void> {
     if (!this.volumesRoot || !this.needed) return Promise.resolve();
     this.#released ??= (async () => {
+      // A set-up still in flight (the task stopped before its containers were made) ends first.
+      await this.#made;
       const planned = this.#plan();
       if (!planned.ok) return;
       await releaseVolumes(planned.plan.taskDir, this.driver);
