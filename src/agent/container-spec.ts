@@ -6,7 +6,7 @@
 import type { AssignedContainer, AssignedTask } from "../model/index.js";
 import type { ContainerSpec, HealthCheckDefinition, NetworkMode, PortMapping, TaskNetworkNamespace, Ulimit } from "../runtime/index.js";
 import type { DependencyCondition } from "./task-transitions.js";
-import type { ContainerVolumes } from "./volumes/task-storage.js";
+import type { ContainerVolumes } from "./volumes/volume-plan.js";
 
 /** The label that ties a container to the agent (container instance) that created it. */
 export const AGENT_INSTANCE_LABEL = "berth.agent.instance-id";

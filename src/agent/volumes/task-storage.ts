@@ -8,15 +8,9 @@ import type { AssignedTask } from "../../model/index.js";
 import type { RuntimeDriver } from "../../runtime/index.js";
 import { AGENT_INSTANCE_LABEL } from "../container-spec.js";
 import { releaseVolumes, setUpVolumes, taskVolumeDirs, VOLUME_TASK_LABEL } from "./volume-host.js";
-import { type ContainerStorage, hasStorage, planVolumes, type VolumePlan } from "./volume-plan.js";
+import { type ContainerVolumes, hasStorage, planVolumes, type VolumePlan } from "./volume-plan.js";
 
 export type StorageOutcome = { ok: true; plan: VolumePlan } | { ok: false; reason: string };
-
-/** What a container's spec takes from the task's storage (container-spec.ts). */
-export interface ContainerVolumes extends ContainerStorage {
-  /** Host directories the container must not see: the agent's state directory (other tasks' volumes and logs). */
-  hiddenPaths: string[];
-}
 
 export class TaskStorage {
   #made: Promise<StorageOutcome> | undefined;

@@ -29,6 +29,12 @@ export interface ContainerStorage {
   readonlyRootFilesystem: boolean;
 }
 
+/** What a container's spec takes from the task's storage (container-spec.ts). */
+export interface ContainerVolumes extends ContainerStorage {
+  /** Host directories the container must not see: the agent's state directory (other tasks' volumes and logs). */
+  hiddenPaths: string[];
+}
+
 export interface VolumePlan {
   /** <volumesRoot>/tasks/<taskId>: everything of the task that goes with it. */
   taskDir: string;
