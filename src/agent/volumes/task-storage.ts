@@ -28,6 +28,11 @@ export class TaskStorage {
     return hasStorage(this.task());
   }
 
+  /** The simulated runtime runs no process: its tasks get their mounts in the spec and nothing on the host. */
+  get #onHost(): boolean {
+    return this.driver.name !== "simulated";
+  }
+
   #plan(): StorageOutcome {
     if (!this.volumesRoot) return { ok: false, reason: "CannotCreateContainerError: this agent has no directory for task volumes" };
     return planVolumes(this.task(), this.volumesRoot, this.driver.name === "docker" ? "docker" : "process");
@@ -37,7 +42,7 @@ export class TaskStorage {
   ready(): Promise<StorageOutcome> {
     this.#made ??= (async (): Promise<StorageOutcome> => {
       const planned = this.#plan();
-      if (!planned.ok) return planned;
+      if (!planned.ok || !this.#onHost) return planned;
       try {
         await setUpVolumes(planned.plan, this.task().taskArn, this.driver, this.instanceId);
         this.log.info({ volumes: planned.plan.prepare.length }, "task volumes ready");
@@ -60,7 +65,7 @@ export class TaskStorage {
 
   /** The task has stopped: its host-side storage goes (idempotent). */
   release(): Promise<void> {
-    if (!this.volumesRoot || !this.needed) return Promise.resolve();
+    if (!this.volumesRoot || !this.needed || !this.#onHost) return Promise.resolve();
     this.#released ??= (async () => {
       // A set-up still in flight (the task stopped before its containers were made) ends first.
       await this.#made;
