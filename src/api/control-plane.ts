@@ -34,6 +34,7 @@ import { createCache, openLocalLogDatabase, openLogEventStore, openSqliteStore, 
 import { createConsole, isConsoleRequest } from "../console/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
+import { ecsEnumMessage } from "./ecs/enum-message.js";
 import { ec2Service } from "./ec2/handlers.js";
 import { elbv2Service } from "./elbv2/handlers.js";
 import { iamService } from "./iam/handlers.js";
@@ -232,7 +233,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
     if (change.lost.length > 0 || change.gained.length > 0) logger.info({ gained: change.gained, lost: change.lost }, "scheduler shards moved");
   });
-  const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps) };
+  const ecs = { signingName: "ecs", targetPrefix: ecsModel.targetPrefix, model: ecsModel, handlers: ecsHandlers(deps), enumMessage: ecsEnumMessage };
   // Every request by a user or role session is checked against its IAM policies; roots pass.
   const policies = policyAuthorizer(deps);
   // CloudWatch metrics: the agents' samples become AWS/ECS datapoints (metrics.db beside berth.db).

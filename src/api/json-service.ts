@@ -20,6 +20,8 @@ export interface JsonService {
   handlers: Record<string, Handler>;
   /** What a model-validation failure is called in this service; ECS's InvalidParameterException by default. */
   invalidInputType?: EcsErrorType;
+  /** The service's own wording of a value outside an enum (validate.ts). */
+  enumMessage?: (path: string, allowed: readonly string[]) => string;
 }
 
 export async function dispatch(service: JsonService, operation: string, body: unknown, ctx: RequestContext): Promise<unknown> {
@@ -27,7 +29,7 @@ export async function dispatch(service: JsonService, operation: string, body: un
   if (!spec) {
     throw new EcsError("UnknownOperationException", `Operation ${operation} is not part of ${service.targetPrefix}.`);
   }
-  const checked = validateInput(service.model, spec.input, body);
+  const checked = validateInput(service.model, spec.input, body, service.enumMessage ? { enumMessage: service.enumMessage } : {});
   if (!checked.ok) {
     const { type, message } = checked.problem;
     throw new EcsError(type === "InvalidParameterException" ? (service.invalidInputType ?? type) : type, message);

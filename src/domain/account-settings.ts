@@ -96,7 +96,9 @@ export function listAccountSettings(
     if (own) rows.push({ name, value: own.value, principalArn: principal, type: "user" });
     else if (input.effectiveSettings) {
       const dflt = deps.cache.get<AccountSettingRecord>(keys.accountSetting(scope, DEFAULT_PRINCIPAL, name));
-      rows.push({ name, value: dflt?.value ?? SETTINGS[name]!.aws, principalArn: principal, type: dflt ? "user" : "aws_managed" });
+      // Only settings AWS manages for the customer are aws_managed (ECS: guardDutyActivate alone);
+      // defaults of the others read as the user's.
+      rows.push({ name, value: dflt?.value ?? SETTINGS[name]!.aws, principalArn: principal, type: name === "guardDutyActivate" ? "aws_managed" : "user" });
     }
   }
   const filtered = input.value === undefined ? rows : rows.filter((r) => r.value === input.value);

@@ -164,7 +164,9 @@ export async function deleteCapacityProvider(deps: Deps, scope: Scope, input: { 
     const next: CapacityProviderRecord = { ...current, status: "INACTIVE", updateStatus: "DELETE_COMPLETE" };
     return { guards: [guardOf(deps, key)], ops: [put(key, next)], result: next };
   });
-  return { capacityProvider: rec };
+  // ECS answers while its deletion runs (ACTIVE, DELETE_IN_PROGRESS); berth has no Auto Scaling
+  // group to let go of, so the deletion is complete when the answer leaves (INACTIVE, DELETE_COMPLETE).
+  return { capacityProvider: { ...rec, status: "ACTIVE", updateStatus: "DELETE_IN_PROGRESS" } };
 }
 
 function notFound(name: string): EcsError {

@@ -2,7 +2,7 @@
 // (as the agent calls it), deregister, describe, list, and ACTIVE / DRAINING changes.
 import type { Attribute, Resource, Tag, VersionInfo } from "@aws-sdk/client-ecs";
 import { randomBytes } from "node:crypto";
-import { arns, hexId, invalidParameter, type Scope } from "../model/index.js";
+import { arns, clientError, hexId, invalidParameter, type Scope } from "../model/index.js";
 import { compileQuery, QueryParseError } from "../placement/index.js";
 import { effectiveSetting } from "./account-settings.js";
 import { commit, guardOf, put, type Deps } from "./deps.js";
@@ -217,6 +217,7 @@ export async function deregisterContainerInstance(deps: Deps, scope: Scope, inpu
 
 export function describeContainerInstances(deps: Deps, scope: Scope, input: { cluster?: string; containerInstances: string[]; include?: string[] }) {
   const cluster = activeCluster(deps, scope, input.cluster);
+  if (input.containerInstances.length === 0) throw clientError("Container Instances cannot be empty.");
   if (input.containerInstances.length > 100) {
     throw invalidParameter(`Invalid parameter 'containerInstances': at most 100 per call, found ${input.containerInstances.length}.`);
   }
@@ -262,7 +263,7 @@ export async function updateContainerInstancesState(
 ) {
   const cluster = activeCluster(deps, scope, input.cluster);
   if (input.status !== "ACTIVE" && input.status !== "DRAINING") {
-    throw invalidParameter(`Invalid parameter 'status': container instances can be set to ACTIVE or DRAINING, not '${input.status}'.`);
+    throw invalidParameter("Container instance status should be one of [ACTIVE, DRAINING]");
   }
   if (input.containerInstances.length > 10) {
     throw invalidParameter(`Invalid parameter 'containerInstances': at most 10 per call, found ${input.containerInstances.length}.`);

@@ -89,6 +89,10 @@ export function checkServiceRequest(input: CreateServiceRequest): void {
   if (strategy === "REPLICA" && input.desiredCount === undefined) {
     throw invalidParameter("Invalid parameter 'desiredCount': REPLICA services need a desiredCount.");
   }
+  // A daemon's count is the number of instances that can run it: ECS refuses one given.
+  if (strategy === "DAEMON" && input.desiredCount !== undefined) {
+    throw invalidParameter("Invalid parameter 'desiredCount': the DAEMON scheduling strategy does not support a desired count; it runs one task on each container instance.");
+  }
   if (strategy === "DAEMON" && input.placementStrategy?.length) {
     throw invalidParameter("Invalid parameter 'placementStrategy': DAEMON services do not take placement strategies.");
   }
@@ -310,7 +314,8 @@ export function describeServices(deps: Deps, scope: Scope, input: { cluster?: st
   for (const ref of input.services) {
     const rec = findService(deps, scope, cluster.clusterName, ref);
     if (rec) services.push(serviceView(deps, scope, rec, input.include ?? []));
-    else failures.push({ arn: ref.startsWith("arn:") ? ref : arns.service(scope, cluster.clusterName, ref), reason: "MISSING" });
+    // ECS names a missing service given by name in the form without the cluster: service/<name>.
+    else failures.push({ arn: ref.startsWith("arn:") ? ref : `arn:aws:ecs:${scope.region}:${scope.accountId}:service/${ref}`, reason: "MISSING" });
   }
   return { services, failures };
 }

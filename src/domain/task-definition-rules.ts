@@ -54,6 +54,9 @@ export function normalizeDefinition(input: Definition): Definition & { compatibi
     if (networkMode !== "awsvpc") throw clientError("Fargate only supports network mode 'awsvpc'.");
     if (!cpu || !memory) throw clientError("Fargate requires task definition to have 'cpu' and 'memory' specified.");
     if (!validFargateSize(Number(cpu), Number(memory))) throw clientError("No Fargate configuration exists for given values.");
+    if (input.pidMode !== undefined && input.pidMode !== "task") {
+      throw clientError(`Tasks using the Fargate launch type do not support pidMode '${input.pidMode}'. The supported value for pidMode is 'task'.`);
+    }
   }
 
   const { volumes, names: volumeNames } = normalizeVolumes(input.volumes ?? [], { fargate });
@@ -224,14 +227,16 @@ function normalizeHealthCheck(h: NonNullable<ContainerDefinition["healthCheck"]>
   };
 }
 
-/** Launch types the definition can run on; EC2 and EXTERNAL always, Fargate when it fits. */
+/**
+ * Launch types the definition can run on, in ECS's order: EXTERNAL (ECS Anywhere runs bridge,
+ * host and none, not awsvpc) and EC2 always, Fargate when it fits.
+ */
 function compatibilitiesOf(d: Definition): string[] {
-  const out = ["EC2"];
+  const out = d.networkMode !== "awsvpc" || d.requiresCompatibilities?.includes("EXTERNAL") ? ["EXTERNAL", "EC2"] : ["EC2"];
   const fargateOk =
     d.networkMode === "awsvpc" && !!d.cpu && !!d.memory && validFargateSize(Number(d.cpu), Number(d.memory)) &&
     !(d.containerDefinitions ?? []).some((c) => c.links?.length || c.privileged);
   if (fargateOk) out.push("FARGATE");
-  if (d.requiresCompatibilities?.includes("EXTERNAL")) out.push("EXTERNAL");
   if (d.requiresCompatibilities?.includes("MANAGED_INSTANCES")) out.push("MANAGED_INSTANCES");
   return out;
 }

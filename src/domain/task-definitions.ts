@@ -155,9 +155,11 @@ export function listTaskDefinitionFamilies(
 
 export async function deregisterTaskDefinition(deps: Deps, scope: Scope, input: { taskDefinition: string }) {
   const ref = input.taskDefinition;
-  if (!ref.startsWith("arn:") && !ref.includes(":")) {
-    throw clientError("Invalid revision number. Deregister needs a family:revision or a full ARN.");
-  }
+  // ECS's answers: a bare family names no revision; a revision must be a number.
+  const name = ref.startsWith("arn:") ? ref.slice(ref.indexOf("/") + 1) : ref;
+  if (!name.includes(":")) throw clientError("Revision is missing.");
+  const revision = name.slice(name.lastIndexOf(":") + 1);
+  if (!/^\d+$/.test(revision)) throw invalidParameter(`Invalid revision number. Number: ${revision.slice(0, 300)}`);
   const found = findTaskDefinition(deps, scope, ref);
   if (!found) throw clientError("Unable to describe task definition.");
   const key = keys.taskDefinition(scope, found.family, found.revision);

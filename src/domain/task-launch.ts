@@ -4,7 +4,7 @@
 // or is split across a capacity provider strategy (launch-target.ts); FARGATE shares go to
 // berth's hidden pool (fargate-pool.ts), the others to the cluster's own instances.
 import type { CapacityProviderStrategyItem, PlacementConstraint, PlacementStrategy, Tag, TaskOverride } from "@aws-sdk/client-ecs";
-import { clusterNotFound, hexId, invalidParameter, PORT_TRANSLATION_ATTRIBUTE, translatesPorts, type Scope } from "../model/index.js";
+import { clientError, clusterNotFound, hexId, invalidParameter, PORT_TRANSLATION_ATTRIBUTE, translatesPorts, type Scope } from "../model/index.js";
 import {
   place,
   splitAcrossCapacityProviders,
@@ -380,7 +380,9 @@ export async function startTask(
   input: LaunchInput & { containerInstances: string[] },
   extra: { serviceName?: string } = {},
 ) {
-  if (input.containerInstances.length < 1 || input.containerInstances.length > 10) {
+  // ECS's own words for an empty list; the upper bound is its documented 10.
+  if (input.containerInstances.length === 0) throw clientError("Container Instances cannot be empty.");
+  if (input.containerInstances.length > 10) {
     throw invalidParameter(`Invalid parameter 'containerInstances': give 1 to 10 container instances, found ${input.containerInstances.length}.`);
   }
   const prepared = prepare(deps, scope, { ...input, count: 1 }, 1, extra);

@@ -40,7 +40,7 @@ describe("task definitions through the AWS SDK", () => {
     assert.equal(td.taskDefinitionArn, "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1");
     assert.equal(td.revision, 1);
     assert.equal(td.status, "ACTIVE");
-    assert.deepEqual(td.compatibilities, ["EC2"]);
+    assert.deepEqual(td.compatibilities, ["EXTERNAL", "EC2"]);
     assert.ok(td.registeredAt instanceof Date);
     const c = td.containerDefinitions![0]!;
     assert.equal(c.essential, true);

@@ -11,6 +11,7 @@ import { ecsModel } from "../ecs/model.generated.js";
 import type { Handler } from "../json-service.js";
 import type { ApiModel } from "../protocol/shape.js";
 import { validateInput } from "../protocol/validate.js";
+import { ecsEnumMessage } from "../ecs/enum-message.js";
 
 /** The stateless rules beyond the model, per operation. */
 const RULES: Record<string, (input: never) => unknown> = {
@@ -22,7 +23,7 @@ export function validateRequestHandler(): Handler {
   return (_ctx, input: { operation: string; input?: unknown }) => {
     const spec = Object.hasOwn(ecsModel.operations, input.operation) ? ecsModel.operations[input.operation] : undefined;
     if (!spec) throw invalidParameter(`Invalid parameter 'operation': '${input.operation}' is not an ECS operation.`);
-    const checked = validateInput(ecsModel, spec.input, input.input ?? {});
+    const checked = validateInput(ecsModel, spec.input, input.input ?? {}, { enumMessage: ecsEnumMessage });
     if (!checked.ok) throw new EcsError(checked.problem.type, checked.problem.message);
     RULES[input.operation]?.(checked.value as never);
     return {};

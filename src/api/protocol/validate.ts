@@ -12,10 +12,15 @@ export interface InputProblem {
 
 type Result = { ok: true; value: unknown } | { ok: false; problem: InputProblem };
 
-export function validateInput(model: ApiModel, shapeName: string | null, body: unknown): Result {
+export interface ValidateOptions {
+  /** A service's own words for a value outside an enum (ECS: `<field> should be one of [A, B]`). */
+  enumMessage?: (path: string, allowed: readonly string[]) => string;
+}
+
+export function validateInput(model: ApiModel, shapeName: string | null, body: unknown, options: ValidateOptions = {}): Result {
   if (shapeName === null) return { ok: true, value: {} };
   try {
-    return { ok: true, value: walk(model, shapeName, body, "") };
+    return { ok: true, value: walk(model, shapeName, body, "", options) };
   } catch (err) {
     if (err instanceof Problem) return { ok: false, problem: { type: err.type, message: err.message } };
     throw err;
@@ -67,20 +72,20 @@ function compilePattern(source: string): RegExp {
   }
 }
 
-function walk(model: ApiModel, shapeName: string, value: unknown, path: string): unknown {
+function walk(model: ApiModel, shapeName: string, value: unknown, path: string, o: ValidateOptions): unknown {
   const shape: Shape | undefined = model.shapes[shapeName];
   if (!shape) throw new Error(`model has no shape ${shapeName}`);
   if (shape.document) return value;
   switch (shape.type) {
     case "structure":
-      return walkStructure(model, shape, value, path);
+      return walkStructure(model, shape, value, path, o);
     case "list": {
       if (!Array.isArray(value)) throw serialization(path, "a list", value);
       if (shape.min !== undefined && value.length < shape.min) throw invalid(path, `must have at least ${shape.min} items, found ${value.length}.`);
       if (shape.max !== undefined && value.length > shape.max) throw invalid(path, `must have at most ${shape.max} items, found ${value.length}.`);
       return value.map((item, i) => {
         if (item === null) throw serialization(`${path}[${i}]`, "a value", item);
-        return walk(model, shape.member!, item, `${path}[${i}]`);
+        return walk(model, shape.member!, item, `${path}[${i}]`, o);
       });
     }
     case "map": {
@@ -88,13 +93,14 @@ function walk(model: ApiModel, shapeName: string, value: unknown, path: string):
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (v === null) continue;
-        out[k] = walk(model, shape.value!, v, `${path}.${k}`);
+        out[k] = walk(model, shape.value!, v, `${path}.${k}`, o);
       }
       return out;
     }
     case "string": {
       if (typeof value !== "string") throw serialization(path, "a string", value);
       if (shape.enum && !shape.enum.includes(value)) {
+        if (o.enumMessage) throw new Problem("InvalidParameterException", o.enumMessage(path, shape.enum));
         throw invalid(path, `'${truncate(value)}' is not one of ${shape.enum.join(", ")}.`);
       }
       if (shape.min !== undefined && value.length < shape.min) throw invalid(path, `must be at least ${shape.min} characters long.`);
@@ -130,13 +136,13 @@ function walk(model: ApiModel, shapeName: string, value: unknown, path: string):
   }
 }
 
-function walkStructure(model: ApiModel, shape: Shape, value: unknown, path: string): Record<string, unknown> {
+function walkStructure(model: ApiModel, shape: Shape, value: unknown, path: string, o: ValidateOptions): Record<string, unknown> {
   if (!isPlainObject(value)) throw serialization(path, "an object", value);
   const out: Record<string, unknown> = {};
   for (const [member, target] of Object.entries(shape.members ?? {})) {
     const v = value[member];
     if (v === undefined || v === null) continue;
-    out[member] = walk(model, target, v, join(path, member));
+    out[member] = walk(model, target, v, join(path, member), o);
   }
   for (const member of shape.required ?? []) {
     if (out[member] === undefined) {
