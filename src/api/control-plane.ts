@@ -93,6 +93,8 @@ export interface ControlPlaneOptions {
    * (domain/coordination). Absent: this server is the only one and runs everything.
    */
   coordination?: { serverId?: string; shardCount?: number; ttlMs?: number; tickMs?: number };
+  /** The secrets vault's key file, shared by every server of one store (default: secrets.key in dataDir). */
+  secretsKeyFile?: string;
 }
 
 export interface ControlPlane {
@@ -148,7 +150,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   await cache.start();
   const deps: Deps = { store, cache, clock: options.clock ?? systemClock };
   // Secret values are sealed with a key kept beside the database (secrets.key, mode 0600).
-  const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(secrets.vaultKeyFor(options.dataDir)) };
+  const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(options.secretsKeyFile ? secrets.vaultKeyFromFile(options.secretsKeyFile) : secrets.vaultKeyFor(options.dataDir)) };
   // CloudWatch Logs events live in a table of the SQLite file beside the store's log. On another
   // backend (etcd) they go to a SQLite file of this server's own, <data dir>/log-events.db:
   // events are per server, their groups and streams shared (docs/etcd.md).

@@ -30,6 +30,8 @@ interface ServerFlags extends StoreFlags {
   dnsHost?: string;
   dnsPort?: number;
   auth?: AuthMode;
+  serverId?: string;
+  secretsKeyFile?: string;
 }
 
 function parsePort(value: string): number {
@@ -48,6 +50,8 @@ function withServerFlags(cmd: Command): Command {
     .addOption(new Option("--allow-reset", "enable POST /_berth/reset, which wipes all state (for test suites)"))
     .addOption(new Option("--dns-host <address>", "address of the DNS server for Cloud Map private namespaces (default: --host)"))
     .addOption(new Option("--dns-port <port>", "its port, UDP and TCP (default: the API's port + 1, 4667; 0 when --port is 0)").argParser(parsePort))
+    .addOption(new Option("--server-id <id>", "this server's name among several on one etcd store (default: host name and a random suffix)"))
+    .addOption(new Option("--secrets-key-file <path>", "the secrets vault's key, the same file on every server of one store (default: secrets.key in --data-dir)"))
     .addOption(
       new Option("--auth <mode>", "local: any access key is the account's root, IAM keys verified; strict: only IAM keys (default: local on a loopback --host, else strict)").choices(
         AUTH_MODES,
@@ -84,6 +88,10 @@ async function start(flags: ServerFlags, beforeClose: () => Promise<void> = asyn
   const store = etcdConnectionOf(flags) ? await openStoreOf(flags, flags.dataDir) : undefined;
   const cp = await startControlPlane({
     ...(store ? { store } : {}),
+    // On etcd, other servers may share the store: this one takes its share of the scheduler's
+    // shards and may lead (docs/distributed.md). A lone server on etcd simply owns them all.
+    ...(store ? { coordination: { ...(flags.serverId ? { serverId: flags.serverId } : {}) } } : {}),
+    ...(flags.secretsKeyFile ? { secretsKeyFile: resolve(flags.secretsKeyFile) } : {}),
     host: flags.host,
     port: flags.port,
     dataDir: resolve(flags.dataDir),

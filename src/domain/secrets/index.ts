@@ -3,7 +3,7 @@
 // container's `secrets[].valueFrom`, secretResources names the IAM action and resource the
 // execution role needs for it, secretRetrievalFailure words a stoppedReason as ECS does.
 export { createVault, VaultError, type Vault } from "./vault.js";
-export { loadOrCreateKey, vaultKeyFor, KEY_FILE } from "./key-file.js";
+export { loadOrCreateKey, vaultKeyFor, vaultKeyFromFile, KEY_FILE } from "./key-file.js";
 export type { SecretDeps } from "./deps.js";
 export { parseValueFrom, type SecretSource, type ParsedValueFrom } from "./value-from.js";
 export { resolveSecretValueFrom, secretResources, type ResolvedSecret, type SecretResources } from "./resolve.js";

@@ -61,3 +61,12 @@ export function vaultKeyFor(dataDir: string): Buffer {
   mkdirSync(dataDir, { recursive: true });
   return loadOrCreateKey(dataDir);
 }
+
+/**
+ * A key file named explicitly (`berth server --secrets-key-file`): several servers on one store
+ * must seal and open secret values with the same key, so each is given a copy of one file.
+ * It must exist: a server must never start sealing with a key of its own beside the others'.
+ */
+export function vaultKeyFromFile(path: string): Buffer {
+  return readKey(path);
+}
