@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ContainerDefinition } from "@aws-sdk/client-ecs";
-import { agentDesiredStatus, dynamicPortsOf, withHostBoundPorts, type TaskRecord } from "./task-records.js";
+import { agentDesiredStatus, applyOverrides, dynamicPortsOf, fargateEphemeralStorage, withHostBoundPorts, type TaskRecord } from "./task-records.js";
 
 describe("dynamicPortsOf", () => {
   const web: ContainerDefinition = {
@@ -42,4 +42,27 @@ describe("agentDesiredStatus", () => {
       assert.equal(agentDesiredStatus(t), c.want);
     });
   }
+});
+
+describe("fargateEphemeralStorage", () => {
+  type Input = Parameters<typeof fargateEphemeralStorage>[0];
+  const td = (size?: number) => ({ family: "f", revision: 1, containerDefinitions: [], ...(size ? { ephemeralStorage: { sizeInGiB: size } } : {}) }) as unknown as Input["td"];
+  const cases: { name: string; launchType: string; td?: number; override?: number; want: unknown }[] = [
+    { name: "Fargate, the definition's size", launchType: "FARGATE", td: 30, want: { ephemeralStorage: { sizeInGiB: 30 } } },
+    { name: "Fargate, the override wins", launchType: "FARGATE", td: 30, override: 50, want: { ephemeralStorage: { sizeInGiB: 50 } } },
+    { name: "Fargate, neither: ECS's default is not enforced", launchType: "FARGATE", want: {} },
+    { name: "EC2: not a Fargate setting", launchType: "EC2", td: 30, override: 50, want: {} },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const overrides = (c.override ? { ephemeralStorage: { sizeInGiB: c.override } } : {}) as Input["overrides"];
+      assert.deepEqual(fargateEphemeralStorage({ launchType: c.launchType, td: td(c.td), overrides }), c.want);
+    });
+  }
+  it("RunTask's override is held to RegisterTaskDefinition's bounds, 21-200", () => {
+    for (const size of [20, 201]) {
+      assert.throws(() => applyOverrides(td(), { ephemeralStorage: { sizeInGiB: size } } as never), (e: Error & { name: string }) => /overrides.ephemeralStorage.sizeInGiB' \d+: it must be between 21 and 200/.test(e.message));
+    }
+    assert.doesNotThrow(() => applyOverrides(td(), { ephemeralStorage: { sizeInGiB: 21 } } as never));
+  });
 });

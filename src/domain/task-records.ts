@@ -109,6 +109,11 @@ export function agentDesiredStatus(t: TaskRecord): string {
 export function applyOverrides(td: TaskDefinitionRecord, overrides: Stored<TaskOverride> | undefined): ContainerDefinition[] {
   const byName = new Map((overrides?.containerOverrides ?? []).map((o) => [o.name, o]));
   const names = new Set((td.containerDefinitions ?? []).map((c) => c.name));
+  const size = overrides?.ephemeralStorage?.sizeInGiB;
+  // RegisterTaskDefinition's bounds (task-definition-rules.ts), for the override too.
+  if (overrides?.ephemeralStorage && (typeof size !== "number" || size < 21 || size > 200)) {
+    throw invalidParameter(`Invalid 'overrides.ephemeralStorage.sizeInGiB' ${size}: it must be between 21 and 200.`);
+  }
   for (const [i, o] of (overrides?.containerOverrides ?? []).entries()) {
     if (!o.name || !names.has(o.name)) {
       throw invalidParameter(`Invalid parameter 'overrides.containerOverrides[${i}].name': '${o.name ?? ""}' is not a container of ${td.family}:${td.revision}.`);
@@ -268,8 +273,20 @@ export function newTask(i: NewTaskInput): TaskRecord {
         definition: (i.agentNetworkMode ? withDynamicHostPorts(c) : c) as Record<string, unknown>,
       })),
       volumes: (i.td.volumes ?? []) as Record<string, unknown>[],
+      ...fargateEphemeralStorage(i),
     },
   };
+}
+
+/**
+ * A Fargate task's ephemeral storage, when its overrides or definition set one: the agent
+ * enforces that size (docs/volumes.md). ECS's default of 20 GiB, when neither does, is not
+ * enforced: such a task writes to the host's disk as an EC2 task does.
+ */
+export function fargateEphemeralStorage(i: Pick<NewTaskInput, "launchType" | "overrides" | "td">): { ephemeralStorage?: { sizeInGiB: number } } {
+  if (i.launchType !== "FARGATE") return {};
+  const size = i.overrides.ephemeralStorage?.sizeInGiB ?? i.td.ephemeralStorage?.sizeInGiB;
+  return size === undefined ? {} : { ephemeralStorage: { sizeInGiB: size } };
 }
 
 /**

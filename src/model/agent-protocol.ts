@@ -55,6 +55,11 @@ export interface AssignedTask {
    * `volumes`. Absent when the task has none.
    */
   volumeSources?: AssignedVolumeSource[];
+  /**
+   * Fargate tasks whose definition or RunTask overrides set `ephemeralStorage`: the size of the
+   * task's writable scratch space, enforced by the agent (docs/volumes.md). Absent otherwise.
+   */
+  ephemeralStorage?: { sizeInGiB: number };
   /** awsvpc: the interface the control plane allocated for the task (absent in other modes). */
   eni?: AssignedEni;
   /** Increases with every change the control plane makes to the task. */

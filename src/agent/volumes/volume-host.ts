@@ -108,6 +108,8 @@ async function prepareOne(step: PrepareStep, driver: VolumeDriver, taskArn: stri
   switch (step.kind) {
     case "dir":
       await mkdir(step.path, { recursive: true });
+      // mkdir's mode is masked by the umask: a scratch /tmp must be 1777 whatever it is.
+      if (step.mode !== undefined) await chmod(step.path, step.mode);
       return;
     case "sharedDir":
       if (!step.autoprovision && !(await exists(step.path))) {

@@ -27,6 +27,40 @@ describe("planVolumes", () => {
     assert.deepEqual(p.containers.reader!.mounts, [{ kind: "bind", source: dir, containerPath: "/in", readOnly: true }]);
   });
 
+  it("ephemeralStorage: an image of its size first, task-scoped volumes on it, a read-only root with /tmp and /var/tmp of the container's own on it", () => {
+    const task = anAssignedTask(
+      [aContainerDef("app", { mountPoints: [{ sourceVolume: "scratch", containerPath: "/scratch" }] }), aContainerDef("side", { mountPoints: [{ sourceVolume: "scratch", containerPath: "/tmp" }] })],
+      { volumes: [{ name: "scratch" }], ephemeralStorage: { sizeInGiB: 21 } },
+    );
+    const p = plan(task);
+    const dir = `${ROOT}/tasks/${idOf(task)}`;
+    const eph = `${dir}/ephemeral`;
+    assert.deepEqual(p.prepare, [
+      { kind: "ebs", volume: "ephemeralStorage", volumeId: "ephemeral", image: `${dir}/ephemeral.img`, sizeInGiB: 21, filesystemType: "ext4", mountAt: eph, deleteOnTermination: true },
+      { kind: "dir", path: `${eph}/empty/scratch` },
+      { kind: "dir", path: `${eph}/containers/app/tmp`, mode: 0o1777 },
+      { kind: "dir", path: `${eph}/containers/app/var/tmp`, mode: 0o1777 },
+      // side mounts its own volume at /tmp: only /var/tmp is added.
+      { kind: "dir", path: `${eph}/containers/side/var/tmp`, mode: 0o1777 },
+    ]);
+    assert.deepEqual(p.deleteImages, [`${dir}/ephemeral.img`]);
+    assert.deepEqual(p.containers.app, {
+      readonlyRootFilesystem: true,
+      mounts: [
+        { kind: "bind", source: `${eph}/empty/scratch`, containerPath: "/scratch", readOnly: false },
+        { kind: "bind", source: `${eph}/containers/app/tmp`, containerPath: "/tmp", readOnly: false },
+        { kind: "bind", source: `${eph}/containers/app/var/tmp`, containerPath: "/var/tmp", readOnly: false },
+      ],
+    });
+    assert.deepEqual(p.containers.side!.mounts.map((m) => m.kind === "bind" && [m.containerPath, m.source]), [
+      ["/tmp", `${eph}/empty/scratch`],
+      ["/var/tmp", `${eph}/containers/side/var/tmp`],
+    ]);
+    assert.equal(hasStorage(anAssignedTask([aContainerDef("app")], { ephemeralStorage: { sizeInGiB: 21 } })), true);
+    const bad = planVolumes(anAssignedTask([aContainerDef("app")], { ephemeralStorage: { sizeInGiB: 0.5 } }), ROOT, "process");
+    assert.ok(!bad.ok && /ephemeralStorage.sizeInGiB 0.5/.test(bad.reason));
+  });
+
   it("host.sourcePath binds the host path and makes nothing", () => {
     const task = anAssignedTask([aContainerDef("app", { mountPoints: [{ sourceVolume: "logs", containerPath: "/var/log/app" }] })], { volumes: [{ name: "logs", host: { sourcePath: "/srv/logs" } }] });
     const p = plan(task);

@@ -14,7 +14,7 @@ export type VolumeRuntime = "docker" | "process";
 /** Something made on the host before the task's containers are created. */
 export type PrepareStep =
   /** A task-scoped empty directory (a bind volume without sourcePath, a process runtime's task-scoped named volume). */
-  | { kind: "dir"; path: string }
+  | { kind: "dir"; path: string; mode?: number }
   /** A named volume as a directory that outlives the task (the process runtime's shared dockerVolumeConfiguration). */
   | { kind: "sharedDir"; path: string; autoprovision: boolean; volume: string }
   /** A Docker engine volume. */
@@ -94,6 +94,18 @@ export function planVolumes(task: AssignedTask, volumesRoot: string, runtime: Vo
   const deleteImages: string[] = [];
   const backings = new Map<string, Backing>();
 
+  // Fargate's ephemeral storage: one image of its size holds everything the task may write
+  // outside its volumes (docs/volumes.md, "Fargate ephemeral storage").
+  const eph = task.ephemeralStorage?.sizeInGiB;
+  if (eph !== undefined && !(Number.isInteger(eph) && eph >= 1)) return fail(`ephemeralStorage.sizeInGiB ${eph} is not a whole number of at least 1`);
+  const scratch = eph !== undefined ? `${taskDir}/ephemeral` : undefined;
+  if (scratch) {
+    const image = `${taskDir}/ephemeral.img`;
+    prepare.push({ kind: "ebs", volume: "ephemeralStorage", volumeId: "ephemeral", image, sizeInGiB: eph!, filesystemType: "ext4", mountAt: scratch, deleteOnTermination: true });
+    deleteImages.push(image);
+  }
+  const taskScoped = scratch ?? taskDir;
+
   for (const v of task.volumes) {
     const name = str(v.name);
     if (!name) continue;
@@ -136,7 +148,7 @@ export function planVolumes(task: AssignedTask, volumesRoot: string, runtime: Vo
         // The process runtime has no volume drivers: a directory per volume (docs/volumes.md).
         if (driver !== "local") return fail(`volume ${name}: driver ${JSON.stringify(driver)} needs the docker runtime; the process runtime has only local volumes`);
         if (Object.keys(stringMap(docker.driverOpts)).length > 0) return fail(`volume ${name}: driverOpts need the docker runtime's local driver; the process runtime keeps volumes as plain directories`);
-        const path = scope === "shared" ? `${volumesRoot}/named/${seg}` : `${taskDir}/named/${seg}`;
+        const path = scope === "shared" ? `${volumesRoot}/named/${seg}` : `${taskScoped}/named/${seg}`;
         prepare.push(scope === "shared" ? { kind: "sharedDir", path, autoprovision, volume: name } : { kind: "dir", path });
         backings.set(name, { kind: "bind", source: path });
       }
@@ -144,7 +156,7 @@ export function planVolumes(task: AssignedTask, volumesRoot: string, runtime: Vo
       const sourcePath = str(rec(v.host)?.sourcePath);
       if (sourcePath) backings.set(name, { kind: "bind", source: sourcePath });
       else {
-        const path = `${taskDir}/empty/${seg}`;
+        const path = `${taskScoped}/empty/${seg}`;
         prepare.push({ kind: "dir", path });
         backings.set(name, { kind: "bind", source: path });
       }
@@ -192,6 +204,15 @@ export function planVolumes(task: AssignedTask, volumesRoot: string, runtime: Vo
     const mounts = resolve(c.name, []);
     if (typeof mounts === "string") return fail(mounts);
     const all = [...mounts, ...tmpfsMounts(c.definition)];
+    if (scratch) {
+      // The root is read-only; the usual scratch directories are the container's own, on the image.
+      for (const path of SCRATCH_PATHS) {
+        if (all.some((m) => m.containerPath === path)) continue;
+        const source = `${scratch}/containers/${segment(c.name)}${path}`;
+        prepare.push({ kind: "dir", path: source, mode: 0o1777 });
+        all.push({ kind: "bind", source, containerPath: path, readOnly: false });
+      }
+    }
     const paths = new Set<string>();
     for (const m of all) {
       if (paths.has(m.containerPath)) return fail(`container ${c.name} mounts two volumes at ${m.containerPath}`);
@@ -199,10 +220,13 @@ export function planVolumes(task: AssignedTask, volumesRoot: string, runtime: Vo
     }
     // Parents before children: /data before /data/cache.
     all.sort((a, b) => depth(a.containerPath) - depth(b.containerPath) || a.containerPath.localeCompare(b.containerPath));
-    containers[c.name] = { mounts: all, readonlyRootFilesystem: c.definition.readonlyRootFilesystem === true };
+    containers[c.name] = { mounts: all, readonlyRootFilesystem: scratch !== undefined || c.definition.readonlyRootFilesystem === true };
   }
   return { ok: true, plan: { taskDir, prepare, containers, taskDockerVolumes, deleteImages } };
 }
+
+/** Where a container with ephemeral storage can write besides its volumes (docs/volumes.md). */
+export const SCRATCH_PATHS = ["/tmp", "/var/tmp"];
 
 const depth = (p: string) => p.split("/").filter(Boolean).length;
 
@@ -210,6 +234,7 @@ const depth = (p: string) => p.split("/").filter(Boolean).length;
 export function hasStorage(task: AssignedTask): boolean {
   return (
     task.volumes.length > 0 ||
+    task.ephemeralStorage !== undefined ||
     (task.volumeSources?.length ?? 0) > 0 ||
     task.containers.some((c) => {
       const d = c.definition;
