@@ -8,9 +8,10 @@ import { after, before, describe, it } from "node:test";
 import { DescribeContainerInstancesCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import type { Agent } from "../../src/agent/index.js";
 import { type Cluster, startCluster, until } from "./harness.js";
+import { taskOutput } from "./identity-helpers.js";
 
 /** A long-running shell that exits `code` on SIGTERM (or ignores it with code "ignore"). */
-const looping = (onTerm: string) => ["sh", "-c", `${onTerm}; while :; do sleep 0.05; done`];
+const looping = (onTerm: string) => ["sh", "-c", `${onTerm}; echo ready; while :; do sleep 0.05; done`];
 
 describe("agent with the process runtime", { concurrency: 4, timeout: 120_000 }, () => {
   let c: Cluster;
@@ -78,6 +79,9 @@ describe("agent with the process runtime", { concurrency: 4, timeout: 120_000 },
     ]);
     const arn = await c.runTask(td);
     await c.waitTask(arn, "RUNNING", (t) => t.lastStatus === "RUNNING");
+    // RUNNING means both shells were exec'd, not that they have set their traps yet: a PID 1
+    // without a handler ignores SIGTERM (as in Docker), so wait for each to say it is ready.
+    await until("both traps set", async () => (await taskOutput(c, arn)).filter((l) => l === "ready").length === 2, 15_000, 50);
     const t0 = Date.now();
     await c.ecs.send(new StopTaskCommand({ cluster: "default", task: arn, reason: "maintenance window" }));
     const stopped = await c.waitTask(arn, "STOPPED", (t) => t.lastStatus === "STOPPED");

@@ -65,6 +65,11 @@ export function getTaskLogsHandler(deps: Deps, agents: Pick<AgentChannel, "reque
       throw new EcsError("TargetNotConnectedException", `${capitalize(where)} did not answer for the logs of task ${taskId} within ${Math.round((waitMs + ANSWER_MARGIN_MS) / 1000)} s.`);
     }
     const { reply } = outcome;
+    // Placement names the instance before its agent has the task: until the agent takes it,
+    // the agent knows nothing of it, which is "no lines yet", not "gone".
+    if (reply.error?.type === "ResourceNotFoundException" && task.lastStatus !== "STOPPED") {
+      return { taskArn: task.taskArn, events: [], nextToken: input.nextToken ?? encodeToken({}), more: false, ended: false, missing: [] };
+    }
     if (reply.error) throw new EcsError(reply.error.type as EcsErrorType, reply.error.message, reply.error.status);
     const page = reply.page;
     return {
