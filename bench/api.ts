@@ -58,13 +58,14 @@ interface Result {
   p99: number;
 }
 
-async function load(name: string, url: URL, clients: number, next: (i: number) => [string, string]): Promise<Result> {
+/** `clients` workers, each keeping one request in flight against its server (worker k: urls[k % n]). */
+async function load(name: string, urls: URL[], clients: number, next: (i: number) => [string, string]): Promise<Result> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let errors = 0;
   let i = 0;
   const deadline = performance.now() + SECONDS * 1000;
-  const worker = async () => {
+  const worker = async (url: URL) => {
     while (performance.now() < deadline) {
       const [op, body] = next(i++);
       const t0 = performance.now();
@@ -74,7 +75,7 @@ async function load(name: string, url: URL, clients: number, next: (i: number) =
     }
   };
   const start = performance.now();
-  await Promise.all(Array.from({ length: clients }, worker));
+  await Promise.all(Array.from({ length: clients }, (_, k) => worker(urls[k % urls.length]!)));
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
@@ -106,8 +107,9 @@ interface Row extends Result {
   clients: number;
 }
 
-/** Every row of the table on one server: preload, then each operation for SECONDS. */
-async function measure(store: string, url: URL): Promise<Row[]> {
+/** Every row of the table on one server, or spread over several: preload, then each operation for SECONDS. */
+async function measure(store: string, urls: URL[]): Promise<Row[]> {
+  const url = urls[0]!;
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   // Preload: FAMILIES families × REVISIONS revisions.
   for (let f = 0; f < FAMILIES; f++) {
@@ -117,7 +119,7 @@ async function measure(store: string, url: URL): Promise<Row[]> {
   const rows: Row[] = [];
   const rand = (n: number) => Math.floor(Math.random() * n);
   const run = async (name: string, clients: number, op: string, template: string, body: (i: number) => string) => {
-    const result = haveWrk() ? wrkLoad(name, url, clients, op, template) : await load(name, url, clients, (i) => [op, body(i)]);
+    const result = haveWrk() && urls.length === 1 ? wrkLoad(name, url, clients, op, template) : await load(name, urls, clients, (i) => [op, body(i)]);
     rows.push({ ...result, store, clients });
   };
   await run("DescribeTaskDefinition (family:revision)", CLIENTS, "DescribeTaskDefinition", '{"taskDefinition":"fam-%d:%d"}', () =>
@@ -144,7 +146,7 @@ async function main() {
   try {
     const sqlite = await spawnServer(join(dataDir, "sqlite"));
     try {
-      rows.push(...(await measure("SQLite", new URL(sqlite.url))));
+      rows.push(...(await measure("SQLite", [new URL(sqlite.url)])));
     } finally {
       await sqlite.stop();
     }
@@ -154,9 +156,17 @@ async function main() {
       etcd = await startEtcd({ dataRoot: dataDir });
       const server = await spawnServer(join(dataDir, "etcd-server"), ["--store", etcd.storeUrl("bench")]);
       try {
-        rows.push(...(await measure("etcd (1 member)", new URL(server.url))));
+        rows.push(...(await measure("etcd (1 member), 1 server", [new URL(server.url)])));
       } finally {
         await server.stop();
+      }
+      // Three servers on one store (a prefix of their own), the clients spread over them.
+      const three = [];
+      for (let k = 0; k < 3; k++) three.push(await spawnServer(join(dataDir, `etcd-server-${k}`), ["--store", etcd.storeUrl("bench3"), "--server-id", `s${k}`]));
+      try {
+        rows.push(...(await measure("etcd (1 member), 3 servers", three.map((t) => new URL(t.url)))));
+      } finally {
+        for (const t of three) await t.stop();
       }
     }
     process.stdout.write(`load generator: ${haveWrk() ? "wrk (1 thread)" : "node http (wrk not installed)"}\n\n`);

@@ -18,6 +18,7 @@ const BENCHES: Record<string, { file: string; title: string }> = {
   policy: { file: "policy.ts", title: "IAM policy evaluation: decisions per second, 100 policies attached" },
   logs: { file: "logs.ts", title: "CloudWatch Logs: PutLogEvents stored, GetLogEvents with a million events, FilterLogEvents" },
   console: { file: "console.ts", title: "Web console: first load and first paint, a cluster of 1,000 services in Chromium" },
+  failover: { file: "failover.ts", title: "Several servers: failover after a SIGKILL" },
 };
 
 const DOC = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
