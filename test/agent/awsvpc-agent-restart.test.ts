@@ -4,15 +4,13 @@
 // bridge or route, and no ENI in DescribeNetworkInterfaces (nothing leaked). 10.219.0.0/16 is
 // this test's own range.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { bridgeName, namespaceName, observeHost, observeNamespace, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { type AgentProcess, type Cluster, killAgentProcessAndTasks, spawnAgentProcess, startCluster, until } from "./harness.js";
+import { run } from "../helpers/aws-cli.js";
 
-const run = promisify(execFile);
 const ENV = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
 const noCli = await run("aws", ["--version"]).then(() => undefined, (err: Error) => `the AWS CLI does not run here (${err.message.split("\n")[0]})`);
 const skip = (await taskNetworkingUnavailable()) ?? noCli;

@@ -4,18 +4,16 @@
 // reaches it at the address DescribeTasks shows, on the port the group opens only; StopTask
 // removes the namespace and frees the ENI. The VPC is 10.218.0.0/16, a range of this test's own.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import type { Agent } from "../../src/agent/index.js";
 import { namespaceName, observeHost, taskNetworkingUnavailable } from "../../src/network/index.js";
 import { type Cluster, startCluster, until } from "./harness.js";
+import { run } from "../helpers/aws-cli.js";
 
-const run = promisify(execFile);
 const ENV = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
 const noCli = await run("aws", ["--version"]).then(() => undefined, (err: Error) => `the AWS CLI does not run here (${err.message.split("\n")[0]})`);
 const skip = (await taskNetworkingUnavailable()) ?? noCli;

@@ -1,17 +1,16 @@
 // What the task role and secrets tests share: the AWS CLI against a test cluster, roles made
 // through berth's IAM, a task's output read back through GetTaskLogs, where the CLI's own
 // Python lives (for commands run inside tasks), and a search of every output berth produces.
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import pino, { type Logger } from "pino";
 import { BERTH_TARGET_PREFIX } from "../../src/api/berth/model.js";
 import { jsonCall } from "../../src/client/index.js";
 import type { Cluster } from "./harness.js";
+import { run } from "../helpers/aws-cli.js";
 
-const run = promisify(execFile);
 export const TEST_KEYS = { accessKeyId: "AKIDTEST", secretAccessKey: "secret" };
 const ENV = { AWS_ACCESS_KEY_ID: TEST_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_KEYS.secretAccessKey, AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
 

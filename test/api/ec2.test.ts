@@ -2,13 +2,11 @@
 // boto3: the default VPC, VPCs, subnets, security groups and their rules, filters, and EC2's
 // error codes for bad input.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { agentIn, until } from "../helpers/fake-agent.js";
+import { run } from "../helpers/aws-cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
-const run = promisify(execFile);
 const ENV = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
 
 async function missingTool(cmd: string, args: string[]): Promise<string | undefined> {

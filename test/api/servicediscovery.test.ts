@@ -2,13 +2,11 @@
 // services, instances, operations, DiscoverInstances (with and without the `data-` host prefix)
 // and Cloud Map's own exceptions.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { defaultVpcId } from "../helpers/cloud-map.js";
+import { run } from "../helpers/aws-cli.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
-const run = promisify(execFile);
 
 async function missingTool(cmd: string, args: string[]): Promise<string | undefined> {
   try {
