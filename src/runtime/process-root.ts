@@ -59,6 +59,16 @@ mkpoint() {
   if [ "$2" = f ]; then mkdir -p -- "\${1%/*}" && : > "$1"; else mkdir -p -- "$1"; fi || die "mount point $1"
 }
 points() { while read -r _ _ _ _ p _; do case $p in "$1"|"$1"/*) echo "$p";; esac; done < /proc/self/mountinfo; }
+# Like points, without nsfs: a network namespace's file (ip netns's /run/netns/*) holds nothing
+# to write, and other tasks' come and go while this runs (ip netns del on the host).
+fspoints() {
+  while read -r _ _ _ _ p rest; do
+    case $p in "$1"|"$1"/*) ;; *) continue;; esac
+    t=\${rest#* - }
+    [ "\${t%% *}" = nsfs ] || echo "$p"
+  done < /proc/self/mountinfo
+}
+mounted() { for q in $(points "$1"); do [ "$q" = "$1" ] && return 0; done; return 1; }
 "$m" -t tmpfs -o mode=0755 berth-root "$r" || die "tmpfs at $r"
 fill "" "$r"
 # A snapshot: should the host's mounts propagate here (a shared /), its later mounts and unmounts
@@ -88,10 +98,11 @@ if [ -n "$hide" ]; then
   if [ -d "$r$hide" ]; then "$m" -t tmpfs -o ro,mode=0755,size=4k berth-hidden "$r$hide" || die "hide $hide"; fi
 fi
 if [ "$ro" = 1 ]; then
-  for p in $(points "$r"); do
+  for p in $(fspoints "$r"); do
     case $p in "$r/proc"|"$r/proc/"*|"$r/sys"|"$r/sys/"*|"$r/dev"|"$r/dev/"*) continue;; esac
     under "$p" && continue
-    "$m" -o remount,bind,ro "$p" || die "read-only \${p#"$r"}"
+    # A mount gone since the listing (its parent's lazy unmount took it) needs nothing.
+    "$m" -o remount,bind,ro "$p" || ! mounted "$p" || die "read-only \${p#"$r"}"
   done
 fi
 exec "$c" "$r" "$@"`;
