@@ -153,3 +153,46 @@ describe("nextReport: an awsvpc task's attachment", () => {
     assert.deepEqual(report.attachments, [{ attachmentId: "att-1", status: "DELETED" }]);
   });
 });
+
+describe("nextReport: a task's EBS-style volumes", () => {
+  const ebs = { kind: "ebs" as const, name: "data", volumeId: "vol-1", attachmentId: "att-vol", sizeInGiB: 1, filesystemType: "ext4", deleteOnTermination: true };
+  const eni = {
+    attachmentId: "att-1", networkInterfaceId: "eni-1", macAddress: "0a:00:00:00:00:01", privateIpv4Address: "172.31.0.10",
+    privateDnsName: "ip-172-31-0-10.ec2.internal", subnetId: "subnet-1", subnetCidr: "172.31.0.0/20", gatewayIpv4Address: "172.31.0.1",
+    vpcId: "vpc-1", vpcCidr: "172.31.0.0/16", dnsServers: [], ingress: [],
+  };
+  const running = (extra: Partial<Parameters<typeof anAssignedTask>[1]> = {}) => {
+    const rec = newTaskRecord(anAssignedTask([aContainerDef("app")], { volumeSources: [ebs], ...extra }));
+    rec.known = "RUNNING";
+    rec.startedAt = 30;
+    rec.pullStoppedAt = 20;
+    rec.containers[0]!.known = "RUNNING";
+    return rec;
+  };
+
+  it("are ATTACHED in the RUNNING report, and not in the PENDING one before it", () => {
+    const rec = running();
+    rec.known = "CREATED";
+    rec.containers[0]!.known = "CREATED";
+    const pending = nextReport(rec) as TaskReport;
+    assert.equal(pending.status, "PENDING");
+    assert.equal(pending.attachments, undefined);
+    acknowledge(rec, pending);
+    rec.known = "RUNNING";
+    rec.containers[0]!.known = "RUNNING";
+    const report = nextReport(rec) as TaskReport;
+    assert.equal(report.status, "RUNNING");
+    assert.deepEqual(report.attachments, [{ attachmentId: "att-vol", status: "ATTACHED" }]);
+    acknowledge(rec, report);
+    assert.equal(nextReport(rec), undefined);
+  });
+
+  it("go with an awsvpc task's ENI, whose acknowledgement is found by its id", () => {
+    const rec = running({ networkMode: "awsvpc", eni });
+    rec.network = { status: "ATTACHED", namespacePath: "/var/run/netns/berth-x" };
+    const report = nextReport(rec) as TaskReport;
+    assert.deepEqual(report.attachments, [{ attachmentId: "att-1", status: "ATTACHED" }, { attachmentId: "att-vol", status: "ATTACHED" }]);
+    acknowledge(rec, { ...report, attachments: [...report.attachments!].reverse() });
+    assert.equal(rec.network!.reported, "ATTACHED");
+  });
+});

@@ -18,7 +18,7 @@ export interface ContainerReport {
   networkBindings?: NetworkBinding[];
 }
 
-/** An awsvpc task's ENI attachment, as SubmitTaskStateChange's `attachments` carry it. */
+/** An attachment's status (an awsvpc task's ENI, an EBS-style volume), as SubmitTaskStateChange's `attachments` carry it. */
 export interface AttachmentReport {
   attachmentId: string;
   status: "ATTACHED" | "DELETED";
@@ -85,8 +85,9 @@ export function nextReport(rec: TaskRecord): Report | undefined {
   if (status) {
     // Containers reported with a RUNNING task are at most RUNNING: their exits go with STOPPED.
     const report: TaskReport = { kind: "task", status, containers: unreportedContainers(rec, status === "RUNNING" ? "RUNNING" : "STOPPED") };
-    const attachment = unreportedAttachment(rec);
-    if (attachment) report.attachments = [attachment];
+    const eni = unreportedAttachment(rec);
+    const attachments = [...(eni ? [eni] : []), ...(status === "RUNNING" ? volumeAttachments(rec) : [])];
+    if (attachments.length) report.attachments = attachments;
     if (rec.pullStartedAt !== undefined) report.pullStartedAt = rec.pullStartedAt;
     if (rec.pullStoppedAt !== undefined) report.pullStoppedAt = rec.pullStoppedAt;
     if (status === "STOPPED") {
@@ -111,12 +112,22 @@ function unreportedAttachment(rec: TaskRecord): AttachmentReport | undefined {
   return { attachmentId: eni.attachmentId, status: net.status };
 }
 
+/**
+ * A task's EBS-style volumes are made and mounted before its first container is created, so a
+ * task that runs has them ATTACHED: that goes with the RUNNING report (which is sent once; the
+ * control plane moves attachments only forward). What becomes of them at STOPPED follows their
+ * terminationPolicy, which the control plane applies (task-volumes.ts settleVolumeAttachments).
+ */
+function volumeAttachments(rec: TaskRecord): AttachmentReport[] {
+  return (rec.task.volumeSources ?? []).flatMap((v) => (v.kind === "ebs" ? [{ attachmentId: v.attachmentId, status: "ATTACHED" as const }] : []));
+}
+
 /** The record after the control plane acknowledged `report`. */
 export function acknowledge(rec: TaskRecord, report: Report): void {
   if (report.kind === "task") {
     rec.reported = report.status;
-    const attached = report.attachments?.[0];
-    if (attached && rec.network) rec.network.reported = attached.status;
+    const eni = rec.task.eni && report.attachments?.find((a) => a.attachmentId === rec.task.eni!.attachmentId);
+    if (eni && rec.network) rec.network.reported = eni.status;
     for (const cr of report.containers) markContainer(rec, cr);
   } else {
     markContainer(rec, report.container);

@@ -80,7 +80,7 @@ describe("task volumes on a real agent, through the AWS CLI", { timeout: 300_000
       "--volumes",
       JSON.stringify([{ name: "data", configuredAtLaunch: true }]),
       "--container-definitions",
-      JSON.stringify([{ name: "app", image: "busybox", memory: 32, entryPoint: ["sh", "-c"], command: ["echo x > /data/x && sleep 3"], mountPoints: [{ sourceVolume: "data", containerPath: "/data" }] }]),
+      JSON.stringify([{ name: "app", image: "busybox", memory: 32, entryPoint: ["sh", "-c"], command: ["echo x > /data/x && sleep 8"], mountPoints: [{ sourceVolume: "data", containerPath: "/data" }] }]),
     );
     const conf = JSON.stringify([{ name: "data", managedEBSVolume: { sizeInGiB: 1, filesystemType: "ext4", roleArn: "arn:aws:iam::000000000000:role/ecsInfrastructureRole" } }]);
     const ran = await ecs("run-task", "--cluster", "default", "--task-definition", "ebs-live", "--volume-configurations", conf);
@@ -91,6 +91,12 @@ describe("task volumes on a real agent, through the AWS CLI", { timeout: 300_000
     const image = join(live.dir, "agent", "volumes", "ebs", `${volumeId}.img`);
     await until("the volume's image exists", () => existsSync(image));
     assert.equal(statSync(image).size, 1024 ** 3, "an image of sizeInGiB");
+    assert.equal(ran.tasks[0].attachments.find((a: any) => a.type === "AmazonElasticBlockStorage").status, "ATTACHING");
+    // Once the task runs, its agent has reported the volume mounted.
+    await until("the task runs with its volume ATTACHED", async () => {
+      const t = (await ecs("describe-tasks", "--cluster", "default", "--tasks", arn)).tasks[0];
+      return t.lastStatus === "RUNNING" && t.attachments.find((a: any) => a.type === "AmazonElasticBlockStorage").status === "ATTACHED";
+    });
     let task: Record<string, any> = {};
     await until("the task stops", async () => {
       task = (await ecs("describe-tasks", "--cluster", "default", "--tasks", arn)).tasks[0];
