@@ -5,11 +5,12 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 
-const BENCHES: Record<string, { file: string; title: string }> = {
+const BENCHES: Record<string, { file: string; title: string; args?: string[] }> = {
   api: { file: "api.ts", title: "API throughput" },
   store: { file: "store.ts", title: "Store transactions" },
   placement: { file: "placement.ts", title: "Placement" },
   scheduler: { file: "scheduler.ts", title: "Service scheduler at scale" },
+  "scheduler-etcd": { file: "scheduler.ts", title: "Service scheduler at scale: 3 servers on etcd", args: ["--servers", "3"] },
   agent: { file: "agent.ts", title: "Agent: RunTask to RUNNING, resident memory" },
   churn: { file: "churn.ts", title: "Data directory under churn" },
   loadbalancer: { file: "loadbalancer.ts", title: "Load balancer data plane" },
@@ -47,7 +48,7 @@ let doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Benchmarks\n\nFigures
 for (const name of names) {
   const bench = BENCHES[name]!;
   process.stderr.write(`running ${name}...\n`);
-  const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(bench.file, import.meta.url))], {
+  const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(bench.file, import.meta.url)), ...(bench.args ?? [])], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   }).toString();

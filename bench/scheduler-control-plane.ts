@@ -1,6 +1,7 @@
 // The control plane of bench/scheduler.ts, in a child process of its own so the 200 simulated
-// agents and the load generator do not share its event loop. It is the production assembly
-// (startControlPlane: SQLite, cache, API, agent channel, service reconciler) plus read-only
+// agents and the load generator do not share its event loop (with --servers N, one of N such
+// children on one etcd). It is the production assembly (startControlPlane: SQLite or etcd,
+// cache, API, agent channel, service reconciler) plus read-only
 // instruments that change nothing in it:
 // - counters of what the cache sees written, by kind; every decision-log put is one reconcile
 //   pass that acted (or waited on something new) — passes that found nothing to do write nothing;
@@ -17,6 +18,7 @@ import { decide, type SchedulerObservation } from "../src/controllers/index.js";
 import type { Scope } from "../src/model/index.js";
 import { kindOf, ROOT } from "../src/domain/keys.js";
 import { observeService } from "../src/domain/service-observation.js";
+import { openEtcdStore, parseEtcdUrl } from "../src/store/index.js";
 import type { ServiceRecord } from "../src/domain/service-records.js";
 
 export type ControlPlaneRequest = { type: "counters" } | { type: "passes"; seconds: number } | { type: "close" };
@@ -43,8 +45,17 @@ export type ControlPlaneMessage = { type: "ready"; url: string } | { type: "coun
 
 const send = (msg: ControlPlaneMessage) => process.send!(msg);
 
+// argv: nothing (SQLite in a temp dir), or an etcd:// store URL and this server's id: one of
+// several servers sharing the store, coordinating as `berth server --store … --server-id …` does.
+const [storeUrl, serverId] = process.argv.slice(2);
 const dataDir = mkdtempSync(join(tmpdir(), "berth-bench-cp-"));
-const cp = await startControlPlane({ dataDir, port: 0, logger: pino({ level: "silent" }) });
+const store = storeUrl ? await openEtcdStore(parseEtcdUrl(storeUrl)) : undefined;
+const cp = await startControlPlane({
+  dataDir,
+  port: 0,
+  logger: pino({ level: "silent" }),
+  ...(store ? { store, coordination: { ...(serverId ? { serverId } : {}) } } : {}),
+});
 const { cache, clock } = cp.deps;
 
 const puts: Record<string, number> = {};

@@ -7,9 +7,12 @@
 // - the agents (scheduler-agents.ts), production agents on the simulated runtime, split over
 //   --agent-procs children (0: in this process), as they would be separate machines;
 // - this process: the AWS SDK load generator and the DescribeServices polling.
+// With --servers N (N > 1, or --etcd), the control plane is N servers on one etcd member (data on
+// /dev/shm), coordinating as `berth server --store etcd://…` does: the shards of the service
+// reconciler split among them. Agents and API calls are spread over the servers.
 // Prints a markdown table. Run: npm run bench -- scheduler
 //   (or: node --import tsx bench/scheduler.ts [--services 1000] [--instances 200] [--tasks 10]
-//    [--agent-procs 2] [--nice 10] [--timeout 120] [--cpu-prof DIR])
+//    [--agent-procs 2] [--nice 10] [--timeout 120] [--cpu-prof DIR] [--servers 3] [--etcd])
 // --timeout bounds each phase (seconds): a phase that does not finish is reported with how far
 // it got, and the later phases are skipped. --nice is the priority of the agents and the load
 // generator (0: the same as the control plane's). --cpu-prof DIR writes the control plane's CPU profile there, the agents' under DIR/agents.
@@ -29,6 +32,7 @@ import { SIMULATE } from "../src/runtime/index.js";
 import type { ControlPlaneMessage, ControlPlaneRequest, Counters, PassRates } from "./scheduler-control-plane.js";
 import { startSimulatedAgents, type SimulatedAgents } from "./scheduler-agents.js";
 import { args, flag } from "./flags.js";
+import { etcdMissing, startEtcd, type EtcdCluster } from "../test/helpers/etcd.js";
 
 const SERVICES = flag("services", 1000);
 const INSTANCES = flag("instances", 200);
@@ -40,6 +44,8 @@ const CONCURRENCY = 20;
 /** Between polling rounds: the polling is load on the control plane too, so not too often. */
 const POLL_MS = 1000;
 const PHASE_TIMEOUT_S = flag("timeout", 120);
+const SERVERS = flag("servers", 1);
+const ON_ETCD = SERVERS > 1 || args.includes("--etcd");
 
 const log = (line: string) => process.stderr.write(`[scheduler bench] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,7 +79,15 @@ async function ask<T extends ControlPlaneMessage>(cp: ChildProcess, req: Control
   cp.send(req);
   return reply;
 }
-const counters = async (cp: ChildProcess) => (await ask<Extract<ControlPlaneMessage, { type: "counters" }>>(cp, { type: "counters" }, "counters")).counters;
+const counterOf = async (cp: ChildProcess) => (await ask<Extract<ControlPlaneMessage, { type: "counters" }>>(cp, { type: "counters" }, "counters")).counters;
+/**
+ * The control plane's counters: CPU and memory summed over its servers; the writes as the first
+ * one's cache saw them (each server's cache sees every write, through its watch).
+ */
+async function counters(_cp: ChildProcess): Promise<Counters> {
+  const all = await Promise.all(cps.map(counterOf));
+  return { ...all[0]!, cpuMs: all.reduce((n, c) => n + c.cpuMs, 0), rssMiB: all.reduce((n, c) => n + c.rssMiB, 0) };
+}
 
 /** Runs `fn` over `items`, `n` at a time. */
 async function inParallel<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -165,7 +179,21 @@ const revision = (image: string) =>
 
 // --- start ----------------------------------------------------------------------------------
 const loadBefore = loadavg();
-const cp = forkChild("scheduler-control-plane.ts", [], CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : []);
+if (ON_ETCD && etcdMissing()) {
+  process.stdout.write(`(skipped: ${etcdMissing()})\n`);
+  process.exit(0);
+}
+const etcd: EtcdCluster | undefined = ON_ETCD ? await startEtcd({ members: 1 }) : undefined;
+const cps: ChildProcess[] = [];
+const urls: string[] = [];
+// One after the other: each server is up (its shard membership written) before the next starts.
+for (let k = 0; k < SERVERS; k++) {
+  const argv = etcd ? [etcd.storeUrl("bench"), `s${k}`] : [];
+  const child = forkChild("scheduler-control-plane.ts", argv, CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", `${CPU_PROF}/s${k}`] : []);
+  cps.push(child);
+  urls.push((await nextMessage<Extract<ControlPlaneMessage, { type: "ready" }>>(child, "ready")).url);
+}
+const cp = cps[0]!;
 // The agents stand for other machines: on a small box they must not take the control plane's
 // CPU, so this process and the agent processes it forks from here on run at a lower priority.
 if (NICE > 0) setPriority(NICE);
@@ -173,13 +201,18 @@ const agentChildren: ChildProcess[] = [];
 let inProcessAgents: SimulatedAgents | undefined;
 // If this process dies, its children must not outlive it.
 process.on("exit", () => {
-  for (const c of [cp, ...agentChildren]) if (c.exitCode === null) c.kill("SIGKILL");
+  for (const c of [...cps, ...agentChildren]) if (c.exitCode === null) c.kill("SIGKILL");
 });
-const { url } = await nextMessage<Extract<ControlPlaneMessage, { type: "ready" }>>(cp, "ready");
-const ecs = new ECSClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "secret" }, maxAttempts: 3 });
+const CONTROL_PLANE = etcd
+  ? `the control plane: ${SERVERS} server${SERVERS > 1 ? "s" : ""} (each a child process at normal priority; CPU and memory are their sums) on a 1-member etcd with its data on /dev/shm, API calls and agents spread over them`
+  : "the control plane alone in a child process at normal priority, on SQLite";
+const clients = urls.map((endpoint) => new ECSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "secret" }, maxAttempts: 3 }));
+const ecs = clients[0]!;
+/** The client of the i-th call: writes are spread over the servers. */
+const clientFor = (i: number) => clients[i % clients.length]!;
 
 async function shutdown(): Promise<void> {
-  ecs.destroy();
+  for (const c of clients) c.destroy();
   await inProcessAgents?.stop();
   const exits = agentChildren.map((c) => {
     const exited = new Promise((r) => c.once("exit", r));
@@ -188,15 +221,25 @@ async function shutdown(): Promise<void> {
   });
   await Promise.all(exits);
   // The control plane closes last (and writes its CPU profile), so agents never see it gone.
-  const cpExited = new Promise((r) => cp.once("exit", r));
-  cp.send({ type: "close" });
-  await cpExited;
+  await Promise.all(
+    cps.map((c) => {
+      const exited = new Promise((r) => c.once("exit", r));
+      c.send({ type: "close" });
+      return exited;
+    }),
+  );
+  await etcd?.stop();
 }
 
 try {
   await run();
 } finally {
   await shutdown();
+}
+
+/** Every server's URL, the k-th first: agent process k connects there and fails over to the rest. */
+function endpointsFrom(k: number): string {
+  return [...urls.slice(k % urls.length), ...urls.slice(0, k % urls.length)].join(",");
 }
 
 async function run(): Promise<void> {
@@ -206,12 +249,12 @@ async function run(): Promise<void> {
     const per = Math.ceil(INSTANCES / AGENT_PROCS);
     for (let first = 0; first < INSTANCES; first += per) {
       agentChildren.push(
-        forkChild("scheduler-agents.ts", [url, String(Math.min(per, INSTANCES - first)), String(first)], CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", `${CPU_PROF}/agents`] : []),
+        forkChild("scheduler-agents.ts", [endpointsFrom(agentChildren.length), String(Math.min(per, INSTANCES - first)), String(first)], CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", `${CPU_PROF}/agents`] : []),
       );
     }
     await Promise.all(agentChildren.map((c) => nextMessage(c, "ready")));
   } else {
-    inProcessAgents = await startSimulatedAgents(url, INSTANCES);
+    inProcessAgents = await startSimulatedAgents(endpointsFrom(0), INSTANCES);
   }
   const agentStartSeconds = (performance.now() - tAgents) / 1000;
   log(`${INSTANCES} agents connected in ${agentStartSeconds.toFixed(1)} s (${AGENT_PROCS || "in this"} process(es))`);
@@ -225,7 +268,7 @@ async function run(): Promise<void> {
     const before = await counters(cp);
     const t0 = performance.now();
     await inParallel(names, CONCURRENCY, async (serviceName) => {
-      await ecs.send(new CreateServiceCommand({ cluster: "default", serviceName, taskDefinition: "bench:1", desiredCount: DESIRED }));
+      await clientFor(names.indexOf(serviceName)).send(new CreateServiceCommand({ cluster: "default", serviceName, taskDefinition: "bench:1", desiredCount: DESIRED }));
     });
     const apiSeconds = (performance.now() - t0) / 1000;
     const r = await pollUntil(ecs, names, "create", (s) => s.runningCount === DESIRED && s.deployments?.length === 1, t0, cp);
@@ -239,7 +282,7 @@ async function run(): Promise<void> {
     const before = await counters(cp);
     const t0 = performance.now();
     await inParallel(names, CONCURRENCY, async (service) => {
-      await ecs.send(new UpdateServiceCommand({ cluster: "default", service, taskDefinition: "bench:2" }));
+      await clientFor(names.indexOf(service)).send(new UpdateServiceCommand({ cluster: "default", service, taskDefinition: "bench:2" }));
     });
     const apiSeconds = (performance.now() - t0) / 1000;
     const r = await pollUntil(
@@ -328,7 +371,7 @@ function report(
     `Load average (1/5/15 min) before ${load(m.loadBefore)}, after ${load(m.loadAfter)}; ${INSTANCES} agents connected in ${f1(m.agentStartSeconds)} s.`,
     "",
     `${INSTANCES} production agents on the simulated runtime (4096 CPU, 8192 MiB, 3 zones; a container health check that passes 10 ms after start) in ` +
-      `${m.agentRss.length || "the load generator's"} process(es) at nice ${NICE}; the control plane alone in a child process at normal priority; tasks of 64 CPU / 128 MiB, ` +
+      `${m.agentRss.length || "the load generator's"} process(es) at nice ${NICE}; ${CONTROL_PLANE}; tasks of 64 CPU / 128 MiB, ` +
       `default deployment configuration (100% / 200%); times from the first API call until DescribeServices showed the last service done (polled in rounds ${POLL_MS / 1000} s apart, each asking only for the services not yet done).`,
     "",
   ].join("\n");
