@@ -121,7 +121,7 @@ describe("awslogs log driver (process runtime)", { skip: noCli, timeout: 300_000
     assert.match(stopped.containers?.[0]?.reason ?? "", /^CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: /);
   });
 
-  it("an agent killed mid-write and started again on its state dir resumes where it stopped: lines in = lines stored", async () => {
+  it("an agent killed mid-write and started again on its state dir resumes where it stopped: every line stored once, but one batch at most twice", async () => {
     await aws(c, "logs", "create-log-group", "--log-group-name", "/berth/agent-restart");
     const endpoint = (restarted ?? c.cp).url;
     child = await spawnAgentProcess(endpoint, childStateDir(), ["--attribute", "role=child"]);
@@ -141,9 +141,23 @@ describe("awslogs log driver (process runtime)", { skip: noCli, timeout: 300_000
       const events = await streamEvents("/berth/agent-restart", stream).catch(() => []);
       return events.at(-1) === "end" ? events : undefined;
     }, 60_000, 500);
-    // A kill between a stored batch and the position's write would send that batch twice; the
-    // window is a file rename after each 5-second batch.
-    assert.equal(got.length, want.length, "lines in = lines stored");
-    assert.deepEqual(got, want);
+    // Nothing lost, nothing out of order. A kill between a stored batch and the write of the
+    // position after it sends that one batch again (cursor-file.ts: at least once); the kill
+    // above comes right after the first batch is seen stored, so inside that window at times.
+    assert.deepEqual(withoutResentBatch(got, want), want);
   });
 });
+
+/**
+ * `got` with one run of lines that repeats the lines just before it taken out (a batch sent
+ * again after a restart), so that it equals `want` if nothing else is wrong; else `got` as it is.
+ */
+function withoutResentBatch(got: string[], want: string[]): string[] {
+  const i = got.findIndex((line, k) => line !== want[k]);
+  if (i < 0) return got;
+  // got[i] restarts at an earlier line of want: got[j..i) was sent again.
+  const j = want.lastIndexOf(got[i]!, i - 1);
+  if (j < 0) return got;
+  const resent = got.slice(i, i + (i - j));
+  return resent.every((line, k) => line === want[j + k]) ? [...got.slice(0, i), ...got.slice(i + (i - j))] : got;
+}
