@@ -272,6 +272,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       mode: authMode,
       accountId,
       lookup: withRootKeys(iamLookup, [localCredentials, ...(options.rootKeys ?? [])], accountId),
+      issuedHere: iam.isIssuedAccessKeyId,
       now: () => deps.clock.now(),
     },
     defaultRegion: options.region ?? "us-east-1",

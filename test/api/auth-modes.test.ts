@@ -285,6 +285,19 @@ print(json.dumps({
       failedWith(await aws(url, { ...ROOT, secretAccessKey: "wrong" }, ["elbv2", "describe-load-balancers"]), "SignatureDoesNotMatch");
     });
 
+    it("refuses a key IAM made once it is deleted, rather than taking it as the root", { skip: missing }, async () => {
+      succeeded(await aws(url, ROOT, ["iam", "create-user", "--user-name", "gone"]));
+      const made = succeeded(await aws(url, ROOT, ["iam", "create-access-key", "--user-name", "gone"])).AccessKey as Record<string, string>;
+      const key = { accessKeyId: made.AccessKeyId!, secretAccessKey: made.SecretAccessKey! };
+      // Without a policy the user may do nothing: the key is verified as the user, not the root.
+      failedWith(await aws(url, key, ["ecs", "create-cluster", "--cluster-name", "x"]), "AccessDeniedException");
+      succeeded(await aws(url, ROOT, ["iam", "delete-access-key", "--user-name", "gone", "--access-key-id", key.accessKeyId]));
+      failedWith(await aws(url, key, ["ecs", "create-cluster", "--cluster-name", "x"]), "UnrecognizedClientException");
+      failedWith(await aws(url, key, ["sts", "get-caller-identity"]), "InvalidClientTokenId");
+      // Any other unknown key is still the root here.
+      succeeded(await aws(url, { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "whatever" }, ["ecs", "list-clusters"]));
+    });
+
     it("boto3 with any key and unsigned", { skip: missing }, async () => {
       const out = await boto3(
         url,

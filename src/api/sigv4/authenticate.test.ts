@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { aKey, ECS_LIST_CLUSTERS, signedRequest } from "../../../test/helpers/sigv4.js";
 import { authenticate, defaultAuthMode, withRootKeys, type Authentication, type AuthMode } from "./authenticate.js";
+import { formatAccessKeyId, isIssuedAccessKeyId } from "../../domain/iam/names.js";
 import { authError, type FailureKind } from "./failures.js";
 import { readSignature } from "./parse.js";
 import type { KeyRecord, SignedRequest } from "./request.js";
@@ -15,8 +16,12 @@ const settings = (mode: AuthMode): Authentication => ({
   mode,
   accountId: "000000000000",
   lookup: (id) => (id === KNOWN.accessKeyId ? KNOWN : undefined),
+  issuedHere: isIssuedAccessKeyId,
   now: () => T,
 });
+// Keys berth issued and no longer holds (deleted, a session swept after it expired).
+const REVOKED_USER_KEY = formatAccessKeyId("AKIA", new Uint8Array(16).fill(7));
+const REVOKED_SESSION_KEY = formatAccessKeyId("ASIA", new Uint8Array(16).fill(9));
 
 const unsigned: SignedRequest = { method: "POST", path: "/", rawQuery: "", headers: { host: "127.0.0.1:4666", ...ECS_LIST_CLUSTERS.headers }, body: Buffer.from("{}") };
 const signedWith = (accessKeyId: string, secretAccessKey: string) =>
@@ -42,6 +47,9 @@ describe("authenticate", () => {
     ["a known key, signed", () => signedWith(KNOWN.accessKeyId, KNOWN.secretAccessKey), "arn:aws:iam::111122223333:user/bob verified", "arn:aws:iam::111122223333:user/bob verified"],
     ["a known key, wrong secret", () => signedWith(KNOWN.accessKeyId, "guess"), "refused badSignature", "refused badSignature"],
     ["a sketched signature of a known key", () => sketch(KNOWN.accessKeyId), "refused incomplete", "refused incomplete"],
+    ["a revoked key berth issued to a user", () => signedWith(REVOKED_USER_KEY, "secret"), "refused unknownKey", "refused unknownKey"],
+    ["a revoked session key berth issued", () => signedWith(REVOKED_SESSION_KEY, "secret"), "refused unknownKey", "refused unknownKey"],
+    ["an unknown AWS-shaped key berth did not issue", () => signedWith("AKIAIOSFODNN7EXAMPLE", "secret"), root, "refused unknownKey"],
     ["a Basic Authorization header", () => ({ ...unsigned, headers: { ...unsigned.headers, authorization: "Basic abc" } }), "refused incomplete", "refused incomplete"],
   ];
   for (const [what, make, local, strict] of cases) {

@@ -1,7 +1,7 @@
 // The authentication modes (docs/design.md, "Authentication"):
 //   local  — the zero-config default on loopback: a key IAM knows is verified strictly and acts
 //            as its principal; any other key (test/test) and unsigned requests (curl) act as the
-//            default account's root.
+//            default account's root — except a key berth issued and no longer holds (revoked).
 //   strict — the default anywhere else: only keys IAM knows, verified; everything else refused.
 // There is no mode without authentication.
 import type { Principal } from "../context.js";
@@ -18,6 +18,12 @@ export interface Authentication {
   /** The account whose root local mode's unverified requests act as. */
   accountId: string;
   lookup: KeyLookup;
+  /**
+   * Whether an access key id has the form of one this berth issued (iam/names.ts). Local mode
+   * takes an unknown key as the root — but not one of these: it was deleted or its session
+   * ended, and a revoked key must not come back with more power than it had.
+   */
+  issuedHere?: (accessKeyId: string) => boolean;
   /** epoch ms */
   now(): number;
 }
@@ -59,7 +65,7 @@ export async function authenticate(request: SignedRequest, parsed: AuthParse, se
   // (verifySignature never accepts a request without a key record).
   if (!parsed.scope) return fromVerdict(verifySignature({ request, parsed, record: undefined, now: auth.now(), ...withService(service) }));
   const record = await auth.lookup(parsed.scope.accessKeyId);
-  if (!record && auth.mode === "local") return asRoot(auth.accountId);
+  if (!record && auth.mode === "local" && !auth.issuedHere?.(parsed.scope.accessKeyId)) return asRoot(auth.accountId);
   return fromVerdict(verifySignature({ request, parsed, record, now: auth.now(), ...withService(service) }));
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { commit, guardOf, put, type Deps } from "../deps.js";
 import { iamErrors } from "./errors.js";
 import { findUser, getUser } from "./lookup.js";
-import { formatId, formatSecret } from "./names.js";
+import { formatAccessKeyId, formatSecret } from "./names.js";
 import { pageOf, sortBy, type PageInput } from "./paging.js";
 import { rootPrincipal, type CallerIdentity, type Principal } from "./principal.js";
 import { ACCESS_KEY_INDEX, iamKeys, type AccessKeyStatus, type StoredAccessKey, type StoredSession, type UserRecord } from "./records.js";
@@ -82,7 +82,7 @@ const metadataOf = (k: StoredAccessKey) => ({
 });
 
 export async function createAccessKey(deps: Deps, caller: CallerIdentity, input: { UserName?: string }) {
-  const accessKeyId = formatId("AKIA", randomBytes(16));
+  const accessKeyId = formatAccessKeyId("AKIA", randomBytes(16));
   const secret = formatSecret(randomBytes(40));
   return commit(deps, () => {
     const owner = ownerOf(deps, caller, input.UserName);

@@ -1,12 +1,13 @@
 // IAM's and STS's pure rules: names, paths, ARNs and ids; paging; tags; who may assume a role
 // and for how long; the condition keys of AssumeRole; the built-in AWS managed policies.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { parsePolicyDocument, type Decision, type TrustDecision } from "../iam-policy/index.js";
 import { AwsError } from "../../model/index.js";
 import { assumeRoleContext, mayAssume, sessionSeconds } from "./assume-role-rules.js";
 import { awsManagedPolicies, awsManagedPolicy } from "./aws-managed-policies.js";
-import { checkName, checkPath, checkPathPrefix, checkPolicyArn, checkSessionName, formatId, formatSecret, parseIamArn } from "./names.js";
+import { checkName, checkPath, checkPathPrefix, checkPolicyArn, checkSessionName, formatAccessKeyId, formatId, formatSecret, isIssuedAccessKeyId, parseIamArn } from "./names.js";
 import { pageOf } from "./paging.js";
 import { rootPrincipal } from "./principal.js";
 import { checkTags } from "./tags.js";
@@ -179,4 +180,20 @@ test("AWS managed policies: each parses as an identity policy; the task executio
   const read = JSON.parse(awsManagedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess")!.versions[0]!.Document);
   assert.ok(!JSON.stringify(read).includes("secretsmanager:GetSecretValue"), "read-only does not read secret values");
   assert.equal(awsManagedPolicy("arn:aws:iam::aws:policy/NoSuchPolicy"), undefined);
+});
+
+test("access key ids berth issues carry a checksum that tells them from any other key", () => {
+  for (let i = 0; i < 200; i++) {
+    const bytes = randomBytes(16);
+    for (const prefix of ["AKIA", "ASIA"] as const) {
+      const id = formatAccessKeyId(prefix, bytes);
+      assert.match(id, new RegExp(`^${prefix}[A-Z2-7]{16}$`));
+      assert.ok(isIssuedAccessKeyId(id), id);
+      // Another id of the same form, or one character changed, is not one berth issued.
+      assert.ok(!isIssuedAccessKeyId(formatId(prefix, bytes)));
+      const changed = id.slice(0, 10) + (id[10] === "A" ? "B" : "A") + id.slice(11);
+      assert.ok(!isIssuedAccessKeyId(changed), changed);
+    }
+  }
+  for (const other of ["AKIAIOSFODNN7EXAMPLE", "test", "AKID", "BKIA0123456789ABCDEF", ""]) assert.ok(!isIssuedAccessKeyId(other), other);
 });

@@ -7,6 +7,7 @@
 export { type Principal, type PrincipalKind, type CallerIdentity, rootPrincipal, callerOf } from "./principal.js";
 /** `lookupAccessKey(deps, accessKeyId): Promise<AccessKeyRecord | undefined>` */
 export { lookupAccessKey, type AccessKeyRecord } from "./access-keys.js";
+export { isIssuedAccessKeyId } from "./names.js";
 /** `identityPolicies(deps, accountId, principal): Promise<PolicyDocument[]>` (root: none). */
 export { identityPolicies } from "./identity-policies.js";
 export type { PolicyDocument } from "./policy-documents.js";

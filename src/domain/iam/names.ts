@@ -1,5 +1,6 @@
 // IAM's names, paths, ARNs and ids (botocore's iam/sts models give the patterns; the query
 // protocol has already checked lengths). Pure.
+import { createHash } from "node:crypto";
 import { iamErrors } from "./errors.js";
 
 /** userNameType, roleNameType, policyNameType, roleSessionNameType: ASCII word characters and +=,.@- */
@@ -101,6 +102,29 @@ export type IdPrefix = "AIDA" | "AROA" | "ANPA" | "AKIA" | "ASIA";
 export function formatId(prefix: IdPrefix, bytes: Uint8Array): string {
   const n = prefix === "AKIA" || prefix === "ASIA" ? 16 : 17;
   return prefix + charsOf(BASE32, bytes, n);
+}
+
+/**
+ * An access key id berth issues: `AKIA`/`ASIA`, 10 random base32 characters, then 6 that are a
+ * checksum of the rest. The checksum lets local authentication tell a key berth issued and
+ * no longer holds (deleted with DeleteAccessKey, an expired session swept away) from any other
+ * unknown key: local mode takes unknown keys as the account's root, which must not include a
+ * key someone revoked. The checksum is public on purpose: forging it only gets a key refused.
+ * An AWS key by chance passes it once in 2^30.
+ */
+export function formatAccessKeyId(prefix: "AKIA" | "ASIA", bytes: Uint8Array): string {
+  const body = prefix + charsOf(BASE32, bytes, 10);
+  return body + accessKeyChecksum(body);
+}
+
+/** Whether `id` has the form of an access key id berth issued (formatAccessKeyId). */
+export function isIssuedAccessKeyId(id: string): boolean {
+  if (!/^(AKIA|ASIA)[A-Z2-7]{16}$/.test(id)) return false;
+  return accessKeyChecksum(id.slice(0, 14)) === id.slice(14);
+}
+
+function accessKeyChecksum(body: string): string {
+  return charsOf(BASE32, createHash("sha256").update(`berth access key:${body}`).digest(), 6);
 }
 
 /** A secret access key: 40 characters of base64's alphabet. */

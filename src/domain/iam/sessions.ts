@@ -7,7 +7,7 @@ import { trustAllows } from "../iam-policy/index.js";
 import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "./assume-role-rules.js";
 import { iamErrors } from "./errors.js";
 import { findRole } from "./lookup.js";
-import { checkSessionName, formatId, formatSecret, iamArns, parseIamArn } from "./names.js";
+import { checkSessionName, formatAccessKeyId, formatSecret, iamArns, parseIamArn } from "./names.js";
 import { storedPolicy } from "./policy-documents.js";
 import { iamKeys, SESSION_INDEX, type RoleRecord, type StoredSession } from "./records.js";
 
@@ -37,7 +37,7 @@ export async function issueSession(
 ): Promise<TemporaryCredentials> {
   const now = deps.clock.now();
   const session: StoredSession = {
-    AccessKeyId: formatId("ASIA", randomBytes(16)),
+    AccessKeyId: formatAccessKeyId("ASIA", randomBytes(16)),
     SecretAccessKey: formatSecret(randomBytes(40)),
     // An opaque token like STS's (they are several hundred characters of base64).
     SessionToken: randomBytes(192).toString("base64"),
