@@ -21,7 +21,6 @@ import {
   STATE_CHANGE_OPERATIONS,
   uuid,
   type AgentMessage,
-  type LogsReply,
   type LogsRequest,
   type Scope,
   type ServerMessage,
@@ -30,10 +29,10 @@ import {
   type TaskMetricsSample,
 } from "../model/index.js";
 import type { Principal } from "./context.js";
+import { createAgentRelay, type LogsOutcome } from "./agent-relay.js";
 import { CredentialsVendor } from "./task-credentials.js";
 
-/** What asking an agent for logs came to: its reply, or why there is none. */
-export type LogsOutcome = { kind: "reply"; reply: LogsReply } | { kind: "notConnected" } | { kind: "noAnswer" };
+export type { LogsOutcome };
 
 export interface AgentChannel {
   /** Takes an (authenticated) HTTP upgrade if it is for the channel; false leaves it to others. */
@@ -52,6 +51,11 @@ export interface AgentChannelOptions {
    * it may, else the refusal's message. Absent: every principal of the instance's account may.
    */
   mayPoll?(principal: Principal, instanceArn: string, region: string): Promise<string | undefined>;
+  /**
+   * Several servers share the store: a request for an agent connected to another server goes
+   * through the store to it (agent-relay.ts). Absent: an agent not connected here is not connected.
+   */
+  relay?: boolean;
   /** Takes an agent's round of task resource samples (the AWS/ECS metrics); absent: they are dropped. */
   onMetrics?(ref: agentSessions.InstanceRef, samples: TaskMetricsSample[]): void;
 }
@@ -216,6 +220,32 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
     ws.on("error", (err) => log.warn({ err }, "agent channel error"));
   }
 
+  const holds = (instanceArn: string) => {
+    const conn = live.get(instanceArn);
+    return !!conn && conn.ws.readyState === conn.ws.OPEN;
+  };
+  /** The instance's record says its agent holds a channel, so to another server when not here. */
+  const connectedElsewhere = (instanceArn: string) => {
+    const ref = agentSessions.instanceRefOf(deps, instanceArn);
+    return !!ref && agentSessions.isAgentConnected(deps, ref);
+  };
+  function askHere(instanceArn: string, request: LogsRequest, timeoutMs: number): Promise<LogsOutcome> {
+    const conn = live.get(instanceArn);
+    if (!conn || conn.ws.readyState !== conn.ws.OPEN) return Promise.resolve({ kind: "notConnected" });
+    const messageId = uuid();
+    return new Promise<LogsOutcome>((resolve) => {
+      const settle = (outcome: LogsOutcome) => {
+        clearTimeout(timer);
+        conn.logs.delete(messageId);
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => settle({ kind: "noAnswer" }), timeoutMs);
+      conn.logs.set(messageId, settle);
+      conn.ws.send(JSON.stringify({ type: "LogsRequest", messageId, request } satisfies ServerMessage));
+    });
+  }
+  const relay = options.relay ? createAgentRelay(deps, logger, { holds, requestLogs: askHere }) : undefined;
+
   return {
     handleUpgrade(req, socket, head, principal) {
       const url = new URL(req.url ?? "/", "http://localhost");
@@ -244,21 +274,11 @@ export function createAgentChannel(deps: Deps, logger: Logger, options: AgentCha
       return true;
     },
     requestLogs(instanceArn, request, timeoutMs) {
-      const conn = live.get(instanceArn);
-      if (!conn || conn.ws.readyState !== conn.ws.OPEN) return Promise.resolve({ kind: "notConnected" });
-      const messageId = uuid();
-      return new Promise<LogsOutcome>((resolve) => {
-        const settle = (outcome: LogsOutcome) => {
-          clearTimeout(timer);
-          conn.logs.delete(messageId);
-          resolve(outcome);
-        };
-        const timer = setTimeout(() => settle({ kind: "noAnswer" }), timeoutMs);
-        conn.logs.set(messageId, settle);
-        conn.ws.send(JSON.stringify({ type: "LogsRequest", messageId, request } satisfies ServerMessage));
-      });
+      if (!holds(instanceArn) && relay && connectedElsewhere(instanceArn)) return relay.requestLogs(instanceArn, request, timeoutMs);
+      return askHere(instanceArn, request, timeoutMs);
     },
     close() {
+      relay?.close();
       subscription.dispose();
       vendor.close();
       for (const conn of live.values()) conn.ws.terminate();

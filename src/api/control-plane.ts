@@ -245,6 +245,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ...(options.metricsRollupMs !== undefined ? { rollupMs: options.metricsRollupMs } : {}),
   });
   const channel = createAgentChannel(deps, logger, {
+    // With peers, an agent connected to another server is asked through the store.
+    relay: coordinator !== undefined,
     onMetrics: (ref, samples) => taskMetrics.ingest(ref.scope, ref.clusterName, samples),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     mayPoll: async (principal, instanceArn, region) => {

@@ -37,6 +37,11 @@ export function assignedTasks(deps: Deps, ref: InstanceRef): TaskRecord[] {
   );
 }
 
+/** Whether the instance's record says its agent holds a channel (to this server or another). */
+export function isAgentConnected(deps: Deps, ref: InstanceRef): boolean {
+  return deps.cache.get<ContainerInstanceRecord>(keys.instance(ref.scope, ref.clusterName, ref.id))?.agentConnected === true;
+}
+
 export async function setAgentConnected(deps: Deps, ref: InstanceRef, connected: boolean): Promise<void> {
   const key = keys.instance(ref.scope, ref.clusterName, ref.id);
   await commit(deps, () => {

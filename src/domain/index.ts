@@ -16,6 +16,7 @@ export * as taskStateChanges from "./task-state-changes.js";
 export * as taskRetention from "./task-retention.js";
 export * as serviceRetention from "./service-retention.js";
 export * as agentSessions from "./agent-sessions.js";
+export * as agentRelayRecords from "./agent-relay-records.js";
 export * as services from "./services.js";
 export * as serviceRecords from "./service-records.js";
 export * as serviceReconciler from "./service-reconciler.js";

@@ -19,7 +19,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import pino from "pino";
 import { startAgent, type Agent } from "../../src/agent/index.js";
+import { BERTH_TARGET_PREFIX } from "../../src/api/berth/model.js";
 import { startControlPlane, type ControlPlane } from "../../src/api/index.js";
+import { jsonCall } from "../../src/client/index.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import { removeAgentContainers, until } from "../agent/harness.js";
 
@@ -86,7 +88,7 @@ describe("two servers on one store", () => {
     await ecsB.send(
       new RegisterTaskDefinitionCommand({
         family: "sleeper",
-        containerDefinitions: [{ name: "app", image: "busybox", essential: true, memory: 16, cpu: 8, command: ["sh", "-c", "exec sleep 600"] }],
+        containerDefinitions: [{ name: "app", image: "busybox", essential: true, memory: 16, cpu: 8, command: ["sh", "-c", "echo up; exec sleep 600"] }],
       }),
     );
     const names = Array.from({ length: 6 }, (_, i) => `svc-${i}`);
@@ -102,6 +104,19 @@ describe("two servers on one store", () => {
       assert.equal(t.stopped.length, 0, `${name}: none started twice and stopped`);
       before.set(name, t.running);
     }
+
+    // The agent holds its channel to a; its tasks' logs read through b come through the store.
+    const [oneTask] = before.get(names[0]!)!;
+    const logsVia = async (cp: ControlPlane) =>
+      (
+        await jsonCall<{ events?: { message: string }[] }>(
+          { endpoint: cp.url, region: "us-east-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" }, service: "berth" },
+          BERTH_TARGET_PREFIX,
+          "GetTaskLogs",
+          { cluster: "default", task: oneTask },
+        )
+      ).events?.map((e) => e.message) ?? [];
+    assert.deepEqual(await until("the task's line, read through b", async () => ((await logsVia(b)).length ? logsVia(b) : undefined), 10_000, 100), ["up"]);
 
     // Server a goes; b takes every shard and the leader role; the agent moves to b.
     const instanceArn = agent.containerInstanceArn;
