@@ -30,7 +30,18 @@ import { berthHandlers } from "./berth/handlers.js";
 import { berthModel } from "./berth/model.js";
 import { createAgentChannel } from "./agent-channel.js";
 import { EcsError, systemClock, uuid, type Clock } from "../model/index.js";
-import { createCache, openLocalLogDatabase, openLogEventStore, openSqliteStore, type SqliteStore, type Store } from "../store/index.js";
+import {
+  createCache,
+  DEFAULT_JOURNAL_TTL_SECONDS,
+  openEtcdJournal,
+  openJournalLedger,
+  openLocalLogDatabase,
+  openLogEventStore,
+  openSqliteStore,
+  type EtcdStore,
+  type SqliteStore,
+  type Store,
+} from "../store/index.js";
 import { createConsole, isConsoleRequest } from "../console/index.js";
 import { ecsModel } from "./ecs/model.generated.js";
 import { ecsHandlers } from "./ecs/handlers.js";
@@ -95,6 +106,11 @@ export interface ControlPlaneOptions {
   coordination?: { serverId?: string; shardCount?: number; ttlMs?: number; tickMs?: number };
   /** The secrets vault's key file, shared by every server of one store (default: secrets.key in dataDir). */
   secretsKeyFile?: string;
+  /**
+   * On etcd: how long the journal that carries log events and datapoints to every server keeps
+   * an entry (default BERTH_JOURNAL_TTL_SECONDS, else 1 hour; docs/distributed.md).
+   */
+  journalTtlSeconds?: number;
 }
 
 export interface ControlPlane {
@@ -152,12 +168,25 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // Secret values are sealed with a key kept beside the database (secrets.key, mode 0600).
   const secretDeps: SecretDeps = { ...deps, vault: secrets.createVault(options.secretsKeyFile ? secrets.vaultKeyFromFile(options.secretsKeyFile) : secrets.vaultKeyFor(options.dataDir)) };
   // CloudWatch Logs events live in a table of the SQLite file beside the store's log. On another
-  // backend (etcd) they go to a SQLite file of this server's own, <data dir>/log-events.db:
-  // events are per server, their groups and streams shared (docs/etcd.md).
+  // backend (etcd) they go to a SQLite file of this server's own, <data dir>/log-events.db,
+  // which the journal below keeps in step with every other server's (docs/distributed.md).
   const localLogDb = "database" in store && typeof store.database === "function" ? undefined : openLocalLogDatabase(options.dataDir);
+  const serverId = options.coordination?.serverId ?? `${hostname()}-${randomBytes(4).toString("hex")}`;
+  // On etcd, log events and datapoints stay in SQLite files of each server's own and reach the
+  // others through a journal beside the store's keys (store/etcd-journal.ts, docs/distributed.md).
+  const journal =
+    "client" in store && "keyRoot" in store
+      ? openEtcdJournal({
+          client: (store as EtcdStore).client,
+          root: (store as EtcdStore).keyRoot.replace(/kv\/$/, ""),
+          serverId,
+          ttlSeconds: options.journalTtlSeconds ?? (Number(process.env.BERTH_JOURNAL_TTL_SECONDS) || DEFAULT_JOURNAL_TTL_SECONDS),
+        })
+      : undefined;
   const logsDeps: logs.LogsDeps | undefined = {
     ...deps,
     logEvents: openLogEventStore(localLogDb ?? (store as SqliteStore).database()),
+    ...(journal && localLogDb ? { replication: { journal, ledger: openJournalLedger(localLogDb) } } : {}),
   };
   const sweeper = setInterval(() => {
     // With several servers the leader sweeps the shared records; each sweeps its own log events.
@@ -182,7 +211,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ? coordination.startCoordinator({
         store,
         logger,
-        serverId: options.coordination.serverId ?? `${hostname()}-${randomBytes(4).toString("hex")}`,
+        serverId,
         ...(options.coordination.shardCount !== undefined ? { shardCount: options.coordination.shardCount } : {}),
         ...(options.coordination.ttlMs !== undefined ? { ttlMs: options.coordination.ttlMs } : {}),
         ...(options.coordination.tickMs !== undefined ? { tickMs: options.coordination.tickMs } : {}),
@@ -242,6 +271,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const taskMetrics = new metrics.Metrics(deps, {
     dataDir: options.dataDir,
     logger,
+    ...(journal ? { journal } : {}),
     ...(options.metricsRollupMs !== undefined ? { rollupMs: options.metricsRollupMs } : {}),
   });
   const channel = createAgentChannel(deps, logger, {
@@ -262,6 +292,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   // Berth's own operations read task logs through the agents' channel.
   const berth = { signingName: "berth", targetPrefix: berthModel.targetPrefix, model: berthModel, handlers: berthHandlers(deps, channel) };
+  // Before the API answers, this server applies what the journal holds that it has not (a
+  // server that was down, or is new), then follows it.
+  const logsFollower = await logs.followLogsJournal(logsDeps, logger);
+  await taskMetrics.follow();
   const host = options.host ?? "127.0.0.1";
   const accountId = options.accountId ?? "000000000000";
   const authMode = options.auth ?? defaultAuthMode(host);
@@ -308,7 +342,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     stopSingletons = undefined;
     await coordinator?.close();
     channel.close();
+    logsFollower.stop();
     taskMetrics.close();
+    journal?.close();
     health.close();
     await gateways?.close();
     await dns?.close();

@@ -1,6 +1,7 @@
 // Where CloudWatch Logs events go when the store is etcd: a SQLite file of the server's own.
 // Events are too many to be etcd keys (etcd's whole keyspace is meant to stay in the low GiB),
-// so each server keeps the events it was sent; groups and streams are store records and shared.
+// so each server keeps a copy of every event here, brought in step by the journal
+// (etcd-journal.ts; its ledger lives in this file too); groups and streams are store records.
 // The file is set up like the store's (sqlite-store.ts): WAL, synchronous=NORMAL, so that an
 // acknowledged PutLogEvents survives kill -9 of the server.
 import Database from "better-sqlite3";

@@ -36,6 +36,8 @@ export interface EtcdStore extends Store {
   readonly keyRoot: string;
   /** etcd's revision when berth's was 0 (berth revision = etcd revision - base). */
   readonly base: number;
+  /** The etcd client, for what lives beside the store's keys (the write journal, etcd-journal.ts). */
+  readonly client: Etcd3;
 }
 
 export interface EtcdStoreOptions extends EtcdConnection {

@@ -22,3 +22,6 @@ export { openLogEventStore, EVENT_OVERHEAD, type LogEventStore, type LogEventInp
 export { openEtcdStore, type EtcdStore, type EtcdStoreOptions } from "./etcd-store.js";
 export { DEFAULT_ETCD_PREFIX, isEtcdUrl, parseEtcdUrl, type EtcdConnection } from "./etcd-url.js";
 export { openLocalLogDatabase } from "./etcd-log-events.js";
+export { openEtcdJournal, DEFAULT_JOURNAL_TTL_SECONDS, type Journal, type JournalOptions, type FollowHandlers } from "./etcd-journal.js";
+export { openJournalLedger, type JournalLedger } from "./journal-ledger.js";
+export { catchUpGap, firstSeqOf, type JournalRecord } from "./journal-rules.js";

@@ -65,8 +65,12 @@ export interface GroupScan {
 }
 
 export interface LogEventStore {
-  /** Appends a batch to a stream (all or nothing); returns the seq of the first event. */
-  append(groupUid: string, streamUid: string, events: readonly LogEventInput[], ingestionTime: number): number;
+  /**
+   * Appends a batch to a stream (all or nothing); returns the seq of the first event. With
+   * `firstSeq` the events get firstSeq, firstSeq+1…, as every server of a shared journal gives
+   * them (store/journal-rules.ts); without it, the next free seqs.
+   */
+  append(groupUid: string, streamUid: string, events: readonly LogEventInput[], ingestionTime: number, firstSeq?: number): number;
   readStream(q: StreamRead): StoredLogEvent[];
   /** A group's events in (timestamp, seq) order, every stream interleaved. */
   scanGroup(q: GroupScan): StoredLogEvent[];
@@ -125,6 +129,8 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
     insert: db.prepare("INSERT INTO log_events (group_id, stream_id, ts, ingested, message) VALUES (?, ?, ?, ?, ?)"),
     // Rows go in INSERT_ROWS at a time: one statement step per row costs more than the row.
     insertMany: db.prepare(`INSERT INTO log_events (group_id, stream_id, ts, ingested, message) VALUES ${"(?, ?, ?, ?, ?), ".repeat(INSERT_ROWS - 1)}(?, ?, ?, ?, ?)`),
+    insertAt: db.prepare("INSERT INTO log_events (seq, group_id, stream_id, ts, ingested, message) VALUES (?, ?, ?, ?, ?, ?)"),
+    insertManyAt: db.prepare(`INSERT INTO log_events (seq, group_id, stream_id, ts, ingested, message) VALUES ${"(?, ?, ?, ?, ?, ?), ".repeat(INSERT_ROWS - 1)}(?, ?, ?, ?, ?, ?)`),
     setStats: db.prepare("UPDATE log_streams SET first_ts = ?, last_ts = ?, last_ingest = ?, bytes = ? WHERE id = ?"),
     forward: db.prepare(`${SELECT} WHERE e.stream_id = ? AND (e.ts, e.seq) > (?, ?) AND e.ts < ? ORDER BY e.ts, e.seq LIMIT ?`),
     backward: db.prepare(`${SELECT} WHERE e.stream_id = ? AND (e.ts, e.seq) < (?, ?) AND e.ts >= ? ORDER BY e.ts DESC, e.seq DESC LIMIT ?`),
@@ -167,7 +173,7 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
 
   const groupIdOf = (uid: string) => st.groupId.get(uid) as number | undefined;
 
-  const append = db.transaction((groupUid: string, streamUid: string, events: readonly LogEventInput[], ingestionTime: number): number => {
+  const append = db.transaction((groupUid: string, streamUid: string, events: readonly LogEventInput[], ingestionTime: number, at?: number): number => {
     let groupId = groupIdOf(groupUid);
     if (groupId === undefined) groupId = Number(st.addGroup.run(groupUid).lastInsertRowid);
     let row = st.stream.get(streamUid) as StreamRow | undefined;
@@ -181,6 +187,16 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
     let firstSeq = 0;
     const params: unknown[] = [];
     let i = 0;
+    if (at !== undefined) {
+      // Seqs given: the same rows with their seq first.
+      for (; i + INSERT_ROWS <= events.length; i += INSERT_ROWS) {
+        params.length = 0;
+        for (let j = i; j < i + INSERT_ROWS; j++) params.push(at + j, groupId, row.id, events[j]!.timestamp, ingestionTime, events[j]!.message);
+        st.insertManyAt.run(...params);
+      }
+      for (; i < events.length; i++) st.insertAt.run(at + i, groupId, row.id, events[i]!.timestamp, ingestionTime, events[i]!.message);
+      firstSeq = at;
+    }
     for (; i + INSERT_ROWS <= events.length; i += INSERT_ROWS) {
       params.length = 0;
       for (let j = i; j < i + INSERT_ROWS; j++) params.push(groupId, row.id, events[j]!.timestamp, ingestionTime, events[j]!.message);
@@ -235,7 +251,7 @@ export function openLogEventStore(db: Database.Database): LogEventStore {
   });
 
   return {
-    append: (groupUid, streamUid, events, ingestionTime) => append(groupUid, streamUid, events, ingestionTime),
+    append: (groupUid, streamUid, events, ingestionTime, firstSeq) => append(groupUid, streamUid, events, ingestionTime, firstSeq),
     readStream(q) {
       const row = st.stream.get(q.streamUid) as StreamRow | undefined;
       if (!row) return [];

@@ -6,8 +6,8 @@ import type { Handler } from "../json-service.js";
 
 export function cloudWatchHandlers(m: metrics.Metrics): Record<string, Handler> {
   return {
-    PutMetricData: (ctx, input) => {
-      m.putMetricData(ctx.scope, input);
+    PutMetricData: async (ctx, input) => {
+      await m.putMetricData(ctx.scope, input);
       return {};
     },
     GetMetricStatistics: (ctx, input) => m.getMetricStatistics(ctx.scope, input),

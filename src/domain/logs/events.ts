@@ -4,9 +4,9 @@
 import type { Scope } from "../../model/index.js";
 import type { LogEventInput, LogPosition, StoredLogEvent } from "../../store/index.js";
 import { compileFilterPattern, FilterPatternError } from "./filter-pattern.js";
-import { liveTailHub } from "./live-tail-hub.js";
 import { decidePut } from "./put-rules.js";
 import { groupNameFrom, groupOf, logsErrors, logsKeys, retentionCutoff, streamOf, type LogsDeps, type LogStreamRecord } from "./records.js";
+import { writeLogs } from "./replication.js";
 import { decodePosition, encodePosition } from "./tokens.js";
 
 /** Pages stop at this many message bytes, as AWS's do (1 MB of events per response). */
@@ -23,7 +23,7 @@ interface PutInput {
   sequenceToken?: string;
 }
 
-export function putLogEvents(deps: LogsDeps, scope: Scope, input: PutInput) {
+export async function putLogEvents(deps: LogsDeps, scope: Scope, input: PutInput) {
   const group = groupOf(deps, scope, input.logGroupName);
   const stream = streamOf(deps, scope, input.logGroupName, input.logStreamName);
   const now = deps.clock.now();
@@ -31,9 +31,8 @@ export function putLogEvents(deps: LogsDeps, scope: Scope, input: PutInput) {
   let seq = 0;
   if (decision.end > decision.start) {
     const kept = input.logEvents.slice(decision.start, decision.end).map((e) => ({ timestamp: e.timestamp, message: e.message }));
-    seq = deps.logEvents.append(group.uid, stream.uid, kept, now);
-    // Stored (durable) before any Live Tail session hears of it.
-    liveTailHub(deps).publish({ groupUid: group.uid, logStreamName: stream.logStreamName, events: kept, ingestionTime: now });
+    // Stored (and with several servers, in the shared journal) before the call answers.
+    seq = await writeLogs(deps, { kind: "put", groupUid: group.uid, streamUid: stream.uid, logStreamName: stream.logStreamName, events: kept, ingestionTime: now });
   }
   // The token means nothing to AWS any more; old clients (Docker's awslogs) still pass it on.
   return { nextSequenceToken: String(seq).padStart(56, "0"), ...(decision.rejected ? { rejectedLogEventsInfo: decision.rejected } : {}) };

@@ -5,6 +5,7 @@
 import type { Scope } from "../../model/index.js";
 import { commit, guardOf, put } from "../deps.js";
 import { pageAfter } from "../secrets/paging.js";
+import { writeLogs } from "./replication.js";
 import {
   groupNameOf,
   groupOf,
@@ -59,7 +60,7 @@ export async function deleteLogGroup(deps: LogsDeps, scope: Scope, input: { logG
   });
   // The records are gone, so nothing finds these events any more; a crash before this line
   // leaves rows no record names, which the retention sweep's orphan pass removes.
-  deps.logEvents.deleteGroup(gone.uid);
+  await writeLogs(deps, { kind: "deleteGroup", groupUid: gone.uid });
   return {};
 }
 

@@ -9,4 +9,5 @@ export { type SessionUpdate, type TailEvent } from "./live-tail-rules.js";
 export { sweepExpiredLogEvents } from "./retention.js";
 export { parseFilterPattern, FilterPatternError } from "./filter-pattern.js";
 export { decidePut } from "./put-rules.js";
-export { logsKeys, type LogsDeps, type LogGroupRecord, type LogStreamRecord } from "./records.js";
+export { logsKeys, type LogsDeps, type LogsReplication, type LogGroupRecord, type LogStreamRecord } from "./records.js";
+export { followLogsJournal, parseLogsEntry, LOGS_TOPIC, type LogsEntry } from "./replication.js";

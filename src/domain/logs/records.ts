@@ -4,13 +4,21 @@
 // starts empty. Field names are the Logs wire names where the API hands them out.
 import { randomUUID } from "node:crypto";
 import { EcsError, type EcsErrorType, type Scope } from "../../model/index.js";
-import type { LogEventStore } from "../../store/index.js";
+import type { Journal, JournalLedger, LogEventStore } from "../../store/index.js";
 import type { Deps } from "../deps.js";
 import { scopePrefix } from "../keys.js";
 
 /** The domain's store, cache and clock, plus the table the events live in. */
 export interface LogsDeps extends Deps {
   logEvents: LogEventStore;
+  /** With several servers on one etcd: the journal writes go through (replication.ts) and this server's ledger of it. */
+  replication?: LogsReplication;
+}
+
+/** The journal of a control plane on etcd, and this server's ledger of it in log-events.db. */
+export interface LogsReplication {
+  journal: Journal;
+  ledger: JournalLedger;
 }
 
 export interface LogGroupRecord {

@@ -5,6 +5,7 @@
 import type { Scope } from "../../model/index.js";
 import { commit, guardOf, put } from "../deps.js";
 import { pageAfter } from "../secrets/paging.js";
+import { writeLogs } from "./replication.js";
 import { groupNameFrom, groupOf, logStreamArn, logsErrors, logsKeys, newUid, streamOf, type LogGroupRecord, type LogsDeps, type LogStreamRecord } from "./records.js";
 
 export async function createLogStream(deps: LogsDeps, scope: Scope, input: { logGroupName: string; logStreamName: string }): Promise<Record<string, never>> {
@@ -26,7 +27,7 @@ export async function deleteLogStream(deps: LogsDeps, scope: Scope, input: { log
     const rec = streamOf(deps, scope, input.logGroupName, input.logStreamName);
     return { guards: [guardOf(deps, key)], ops: [{ kind: "delete" as const, key }], result: rec };
   });
-  deps.logEvents.deleteStream(groupOf(deps, scope, input.logGroupName).uid, gone.uid);
+  await writeLogs(deps, { kind: "deleteStream", groupUid: groupOf(deps, scope, input.logGroupName).uid, streamUid: gone.uid });
   return {};
 }
 

@@ -4,7 +4,10 @@
 // and the store holds its file exclusively, hence a file of their own. Each write is one SQLite
 // transaction, committed before the API answers, so an acknowledged PutMetricData survives
 // kill -9. Minutes older than the retention (15 days, CloudWatch's for 60 s data) are deleted.
+// With several servers on one etcd each keeps a full copy, kept in step through the journal
+// (metrics-service.ts); its ledger of the journal lives in this file too.
 import Database from "better-sqlite3";
+import { openJournalLedger, type JournalLedger } from "../../store/index.js";
 import type { Dimension, MetricRow } from "./ecs-rollup.js";
 import type { MinutePoint, Summary } from "./statistics.js";
 
@@ -42,6 +45,11 @@ export class DatapointStore {
       sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`);
     this.#replace = this.#db.prepare(`${insert} ON CONFLICT DO UPDATE SET count = excluded.count,
       sum = excluded.sum, min = excluded.min, max = excluded.max`);
+  }
+
+  /** This file's ledger of the shared journal (several servers on one etcd): kept with the datapoints it changed. */
+  ledger(): JournalLedger {
+    return openJournalLedger(this.#db);
   }
 
   /**
