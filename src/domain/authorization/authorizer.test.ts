@@ -41,6 +41,11 @@ describe("authorizing requests by the caller's IAM policies", () => {
     users.denied = await aUser("denied", { Effect: "Allow", Action: "ecs:*", Resource: "*" }, { Effect: "Deny", Action: "ecs:DeleteCluster", Resource: "*" });
     users.office = await aUser("office", { Effect: "Allow", Action: "ecs:ListClusters", Resource: "*", Condition: { IpAddress: { "aws:SourceIp": "10.1.0.0/16" } } });
     users.nobody = await aUser("nobody");
+    users.deployer = await aUser(
+      "deployer",
+      { Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:CreateService"], Resource: "*" },
+      { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNT}:role/app-*`, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+    );
   });
   after(async () => {
     authorizer.close();
@@ -76,6 +81,40 @@ describe("authorizing requests by the caller's IAM policies", () => {
     { name: "aws:SourceIp inside the range", who: () => users.office!, service: "ecs", operation: "ListClusters", extra: { sourceIp: "::ffff:10.1.2.3" }, allowed: true },
     { name: "aws:SourceIp outside the range", who: () => users.office!, service: "ecs", operation: "ListClusters", extra: { sourceIp: "127.0.0.1" }, allowed: false },
     { name: "no policy at all: implicit deny", who: () => users.nobody!, service: "elasticloadbalancing", operation: "DescribeLoadBalancers", allowed: false },
+    {
+      name: "iam:PassRole: registering with a role the caller may pass",
+      who: () => users.deployer!,
+      service: "ecs",
+      operation: "RegisterTaskDefinition",
+      input: { family: "web", taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/app-web`, executionRoleArn: "app-exec" },
+      allowed: true,
+    },
+    {
+      name: "iam:PassRole: a role outside what the caller may pass is refused, named as ECS names it",
+      who: () => users.deployer!,
+      service: "ecs",
+      operation: "RegisterTaskDefinition",
+      input: { family: "web", taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/app-web`, executionRoleArn: "ecsTaskExecutionRole" },
+      allowed: false,
+      message: `User: arn:aws:iam::${ACCOUNT}:user/deployer is not authorized to perform: iam:PassRole on resource: arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole because no identity-based policy allows the iam:PassRole action`,
+    },
+    {
+      name: "iam:PassRole: a RunTask override's role is passed too",
+      who: () => users.deployer!,
+      service: "ecs",
+      operation: "RunTask",
+      input: { taskDefinition: "web:3", overrides: { taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin` } },
+      allowed: false,
+    },
+    {
+      name: "iam:PassRole: CreateService's service role goes to ecs.amazonaws.com, which the condition does not allow",
+      who: () => users.deployer!,
+      service: "ecs",
+      operation: "CreateService",
+      input: { serviceName: "web", taskDefinition: "web:3", role: "app-lb" },
+      allowed: false,
+    },
+    { name: "iam:PassRole: nothing to pass, nothing to check", who: () => users.deployer!, service: "ecs", operation: "RunTask", input: { taskDefinition: "web:3" }, allowed: true },
     { name: "sts:GetCallerIdentity needs no permission", who: () => users.nobody!, service: "sts", operation: "GetCallerIdentity", allowed: true },
   ];
   for (const c of cases) {

@@ -7,7 +7,8 @@
 import type { Disposable } from "../../store/index.js";
 import type { Deps } from "../deps.js";
 import { identityPolicies, type CallerIdentity } from "../iam/index.js";
-import { actionFor, evaluate, PERMISSIONLESS, PolicySet, requestResources } from "../iam-policy/index.js";
+import { actionFor, evaluate, passedRoles, PERMISSIONLESS, PolicySet, requestResources } from "../iam-policy/index.js";
+import { findTaskDefinition } from "../task-definitions.js";
 import { accessDeniedMessage, type Denial } from "./access-denied.js";
 import { globalContext } from "./request-context.js";
 import { resourceLookup } from "./resource-lookup.js";
@@ -75,6 +76,23 @@ export function createAuthorizer(deps: Deps): Authorizer {
         if (d.decision !== "Allow") {
           const denial: Denial = { principalArn: p.arn, action, resource, explicit: d.decision === "ExplicitDeny" };
           return { allowed: false, message: accessDeniedMessage(denial), ...denial };
+        }
+      }
+      // Handing a role to ECS (a task's, a service's) needs iam:PassRole on it as well.
+      if (r.service === "ecs") {
+        const definitionRoles = (ref: string) => {
+          const td = findTaskDefinition(deps, scope, ref);
+          return td ? { ...(td.taskRoleArn ? { taskRoleArn: td.taskRoleArn } : {}), ...(td.executionRoleArn ? { executionRoleArn: td.executionRoleArn } : {}) } : undefined;
+        };
+        for (const passed of passedRoles(r.operation, r.input, p.accountId, definitionRoles)) {
+          const d = evaluate(
+            { principal: { arn: p.arn, accountId: p.accountId, kind: p.kind }, action: "iam:PassRole", resource: passed.roleArn, context: [...ctx, { "iam:PassedToService": passed.passedToService }] },
+            set,
+          );
+          if (d.decision !== "Allow") {
+            const denial: Denial = { principalArn: p.arn, action: "iam:PassRole", resource: passed.roleArn, explicit: d.decision === "ExplicitDeny" };
+            return { allowed: false, message: accessDeniedMessage(denial), ...denial };
+          }
         }
       }
       return { allowed: true };

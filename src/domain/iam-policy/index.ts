@@ -46,3 +46,4 @@ export {
   type RequestResources,
   type ContextValues,
 } from "./actions.js";
+export { passedRoles, roleArnOf, type PassedRole, type TaskDefinitionRoles } from "./passed-roles.js";
