@@ -85,6 +85,19 @@ describe("IAM policies enforced on every operation (AWS CLI)", async () => {
     assert.match(await refused("ecs", "describe-clusters", "--clusters", "prod"), /with an explicit deny in an identity-based policy$/);
   });
 
+  it("refuses a registration with a role the user may not pass (iam:PassRole), and takes it once allowed", { skip: noCli }, async () => {
+    await asRoot("iam", "put-user-policy", "--user-name", "viewer", "--policy-name", "register", "--policy-document", doc({ Effect: "Allow", Action: "ecs:RegisterTaskDefinition", Resource: "*" }));
+    const register = ["ecs", "register-task-definition", "--family", "with-role", "--task-role-arn", "app", "--container-definitions", JSON.stringify([{ name: "app", image: "busybox", memory: 16 }])];
+    assert.equal(
+      await refused(...register),
+      `AccessDeniedException: User: arn:aws:iam::${ACCOUNT}:user/viewer is not authorized to perform: iam:PassRole on resource: arn:aws:iam::${ACCOUNT}:role/app because no identity-based policy allows the iam:PassRole action`,
+    );
+    await asRoot("iam", "put-user-policy", "--user-name", "viewer", "--policy-name", "pass", "--policy-document",
+      doc({ Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNT}:role/app`, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } }));
+    const { taskDefinition } = await asViewer(...register);
+    assert.equal(taskDefinition.family, "with-role");
+  });
+
   it("refuses a key after its deletion (authentication, before any policy)", { skip: noCli }, async () => {
     const { AccessKeyMetadata } = await asRoot("iam", "list-access-keys", "--user-name", "viewer");
     await asRoot("iam", "delete-access-key", "--user-name", "viewer", "--access-key-id", AccessKeyMetadata[0].AccessKeyId);
