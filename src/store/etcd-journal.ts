@@ -73,16 +73,30 @@ export function openEtcdJournal(options: JournalOptions): Journal {
       const id = newEntryId(now, options.serverId, randomBytes(6).toString("hex"));
       const key = Buffer.from(entryKey(root, topic, id));
       const value = Buffer.from(encodeEntry(kind, body));
-      let res;
+      // Created only where the key is absent: the etcd3 client retries a call whose answer was
+      // lost on another member, and a second put of the same entry would be a second revision,
+      // applied a second time. The retry finds the key instead, and its revision.
+      const create = async (lease: string) => {
+        const res = await client.kv.txn({
+          compare: [{ key, target: "Create", result: "Equal", create_revision: 0 }],
+          success: [{ request_put: { key, value, lease } }],
+          failure: [{ request_range: { key } }],
+        });
+        if (res.succeeded) return Number(res.header.revision);
+        const kv = res.responses[0]?.response_range?.kvs[0];
+        if (!kv) throw new Error(`journal entry ${id} is neither new nor there`);
+        return Number(kv.mod_revision);
+      };
+      let revision;
       try {
-        res = await client.kv.put({ key, value, lease: await leaseId(now, false) });
+        revision = await create(await leaseId(now, false));
       } catch (err) {
         // The lease may have gone (etcd restored from a snapshot, or its clock ran on): one more
         // try under a new one.
         if (!/lease not found/i.test(String(err))) throw err;
-        res = await client.kv.put({ key, value, lease: await leaseId(now, true) });
+        revision = await create(await leaseId(now, true));
       }
-      return { id, revision: Number(res.header.revision) };
+      return { id, revision };
     },
 
     async follow(topic, after, handlers) {
@@ -127,7 +141,7 @@ export function openEtcdJournal(options: JournalOptions): Journal {
         if (stopped) return;
         const w = await client.watch().prefix(prefix).startRevision(String(head + 1)).create();
         if (stopped) {
-          void w.cancel();
+          w.cancel().catch(() => {});
           return;
         }
         watcher = w;
@@ -141,7 +155,7 @@ export function openEtcdJournal(options: JournalOptions): Journal {
         const restart = (err: unknown) => {
           if (watcher !== w || stopped) return;
           watcher = undefined;
-          void w.cancel();
+          w.cancel().catch(() => {});
           handlers.onError?.(err);
           clearTimeout(retry);
           retry = setTimeout(() => void resume(), 1000);
@@ -175,7 +189,7 @@ export function openEtcdJournal(options: JournalOptions): Journal {
           stopped = true;
           clearInterval(ticker);
           clearTimeout(retry);
-          void watcher?.cancel();
+          watcher?.cancel().catch(() => {});
           watcher = undefined;
           watchers.delete(handle);
         },

@@ -14,18 +14,19 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { until } from "../agent/harness.js";
+import { removeProcessContainers, spawnAgentProcess, until, type AgentProcess } from "../agent/harness.js";
 import { AWS_ENV, missingTool, run } from "../helpers/aws-cli.js";
 import { etcdMissing, startEtcd, type EtcdCluster } from "../helpers/etcd.js";
 import { spawnServer, type ServerProcess } from "../helpers/process.js";
 
 const skip = etcdMissing() ?? (await missingTool("aws", ["--version"]));
 
-describe("log events and datapoints shared by every server on one etcd", { skip, timeout: 240_000 }, () => {
+describe("log events and datapoints shared by every server on one etcd", { skip, timeout: 360_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "berth-shared-logs-"));
   let etcd: EtcdCluster;
   const servers: ServerProcess[] = [];
   const tails = new Set<ChildProcess>();
+  let agent: AgentProcess | undefined;
   let keyFile = "";
 
   const start = async (k: number) => {
@@ -39,6 +40,8 @@ describe("log events and datapoints shared by every server on one etcd", { skip,
   /** Asks server k until `ok` holds of its answer (the write was made on another server). */
   const seen = <T>(what: string, k: number, args: string[], ok: (out: any) => T | undefined | false) =>
     until(what, async () => ok(await aws(k, args).catch(() => undefined)), 20_000, 100);
+  const seenLong = <T>(what: string, k: number, args: string[], ok: (out: any) => T | undefined | false) =>
+    until(what, async () => ok(await aws(k, args).catch(() => undefined)), 120_000, 2_000);
   const put = (k: number, group: string, stream: string, events: { timestamp: number; message: string }[]) =>
     aws(k, ["logs", "put-log-events", "--log-group-name", group, "--log-stream-name", stream, "--log-events", JSON.stringify(events)]);
   const readAll = (k: number, group: string, stream: string) =>
@@ -61,6 +64,8 @@ describe("log events and datapoints shared by every server on one etcd", { skip,
 
   after(async () => {
     for (const t of tails) t.kill("SIGKILL");
+    await agent?.kill("SIGKILL");
+    await removeProcessContainers(join(dir, "agent")).catch(() => undefined);
     for (const s of servers) await s?.stop();
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -226,5 +231,24 @@ describe("log events and datapoints shared by every server on one etcd", { skip,
     await servers[2]!.stop("SIGTERM");
     assert.equal(count(), before);
     await start(2);
+  });
+
+  it("shows on a server the AWS/ECS datapoints of an agent connected to another", async () => {
+    await aws(0, ["ecs", "create-cluster", "--cluster-name", "default"]);
+    // The agent signs with the root key from the environment, as the CLI does.
+    Object.assign(process.env, AWS_ENV);
+    agent = await spawnAgentProcess(servers[0]!.url, join(dir, "agent"));
+    await aws(0, ["ecs", "register-task-definition", "--family", "sleeper", "--container-definitions", JSON.stringify([{ name: "app", image: "busybox", cpu: 128, memory: 32, essential: true, command: ["sh", "-c", "exec sleep 3600"] }])]);
+    await aws(0, ["ecs", "run-task", "--cluster", "default", "--task-definition", "sleeper"]);
+    // The agent samples every 20 s and each server rolls up every 20 s: the first datapoint comes within a minute.
+    const cpu = (k: number) =>
+      seenLong(`AWS/ECS CPUUtilization on server ${k}`, k, ["cloudwatch", "get-metric-statistics", "--namespace", "AWS/ECS", "--metric-name", "CPUUtilization", "--dimensions", "Name=ClusterName,Value=default",
+        "--start-time", new Date(Date.now() - 5 * 60_000).toISOString(), "--end-time", new Date(Date.now() + 5 * 60_000).toISOString(), "--period", "60", "--statistics", "SampleCount"], (o) => o.Datapoints?.length > 0 && o.Datapoints);
+    // Server 1 holds no agent: what it shows came through the journal.
+    const [onOne, onZero] = await Promise.all([cpu(1), cpu(0)]);
+    assert.ok(onOne.length >= 1 && onZero.length >= 1);
+    await seenLong("AWS/ECS CPUUtilization listed on server 2", 2, ["cloudwatch", "list-metrics", "--namespace", "AWS/ECS", "--metric-name", "CPUUtilization"], (o) =>
+      o.Metrics?.some((m: any) => m.Dimensions.length === 1 && m.Dimensions[0].Value === "default"),
+    );
   });
 });
