@@ -162,7 +162,10 @@ describe("berth logs", { timeout: 300_000 }, () => {
   });
 
   it("describe task shows the last lines of a failed container; logs of the stopped task are still served", async () => {
-    const arn = await runOn("main", "crasher", [shell("app", "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo line-$i; done; echo dying >&2; exit 7")]);
+    const arn = await runOn("main", "crasher", [shell("app", "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo line-$i; done; sleep 0.3; echo dying >&2; exit 7")]);
+    // stdout and stderr are two pipes, recorded one after the other by each pump: lines written
+    // to both within one pump's reads have no order between them (Docker's are no better). The
+    // pause makes "dying" come after the stdout lines in any pump that sees it.
     await c.waitTask(arn, "STOPPED", (t) => t.lastStatus === "STOPPED", 30_000);
     const id = idOf(arn);
     const [described, logs] = await Promise.all([run("describe", "task", id), run("logs", id)]);
