@@ -91,8 +91,9 @@ export function createAgentRelay(deps: Deps, logger: Logger, holder: RelayHolder
       const id = randomUUID();
       const reqKey = records.requestKey(scope, id);
       const key = records.replyKey(scope, id);
+      let timer: NodeJS.Timeout | undefined;
       const replied = new Promise<LogsOutcome>((resolve) => {
-        const timer = setTimeout(() => resolve({ kind: "noAnswer" }), timeoutMs);
+        timer = setTimeout(() => resolve({ kind: "noAnswer" }), timeoutMs);
         waiting.set(id, (outcome) => {
           clearTimeout(timer);
           resolve(outcome);
@@ -103,6 +104,8 @@ export function createAgentRelay(deps: Deps, logger: Logger, holder: RelayHolder
         await records.putRequest(deps, reqKey, value);
         return await replied;
       } finally {
+        // Also when the request could not be written: nothing waits for the timer then.
+        clearTimeout(timer);
         waiting.delete(id);
         await records.deleteRecords(deps, [reqKey, key]).catch((err: unknown) => logger.warn({ err }, "could not delete a relayed request"));
       }
